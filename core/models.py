@@ -1,0 +1,340 @@
+"""Domain entities of Tasks Orchestrator (DESIGN §2).
+
+Every entity carries ``workspace_id`` (except ``Workspace`` itself); timestamps are timezone-aware UTC.
+Values computed on read (task counts, ``is_overdue``) are plain fields that the stores never persist:
+see ``PERSISTED_EXCLUDE``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LOCAL_WORKSPACE = "local"
+
+
+def new_id() -> str:
+    """A fresh opaque identifier."""
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC, at microsecond precision (what the stores keep)."""
+    return datetime.now(UTC)
+
+
+class Platform(StrEnum):
+    console = "console"
+    slack = "slack"
+    discord = "discord"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    member = "member"
+
+
+class ProjectStatus(StrEnum):
+    planning = "planning"
+    active = "active"
+    on_hold = "on_hold"
+    completed = "completed"
+    archived = "archived"
+
+
+class Priority(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    backlog = "backlog"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most urgent; used for sorting."""
+        return list(Priority).index(self)
+
+
+class TaskStatus(StrEnum):
+    todo = "todo"
+    in_progress = "in_progress"
+    blocked = "blocked"
+    in_review = "in_review"
+    completed = "completed"
+    cancelled = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (TaskStatus.completed, TaskStatus.cancelled)
+
+
+OPEN_STATUSES: frozenset[TaskStatus] = frozenset(s for s in TaskStatus if s.is_open)
+
+
+class IntegrationType(StrEnum):
+    motion = "motion"
+    linear = "linear"
+    gitlab = "gitlab"
+    notion = "notion"
+
+
+class SyncDirection(StrEnum):
+    pull = "pull"
+    push = "push"
+    both = "both"
+
+
+class ConflictPolicy(StrEnum):
+    newest_wins = "newest_wins"
+    local_wins = "local_wins"
+    remote_wins = "remote_wins"
+
+
+class Surface(StrEnum):
+    """Where a change came from; recorded on every AuditEvent."""
+
+    command = "command"  # quick-add text or a slash command
+    button = "button"  # an interactive component (Slack/Discord)
+    agent = "agent"  # an agent tool call
+    sync = "sync"  # an integration sync run
+    cli = "cli"  # the orchestrator CLI
+    system = "system"
+
+
+class AuditAction(StrEnum):
+    create = "create"
+    update = "update"
+    complete = "complete"
+    reopen = "reopen"
+    assign = "assign"
+    delete = "delete"
+    restore = "restore"
+    undo = "undo"
+
+
+class EntityType(StrEnum):
+    task = "task"
+    project = "project"
+    user = "user"
+    integration = "integration"
+
+
+class _Entity(BaseModel):
+    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        # Naive datetimes are a bug anywhere in the domain: treat them as UTC rather than local time.
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        if isinstance(value, datetime):
+            return value.astimezone(UTC)
+        return value
+
+
+class Workspace(_Entity):
+    """A tenant: one Slack team, one Discord guild, or ``local`` for the console."""
+
+    id: str
+    platform: Platform
+    name: str = ""
+    external_id: str | None = None
+    default_timezone: str = "UTC"
+    daily_token_budget: int | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(_Entity):
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    name: str
+    display_name: str | None = None
+    email: str | None = None
+    timezone: str = "UTC"
+    role: Role = Role.member
+    slack_user_id: str | None = None
+    discord_user_id: str | None = None
+    motion_user_id: str | None = None
+    linear_user_id: str | None = None
+    gitlab_user_id: str | None = None
+    notion_user_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
+
+
+class Project(_Entity):
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    number: int = 0  # P-<number>; assigned by the store on create
+    name: str
+    description: str = ""
+    status: ProjectStatus = ProjectStatus.active
+    priority: Priority = Priority.medium
+    tags: list[str] = Field(default_factory=list)
+    start_date: date | None = None
+    due_date: date | None = None
+    owner_id: str | None = None
+    external_ids: dict[str, str] = Field(default_factory=dict)
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+    deleted_by: str | None = None
+    # computed on read by the services, never persisted
+    task_count: int = 0
+    completed_task_count: int = 0
+    overdue_count: int = 0
+
+    @property
+    def ref(self) -> str:
+        return f"P-{self.number}"
+
+
+class Task(_Entity):
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    number: int = 0  # T-<number>; assigned by the store on create
+    title: str
+    description: str = ""
+    project_id: str | None = None
+    status: TaskStatus = TaskStatus.todo
+    priority: Priority = Priority.medium
+    due_date: date | None = None
+    due_time: time | None = None
+    assignee_id: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    estimate_minutes: int | None = None
+    parent_id: str | None = None
+    dependencies: list[str] = Field(default_factory=list)
+    external_ids: dict[str, str] = Field(default_factory=dict)
+    source_url: str | None = None
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None
+    deleted_at: datetime | None = None
+    deleted_by: str | None = None
+    # computed on read in the reader's timezone, never persisted
+    is_overdue: bool = False
+    days_until_due: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"T-{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open and self.deleted_at is None
+
+
+class Integration(_Entity):
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    type: IntegrationType
+    name: str = ""
+    base_url: str | None = None
+    credentials_encrypted: str = ""  # a Fernet token; never the plain secret
+    options: dict[str, Any] = Field(default_factory=dict)
+    enabled: bool = True
+    sync_direction: SyncDirection = SyncDirection.both
+    sync_interval_minutes: int = 15
+    conflict_policy: ConflictPolicy = ConflictPolicy.newest_wins
+    last_sync_cursor: str | None = None
+    last_sync_at: datetime | None = None
+    last_sync_status: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Conversation(_Entity):
+    """Agent context for one conversation (platform + channel + thread, or a DM)."""
+
+    id: str
+    workspace_id: str
+    user_id: str | None = None
+    platform: Platform = Platform.console
+    channel_id: str | None = None
+    thread_id: str | None = None
+    messages_json: str = "[]"  # pydantic-ai ModelMessagesTypeAdapter JSON
+    summary: str = ""
+    active_project_id: str | None = None
+    pending_action: dict[str, Any] | None = None  # an action waiting for the user's "yes"
+    preferred_model: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(_Entity):
+    """Who did what to which entity, before/after, via which surface: the basis of undo."""
+
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    actor_id: str | None
+    surface: Surface
+    action: AuditAction
+    entity_type: EntityType
+    entity_id: str
+    entity_ref: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    undoes: str | None = None  # id of the event this one reverted
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AgentLog(_Entity):
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    user_id: str | None = None
+    conversation_id: str | None = None
+    provider: str
+    model: str
+    task_type: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    tool_calls: list[str] = Field(default_factory=list)
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SyncLog(_Entity):
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    integration_id: str
+    direction: SyncDirection
+    status: str = "running"
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    pulled: int = 0
+    pushed: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: list[dict[str, Any]] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+
+# Fields computed on read that no store keeps.
+PERSISTED_EXCLUDE: dict[type[BaseModel], set[str]] = {
+    Project: {"task_count", "completed_task_count", "overdue_count"},
+    Task: {"is_overdue", "days_until_due"},
+}
+
+
+def snapshot(entity: BaseModel) -> dict[str, Any]:
+    """A JSON-safe dict of the persisted fields, as audit events keep them."""
+    return entity.model_dump(mode="json", exclude=PERSISTED_EXCLUDE.get(type(entity), set()))

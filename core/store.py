@@ -1,0 +1,258 @@
+"""The async ``Store`` protocol that every storage backend implements (Delta by default, SQL later).
+
+Rules every implementation keeps (the contract suite in ``tests/contract`` checks them):
+- every read and write is scoped by ``workspace_id``; nothing crosses workspaces;
+- ``create`` assigns the short number (``T-n`` / ``P-n``) atomically: unique per workspace even with several
+  processes writing at once;
+- ``update`` applies only the given fields, so concurrent edits of different fields both survive;
+- values computed on read (``Task.is_overdue``, ``Project.task_count``) are never persisted;
+- a concurrent commit conflict is retried inside the store; callers never see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from core.models import (
+    AgentLog,
+    AuditEvent,
+    Conversation,
+    Integration,
+    Project,
+    SyncLog,
+    Task,
+    TaskStatus,
+    User,
+    Workspace,
+)
+
+
+class TaskSort(StrEnum):
+    due = "due"  # due date ascending, undated last
+    priority = "priority"  # most urgent first
+    created = "created"
+    updated = "updated"
+    number = "number"
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """Filters for listing tasks; every field narrows the result (AND)."""
+
+    project_id: str | None = None
+    statuses: frozenset[TaskStatus] | None = None  # None means any status
+    assignee_id: str | None = None
+    unassigned: bool = False
+    due_before: date | None = None  # inclusive
+    due_after: date | None = None  # inclusive
+    overdue_on: date | None = None  # open tasks with due_date before this day
+    tag: str | None = None  # case-insensitive exact tag
+    text: str | None = None  # case-insensitive substring of title or description
+    include_deleted: bool = False
+    only_deleted: bool = False
+    sort: TaskSort = TaskSort.due
+    descending: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    items: list[Task]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+@dataclass(frozen=True)
+class ProjectCounts:
+    total: int = 0
+    completed: int = 0
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str
+    version: int
+    files: int
+    rows: int
+    location: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MaintenanceReport:
+    table: str
+    files_before: int
+    files_after: int
+    compacted: bool
+    checkpointed: bool
+    vacuumed_files: int
+    seconds: float
+
+
+class WorkspaceRepo(Protocol):
+    async def ensure(self, workspace: Workspace) -> Workspace:
+        """Return the stored workspace with this id, creating it from ``workspace`` if absent."""
+        ...
+
+    async def get(self, workspace_id: str) -> Workspace | None: ...
+
+    async def list(self) -> list[Workspace]: ...
+
+    async def update(self, workspace_id: str, changes: Mapping[str, Any]) -> Workspace: ...
+
+
+class UserRepo(Protocol):
+    async def add(self, user: User) -> User: ...
+
+    async def get(self, workspace_id: str, user_id: str) -> User | None: ...
+
+    async def find_by_name(self, workspace_id: str, name: str) -> User | None:
+        """Case-insensitive match on ``name`` or ``display_name`` (not deleted)."""
+        ...
+
+    async def find_by_field(self, workspace_id: str, field: str, value: str) -> User | None:
+        """Exact match on one identity field, e.g. ``slack_user_id`` or ``email``."""
+        ...
+
+    async def list(self, workspace_id: str) -> list[User]: ...
+
+    async def update(self, workspace_id: str, user_id: str, changes: Mapping[str, Any]) -> User: ...
+
+
+class ProjectRepo(Protocol):
+    async def create(self, project: Project) -> Project:
+        """Store a new project; returns it with its ``number`` assigned."""
+        ...
+
+    async def get(self, workspace_id: str, project_id: str) -> Project | None: ...
+
+    async def get_by_number(self, workspace_id: str, number: int) -> Project | None: ...
+
+    async def find_by_name(self, workspace_id: str, name: str) -> Project | None:
+        """Case-insensitive exact name among projects that are not deleted."""
+        ...
+
+    async def list(self, workspace_id: str, *, include_deleted: bool = False) -> list[Project]: ...
+
+    async def update(self, workspace_id: str, project_id: str, changes: Mapping[str, Any]) -> Project: ...
+
+
+class TaskRepo(Protocol):
+    async def create(self, task: Task) -> Task:
+        """Store a new task; returns it with its ``number`` assigned."""
+        ...
+
+    async def create_many(self, tasks: Sequence[Task]) -> list[Task]:
+        """Store several new tasks of one workspace in one commit where the backend allows."""
+        ...
+
+    async def get(self, workspace_id: str, task_id: str) -> Task | None: ...
+
+    async def get_by_number(self, workspace_id: str, number: int) -> Task | None: ...
+
+    async def list(self, workspace_id: str, query: TaskQuery) -> TaskPage: ...
+
+    async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task: ...
+
+    async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
+        """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""
+        ...
+
+
+class AuditRepo(Protocol):
+    async def add(self, event: AuditEvent) -> None: ...
+
+    async def add_many(self, events: Sequence[AuditEvent]) -> None: ...
+
+    async def list(
+        self,
+        workspace_id: str,
+        *,
+        actor_id: str | None = None,
+        entity_id: str | None = None,
+        limit: int = 50,
+    ) -> list[AuditEvent]:
+        """Newest first."""
+        ...
+
+
+class IntegrationRepo(Protocol):
+    async def add(self, integration: Integration) -> Integration: ...
+
+    async def get(self, workspace_id: str, integration_id: str) -> Integration | None: ...
+
+    async def list(self, workspace_id: str | None = None) -> list[Integration]:
+        """``None`` lists every workspace's integrations (the scheduler needs them all)."""
+        ...
+
+    async def update(
+        self, workspace_id: str, integration_id: str, changes: Mapping[str, Any]
+    ) -> Integration: ...
+
+    async def remove(self, workspace_id: str, integration_id: str) -> bool: ...
+
+
+class ConversationRepo(Protocol):
+    async def get(self, workspace_id: str, conversation_id: str) -> Conversation | None: ...
+
+    async def save(self, conversation: Conversation) -> None:
+        """Insert or replace the whole conversation row."""
+        ...
+
+    async def delete(self, workspace_id: str, conversation_id: str) -> None: ...
+
+
+class AgentLogRepo(Protocol):
+    async def add(self, log: AgentLog) -> None: ...
+
+    async def list(self, workspace_id: str | None = None, *, since: datetime | None = None) -> list[AgentLog]: ...
+
+
+class SyncLogRepo(Protocol):
+    async def add(self, log: SyncLog) -> None: ...
+
+    async def update(self, workspace_id: str, log_id: str, changes: Mapping[str, Any]) -> SyncLog: ...
+
+    async def list(
+        self, workspace_id: str, *, integration_id: str | None = None, limit: int = 50
+    ) -> list[SyncLog]:
+        """Newest first."""
+        ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A storage backend: one repository per entity plus lifecycle and maintenance."""
+
+    workspaces: WorkspaceRepo
+    users: UserRepo
+    projects: ProjectRepo
+    tasks: TaskRepo
+    audit: AuditRepo
+    integrations: IntegrationRepo
+    conversations: ConversationRepo
+    agent_logs: AgentLogRepo
+    sync_logs: SyncLogRepo
+
+    async def open(self) -> None:
+        """Create missing tables; safe to call on every start."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def info(self) -> list[TableInfo]: ...
+
+    async def maintain(self, *, force: bool = False) -> list[MaintenanceReport]:
+        """Compact, checkpoint and vacuum; without ``force`` only tables past their threshold."""
+        ...
