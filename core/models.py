@@ -291,6 +291,7 @@ class AuditEvent(_Entity):
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     undoes: str | None = None  # id of the event this one reverted
+    batch_id: str | None = None  # events written by one command share it; undo reverts them together
     created_at: datetime = Field(default_factory=utcnow)
 
 
