@@ -1,0 +1,158 @@
+"""The `orchestrator` command line: chat, database info and maintenance, users."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.console import ConsoleAdapter
+from bot.wiring import configure_logging, runtime
+from core.dates import parse_tz
+from core.errors import OrchestratorError
+from core.models import LOCAL_WORKSPACE, Platform, Role
+from core.settings import Settings
+
+app = typer.Typer(help="Tasks Orchestrator: one assistant for a team's projects and tasks.", no_args_is_help=True)
+db_app = typer.Typer(help="Inspect and maintain the store.", no_args_is_help=True)
+users_app = typer.Typer(help="People of a workspace.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+out = Console()
+err = Console(stderr=True)
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser() or "me"
+    except (KeyError, OSError):
+        return "me"
+
+
+def _default_tz(settings: Settings) -> str:
+    if os.environ.get("ORCHESTRATOR_DEFAULT_TIMEZONE"):
+        return settings.default_timezone
+    try:
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name() or settings.default_timezone
+    except Exception:  # tzlocal raises several kinds of errors on odd systems; UTC is a safe fallback
+        return settings.default_timezone
+
+
+def _fail(exc: OrchestratorError) -> None:
+    err.print(f"[red]{exc}[/red]")
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def chat(
+    workspace: Annotated[str, typer.Option(help="Workspace id for the console.")] = LOCAL_WORKSPACE,
+    user: Annotated[str | None, typer.Option(help="Your name in that workspace.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="Your IANA timezone, e.g. Europe/Paris.")] = None,
+) -> None:
+    """Chat with the assistant in this terminal (reads lines from stdin when it is not a TTY)."""
+    settings = Settings()
+    configure_logging(settings)
+    zone = tz or _default_tz(settings)
+    try:
+        parse_tz(zone)
+    except OrchestratorError as exc:
+        _fail(exc)
+
+    async def main() -> int:
+        async with runtime(settings) as rt:
+            adapter = ConsoleAdapter(rt.handler, workspace=workspace, user=user or _default_user(), timezone=zone)
+            return await adapter.run()
+
+    raise typer.Exit(code=asyncio.run(main()))
+
+
+@db_app.command("info")
+def db_info() -> None:
+    """Tables with their versions, file counts and row counts."""
+
+    async def main() -> None:
+        async with runtime() as rt:
+            infos = await rt.store.info()
+        table = Table("table", "version", "files", "rows", "location")
+        for i in infos:
+            table.add_row(i.name, str(i.version), str(i.files), str(i.rows), i.location)
+        out.print(table)
+
+    asyncio.run(main())
+
+
+@db_app.command("maintain")
+def db_maintain(
+    force: Annotated[bool, typer.Option(help="Maintain every table, not only those past the threshold.")] = True,
+) -> None:
+    """Compact small files, write a checkpoint and vacuum old files."""
+
+    async def main() -> None:
+        async with runtime() as rt:
+            reports = await rt.store.maintain(force=force)
+        table = Table("table", "files before", "files after", "compacted", "checkpoint", "vacuumed", "seconds")
+        for r in reports:
+            table.add_row(
+                r.table,
+                str(r.files_before),
+                str(r.files_after),
+                "yes" if r.compacted else "no",
+                "yes" if r.checkpointed else "no",
+                str(r.vacuumed_files),
+                f"{r.seconds:.2f}",
+            )
+        out.print(table)
+
+    asyncio.run(main())
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    workspace: Annotated[str, typer.Option(help="Workspace id.")] = LOCAL_WORKSPACE,
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    tz: Annotated[str, typer.Option("--tz", help="IANA timezone.")] = "UTC",
+    admin: Annotated[bool, typer.Option(help="Make this user an admin.")] = False,
+) -> None:
+    """Add a person to a workspace so tasks can be assigned to them."""
+
+    async def main() -> None:
+        async with runtime() as rt:
+            await rt.services.users.ensure_workspace(workspace, Platform.console)
+            u = await rt.services.users.ensure_user(
+                workspace, name, timezone=tz, email=email.lower() if email else None,
+                role=Role.admin if admin else None,
+            )
+        out.print(f"{u.name} ({u.role.value}, {u.timezone}) is in workspace {workspace}.")
+
+    try:
+        asyncio.run(main())
+    except OrchestratorError as exc:
+        _fail(exc)
+
+
+@users_app.command("list")
+def users_list(workspace: Annotated[str, typer.Option(help="Workspace id.")] = LOCAL_WORKSPACE) -> None:
+    """People of a workspace."""
+
+    async def main() -> None:
+        async with runtime() as rt:
+            people = await rt.services.users.list(workspace)
+        table = Table("name", "role", "timezone", "email")
+        for u in people:
+            table.add_row(u.name, u.role.value, u.timezone, u.email or "")
+        out.print(table)
+
+    asyncio.run(main())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

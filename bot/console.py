@@ -1,0 +1,99 @@
+"""The console adapter: the same conversation as Slack or Discord, in a terminal.
+
+On a TTY it is an interactive chat with rich formatting; otherwise it reads one message per line from stdin,
+prints each reply as plain text and returns at end of input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Protocol, TextIO
+
+from rich.console import Console
+
+from bot.render_text import plain, rich_renderable
+from core.conversation.messages import IncomingMessage, Reply
+from core.models import Platform
+
+PROMPT = "you> "
+EXIT_WORDS = {"exit", "quit", ":q"}
+
+
+class MessageHandler(Protocol):
+    async def handle(self, message: IncomingMessage) -> Reply: ...
+
+
+class ConsoleAdapter:
+    """Translates terminal lines into IncomingMessages and Replies into text."""
+
+    def __init__(
+        self,
+        handler: MessageHandler,
+        *,
+        workspace: str,
+        user: str,
+        timezone: str,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self._handler = handler
+        self._workspace = workspace
+        self._user = user
+        self._tz = timezone
+        self._in = stdin or sys.stdin
+        self._out = stdout or sys.stdout
+        self._count = 0
+
+    def message(self, text: str) -> IncomingMessage:
+        """The IncomingMessage for one typed line."""
+        self._count += 1
+        return IncomingMessage(
+            platform=Platform.console,
+            workspace_id=self._workspace,
+            workspace_name=self._workspace,
+            user_id=self._user,
+            user_name=self._user,
+            text=text,
+            channel_id="terminal",
+            is_dm=True,
+            timezone=self._tz,
+            event_id=f"console-{self._count}",
+        )
+
+    async def run(self) -> int:
+        """Chat until end of input (or `exit` on a TTY); returns the process exit code."""
+        if self._in.isatty() and self._out.isatty():
+            return await self._interactive()
+        return await self._piped()
+
+    async def _piped(self) -> int:
+        while True:
+            line = await asyncio.to_thread(self._in.readline)
+            if not line:
+                return 0
+            text = line.strip()
+            if not text:
+                continue
+            reply = await self._handler.handle(self.message(text))
+            self._out.write(plain(reply) + "\n")
+            self._out.flush()
+
+    async def _interactive(self) -> int:
+        console = Console(file=self._out)
+        console.print(
+            f"[bold]Tasks Orchestrator[/bold] — workspace [cyan]{self._workspace}[/cyan], "
+            f"you are [cyan]{self._user}[/cyan] ({self._tz}). Type [bold]help[/bold], or [bold]exit[/bold]."
+        )
+        while True:
+            try:
+                text = (await asyncio.to_thread(console.input, PROMPT)).strip()
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                return 0
+            if not text:
+                continue
+            if text.lower() in EXIT_WORDS:
+                return 0
+            reply = await self._handler.handle(self.message(text))
+            console.print(rich_renderable(reply))

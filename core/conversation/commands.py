@@ -1,0 +1,179 @@
+"""Running parsed quick-add commands through the services and phrasing the replies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from core.conversation.messages import Reply, ReplyKind
+from core.conversation.views import project_view, task_views
+from core.models import Conversation, Task
+from core.quickadd import (
+    HELP_TEXT,
+    AddProject,
+    AddTask,
+    AssignTask,
+    Command,
+    CompleteTask,
+    DeleteTask,
+    EditTask,
+    Help,
+    ListProjects,
+    ListTasks,
+    ReopenTask,
+    Reset,
+    RestoreTask,
+    ShowProject,
+    ShowTask,
+    Undo,
+)
+from core.services import UNSET, Actor, Services
+
+PendingAction = dict[str, Any]
+
+
+def _refs(numbers: Sequence[int]) -> str:
+    return ", ".join(f"T-{n}" for n in numbers)
+
+
+class CommandRunner:
+    """Maps each command to one service call; every reply names the task refs it touched."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    async def _views(self, actor: Actor, tasks: Sequence[Task]) -> Reply:
+        return Reply("", tasks=await task_views(self.s.store, actor.workspace_id, tasks))
+
+    async def _tasks_reply(self, actor: Actor, text: str, tasks: Sequence[Task], kind: ReplyKind) -> Reply:
+        reply = await self._views(actor, tasks)
+        reply.text, reply.kind = text, kind
+        return reply
+
+    async def run(
+        self, actor: Actor, command: Command, conv: Conversation
+    ) -> tuple[Reply, PendingAction | None]:
+        """The reply, and an action to confirm on the next turn (deletes), if any."""
+        tasks = self.s.tasks
+        match command:
+            case AddTask():
+                task = await tasks.create(
+                    actor,
+                    command.title,
+                    project=command.project,
+                    due=command.due,
+                    priority=command.priority,
+                    assignee=command.assignee,
+                    tags=command.tags,
+                )
+                return await self._tasks_reply(actor, f"Created {task.ref}.", [task], ReplyKind.success), None
+            case ListTasks():
+                return await self._list(actor, command), None
+            case ShowTask():
+                task = await tasks.get(actor, command.number)
+                return await self._tasks_reply(actor, "", [task], ReplyKind.info), None
+            case CompleteTask():
+                done = await tasks.complete(actor, list(command.numbers))
+                text = f"Completed {_refs(command.numbers)}. Nice work!"
+                return await self._tasks_reply(actor, text, done, ReplyKind.success), None
+            case ReopenTask():
+                task = await tasks.reopen(actor, command.number)
+                return await self._tasks_reply(actor, f"Reopened {task.ref}.", [task], ReplyKind.success), None
+            case EditTask():
+                task = await tasks.update(
+                    actor,
+                    command.number,
+                    title=command.title if command.title is not None else UNSET,
+                    due=None if command.clear_due else (command.due if command.due is not None else UNSET),
+                    priority=command.priority if command.priority is not None else UNSET,
+                    project=None if command.clear_project else (command.project or UNSET),
+                    assignee=None if command.clear_assignee else (command.assignee or UNSET),
+                    add_tags=command.add_tags,
+                    remove_tags=command.remove_tags,
+                )
+                return await self._tasks_reply(actor, f"Updated {task.ref}.", [task], ReplyKind.success), None
+            case AssignTask():
+                task = await tasks.assign(actor, command.number, command.assignee)
+                views = await task_views(self.s.store, actor.workspace_id, [task])
+                who = f"@{views[0].assignee}" if views[0].assignee else "nobody"
+                text = f"{task.ref} is now assigned to {who}."
+                return Reply(text, kind=ReplyKind.success, tasks=views), None
+            case DeleteTask():
+                found = [await tasks.get(actor, n) for n in command.numbers]
+                reply = await self._views(actor, found)
+                what = f"{len(found)} tasks" if len(found) > 1 else found[0].ref
+                reply.text = f"Delete {what}? Reply `yes` to delete or `no` to keep."
+                reply.kind = ReplyKind.confirm
+                pending: PendingAction = {"action": "delete_tasks", "numbers": list(command.numbers)}
+                return reply, pending
+            case RestoreTask():
+                task = await tasks.restore(actor, command.number)
+                return await self._tasks_reply(actor, f"Restored {task.ref}.", [task], ReplyKind.success), None
+            case Undo():
+                result = await self.s.undo.undo(actor)
+                ev = result.undone
+                text = f"Undid your last change: {ev.action.value} of {ev.entity_ref or ev.entity_type.value}."
+                undone = [self.s.tasks.annotate(actor, e) for e in result.entities if isinstance(e, Task)]
+                if undone:
+                    return await self._tasks_reply(actor, text, undone, ReplyKind.success), None
+                return Reply(text, kind=ReplyKind.success), None
+            case AddProject():
+                project = await self.s.projects.create(
+                    actor, command.name, due=command.due, priority=command.priority, tags=command.tags
+                )
+                text = f"Created project {project.name} ({project.ref}). Add tasks with `add TITLE #{project.name}`."
+                if " " in project.name:
+                    text = f"Created project {project.name} ({project.ref}). Add tasks with `add TITLE #{project.ref}`."
+                return Reply(text, kind=ReplyKind.success, projects=[project_view(project)]), None
+            case ListProjects():
+                projects = await self.s.projects.list(actor)
+                if not projects:
+                    return Reply("No projects yet. Create one with `project add NAME`."), None
+                return Reply(f"{len(projects)} project(s):", projects=[project_view(p) for p in projects]), None
+            case ShowProject():
+                project = await self.s.projects.get(actor, command.ref)
+                page = await tasks.list(actor, project=project.ref, limit=25)
+                reply = await self._views(actor, page.items)
+                reply.projects = [project_view(project)]
+                reply.text = project.description
+                if page.total > len(page.items):
+                    reply.footer = f"Showing {len(page.items)} of {page.total} open tasks."
+                elif not page.items:
+                    reply.footer = f"No open tasks. Add one with `add TITLE #{project.ref}`."
+                return reply, None
+            case Help():
+                return Reply(HELP_TEXT, kind=ReplyKind.help), None
+            case Reset():
+                await self.s.store.conversations.delete(actor.workspace_id, conv.id)
+                return Reply("Conversation cleared.", kind=ReplyKind.success), None
+        return Reply("That command isn't supported here yet.", kind=ReplyKind.error), None
+
+    async def _list(self, actor: Actor, command: ListTasks) -> Reply:
+        page = await self.s.tasks.list(
+            actor,
+            project=command.project,
+            assignee=command.assignee,
+            window=command.window,
+            include_closed=command.include_closed,
+        )
+        reply = await self._views(actor, page.items)
+        scope = "tasks" if command.include_closed else "open tasks"
+        if not page.items:
+            reply.text = f"No {scope} match. Add one with `add TITLE due fri`."
+            return reply
+        reply.text = f"{page.total} {scope}:" if page.total == len(page.items) else (
+            f"{len(page.items)} of {page.total} {scope}:"
+        )
+        overdue = sum(1 for t in page.items if t.is_overdue)
+        if overdue:
+            reply.footer = f"{overdue} overdue."
+        return reply
+
+    async def confirm(self, actor: Actor, pending: PendingAction) -> Reply:
+        """Carry out an action the user just confirmed with `yes`."""
+        if pending.get("action") == "delete_tasks":
+            numbers = [int(n) for n in pending.get("numbers", [])]
+            deleted = await self.s.tasks.delete(actor, numbers)
+            text = f"Deleted {_refs(numbers)}. `restore {deleted[0].ref}` or `undo` brings it back."
+            return await self._tasks_reply(actor, text, deleted, ReplyKind.success)
+        return Reply("That confirmation has expired; please ask again.", kind=ReplyKind.info)

@@ -1,0 +1,101 @@
+"""One message in, one Reply out: identity, confirmations, quick-add first, then free-form text."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Protocol
+
+from core.conversation.commands import CommandRunner
+from core.conversation.messages import IncomingMessage, Reply, ReplyKind
+from core.errors import OrchestratorError
+from core.models import Conversation, Platform
+from core.quickadd import Cancel, Confirm, QuickAddError, parse
+from core.services import Actor, Services
+
+log = logging.getLogger(__name__)
+
+_NOT_UNDERSTOOD = (
+    "I didn't understand that. Quick-add works without any setup, e.g. `add Write report due fri p1 #Launch`; "
+    "type `help` for every command."
+)
+
+
+class FreeFormResponder(Protocol):
+    """Answers text the quick-add grammar does not parse (the LLM agent)."""
+
+    async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply: ...
+
+
+class ConversationHandler:
+    """The core's entry point for every adapter; never raises, never shows a stack trace."""
+
+    def __init__(self, services: Services, responder: FreeFormResponder | None = None) -> None:
+        self.services = services
+        self.responder = responder
+        self.commands = CommandRunner(services)
+        self._workspaces: set[str] = set()
+
+    async def actor_for(self, msg: IncomingMessage) -> Actor:
+        """The acting user of a message, creating workspace and user rows on first sight."""
+        users = self.services.users
+        if msg.workspace_id not in self._workspaces:
+            await users.ensure_workspace(msg.workspace_id, msg.platform, msg.workspace_name)
+            self._workspaces.add(msg.workspace_id)
+        identity: dict[str, str | None] = {"email": msg.email.lower() if msg.email else None}
+        if msg.platform is Platform.slack:
+            identity["slack_user_id"] = msg.user_id
+        elif msg.platform is Platform.discord:
+            identity["discord_user_id"] = msg.user_id
+        user = await users.ensure_user(
+            msg.workspace_id, msg.user_name or msg.user_id, timezone=msg.timezone, **identity
+        )
+        return Actor(user)
+
+    async def handle(self, msg: IncomingMessage) -> Reply:
+        """Answer one message. Errors become short replies; unexpected ones are logged with an id."""
+        try:
+            actor = await self.actor_for(msg)
+            return await self._handle(actor, msg)
+        except OrchestratorError as exc:
+            usage = exc.usage if isinstance(exc, QuickAddError) else None
+            return Reply(exc.message, kind=ReplyKind.error, usage=usage, footer=exc.hint)
+        except Exception:
+            incident = uuid.uuid4().hex[:8]
+            log.exception("unexpected error handling a message (incident %s)", incident)
+            return Reply(
+                f"Something went wrong on my side (incident {incident}). Please try again in a moment.",
+                kind=ReplyKind.error,
+            )
+
+    async def _handle(self, actor: Actor, msg: IncomingMessage) -> Reply:
+        store = self.services.store
+        conv = await store.conversations.get(actor.workspace_id, msg.conversation_id)
+        if conv is None:
+            conv = Conversation(
+                id=msg.conversation_id,
+                workspace_id=actor.workspace_id,
+                user_id=actor.user_id,
+                platform=msg.platform,
+                channel_id=msg.channel_id or None,
+                thread_id=msg.thread_id,
+            )
+        command = parse(msg.text, tz=actor.user.timezone)
+        if conv.pending_action is not None:
+            pending, conv.pending_action = conv.pending_action, None
+            await store.conversations.save(conv)
+            if isinstance(command, Confirm):
+                return await self.commands.confirm(actor, pending)
+            if isinstance(command, Cancel):
+                return Reply("Okay, nothing was changed.", kind=ReplyKind.info)
+        elif isinstance(command, Confirm | Cancel):
+            return Reply("There is nothing waiting for a yes or no.", kind=ReplyKind.info)
+        if command is None:
+            if self.responder is not None:
+                return await self.responder.respond(actor, conv, msg.text)
+            return Reply(_NOT_UNDERSTOOD, kind=ReplyKind.info)
+        reply, pending_action = await self.commands.run(actor, command, conv)
+        if pending_action is not None:
+            conv.pending_action = pending_action
+            await store.conversations.save(conv)
+        return reply

@@ -1,0 +1,98 @@
+"""What adapters hand to the core (IncomingMessage) and what they get back to render (Reply)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+
+from core.models import Platform, Priority, ProjectStatus, TaskStatus
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One message from any platform, already translated by its adapter."""
+
+    platform: Platform
+    workspace_id: str
+    user_id: str  # the platform's user id (Slack U…, Discord snowflake, console name)
+    text: str
+    user_name: str = ""
+    channel_id: str = ""
+    thread_id: str | None = None
+    is_dm: bool = False
+    mentions: tuple[str, ...] = ()
+    event_id: str | None = None
+    timezone: str | None = None
+    email: str | None = None
+    workspace_name: str = ""
+
+    @property
+    def conversation_id(self) -> str:
+        """Platform + channel + thread, or the DM with this user."""
+        if self.is_dm:
+            return f"{self.platform.value}:dm:{self.user_id}"
+        return f"{self.platform.value}:{self.channel_id}:{self.thread_id or ''}"
+
+
+class ReplyKind(StrEnum):
+    info = "info"
+    success = "success"
+    error = "error"
+    confirm = "confirm"  # a question waiting for yes/no
+    help = "help"
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task as people see it: names resolved, overdue computed for the reader."""
+
+    id: str
+    ref: str
+    title: str
+    status: TaskStatus
+    priority: Priority
+    project: str | None = None
+    assignee: str | None = None
+    due_date: date | None = None
+    due_time: time | None = None
+    is_overdue: bool = False
+    days_until_due: int | None = None
+    tags: tuple[str, ...] = ()
+    description: str = ""
+    deleted: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open and not self.deleted
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: str
+    ref: str
+    name: str
+    status: ProjectStatus
+    priority: Priority
+    description: str = ""
+    due_date: date | None = None
+    task_count: int = 0
+    completed_task_count: int = 0
+    overdue_count: int = 0
+
+
+@dataclass
+class Reply:
+    """The answer to one message; adapters render it (Block Kit, embeds, rich text)."""
+
+    text: str
+    kind: ReplyKind = ReplyKind.info
+    tasks: list[TaskView] = field(default_factory=list)
+    projects: list[ProjectView] = field(default_factory=list)
+    usage: str | None = None
+    footer: str | None = None
+    ephemeral: bool = False
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind is ReplyKind.error

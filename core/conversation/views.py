@@ -1,0 +1,56 @@
+"""Turning stored entities into views with people's and projects' names resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.conversation.messages import ProjectView, TaskView
+from core.models import Project, Task
+from core.store import Store
+
+
+async def task_views(store: Store, workspace_id: str, tasks: Sequence[Task]) -> list[TaskView]:
+    """Views of ``tasks`` with one lookup of the workspace's users and projects."""
+    if not tasks:
+        return []
+    users = {u.id: u.label for u in await store.users.list(workspace_id)}
+    needs_projects = any(t.project_id for t in tasks)
+    projects = (
+        {p.id: p.name for p in await store.projects.list(workspace_id, include_deleted=True)}
+        if needs_projects
+        else {}
+    )
+    return [
+        TaskView(
+            id=t.id,
+            ref=t.ref,
+            title=t.title,
+            status=t.status,
+            priority=t.priority,
+            project=projects.get(t.project_id) if t.project_id else None,
+            assignee=users.get(t.assignee_id) if t.assignee_id else None,
+            due_date=t.due_date,
+            due_time=t.due_time,
+            is_overdue=t.is_overdue,
+            days_until_due=t.days_until_due,
+            tags=tuple(t.tags),
+            description=t.description,
+            deleted=t.deleted_at is not None,
+        )
+        for t in tasks
+    ]
+
+
+def project_view(p: Project) -> ProjectView:
+    return ProjectView(
+        id=p.id,
+        ref=p.ref,
+        name=p.name,
+        status=p.status,
+        priority=p.priority,
+        description=p.description,
+        due_date=p.due_date,
+        task_count=p.task_count,
+        completed_task_count=p.completed_task_count,
+        overdue_count=p.overdue_count,
+    )

@@ -1,0 +1,45 @@
+"""Who is acting: the user (and so the workspace) and the surface the request came through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.models import Surface, User, utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Every service call takes one; its workspace is the only one the call can touch."""
+
+    user: User
+    surface: Surface = Surface.command
+
+    @property
+    def workspace_id(self) -> str:
+        return self.user.workspace_id
+
+    @property
+    def user_id(self) -> str:
+        return self.user.id
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.user.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            # A bad zone stored by an older version must not make every command fail.
+            return ZoneInfo("UTC")
+
+    def now(self) -> datetime:
+        """The current moment in the user's timezone."""
+        return utcnow().astimezone(self.zone)
+
+    def today(self) -> date:
+        """Today's date where the user is."""
+        return self.now().date()
+
+    def via(self, surface: Surface) -> Actor:
+        """The same user acting through another surface."""
+        return Actor(self.user, surface)

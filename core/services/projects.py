@@ -1,0 +1,119 @@
+"""Project rules: create, read with live counts, list, edit, soft delete and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from core.dates import parse_due
+from core.errors import ValidationError
+from core.models import AuditAction, Priority, Project, ProjectStatus, utcnow
+from core.services.actor import Actor
+from core.services.audit import AuditTrail
+from core.services.resolve import Resolver
+from core.services.validation import clean_project_name, clean_tags, parse_priority
+from core.store import ProjectCounts, Store
+
+
+def _with_counts(project: Project, counts: ProjectCounts | None) -> Project:
+    c = counts or ProjectCounts()
+    return project.model_copy(
+        update={"task_count": c.total, "completed_task_count": c.completed, "overdue_count": c.overdue}
+    )
+
+
+class ProjectService:
+    def __init__(self, store: Store, resolver: Resolver, audit: AuditTrail) -> None:
+        self._store = store
+        self._resolve = resolver
+        self._audit = audit
+
+    async def create(
+        self,
+        actor: Actor,
+        name: str,
+        *,
+        description: str = "",
+        due: str | date | None = None,
+        priority: Priority | str | None = None,
+        tags: Sequence[str] = (),
+    ) -> Project:
+        """Names are unique per workspace, case-insensitively."""
+        clean = clean_project_name(name)
+        due_date = due if isinstance(due, date) or due is None else parse_due(due, actor.user.timezone).date
+        existing = await self._store.projects.find_by_name(actor.workspace_id, clean)
+        if existing is not None:
+            raise ValidationError(f"A project called `{existing.name}` already exists ({existing.ref}).")
+        project = Project(
+            workspace_id=actor.workspace_id,
+            name=clean,
+            description=description.strip(),
+            due_date=due_date,
+            priority=parse_priority(priority) if priority else Priority.medium,
+            tags=clean_tags(list(tags)),
+            owner_id=actor.user_id,
+            created_by=actor.user_id,
+        )
+        stored = await self._store.projects.create(project)
+        await self._audit.created(actor, [stored])
+        return _with_counts(stored, None)
+
+    async def get(self, actor: Actor, ref: str) -> Project:
+        """By name (case-insensitive) or `P-n`, with counts computed now."""
+        project = await self._resolve.project(actor, ref)
+        counts = await self._store.tasks.counts_by_project(actor.workspace_id, actor.today())
+        return _with_counts(project, counts.get(project.id))
+
+    async def list(self, actor: Actor, *, include_archived: bool = False) -> list[Project]:
+        projects = await self._store.projects.list(actor.workspace_id)
+        if not include_archived:
+            projects = [p for p in projects if p.status is not ProjectStatus.archived]
+        counts = await self._store.tasks.counts_by_project(actor.workspace_id, actor.today())
+        return [_with_counts(p, counts.get(p.id)) for p in sorted(projects, key=lambda p: p.number)]
+
+    async def update(
+        self,
+        actor: Actor,
+        ref: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        status: ProjectStatus | str | None = None,
+        priority: Priority | str | None = None,
+        due: str | date | None = None,
+    ) -> Project:
+        project = await self._resolve.project(actor, ref)
+        changes: dict[str, Any] = {}
+        if name is not None:
+            clean = clean_project_name(name)
+            other = await self._store.projects.find_by_name(actor.workspace_id, clean)
+            if other is not None and other.id != project.id:
+                raise ValidationError(f"A project called `{other.name}` already exists ({other.ref}).")
+            changes["name"] = clean
+        if description is not None:
+            changes["description"] = description.strip()
+        if status is not None:
+            try:
+                changes["status"] = ProjectStatus(str(status).lower().replace(" ", "_"))
+            except ValueError:
+                names = ", ".join(s.value for s in ProjectStatus)
+                raise ValidationError(f"Unknown project status `{status}`.", hint=f"Use one of: {names}.") from None
+        if priority is not None:
+            changes["priority"] = parse_priority(priority)
+        if due is not None:
+            changes["due_date"] = due if isinstance(due, date) else parse_due(due, actor.user.timezone).date
+        if not changes:
+            raise ValidationError("Nothing to change.")
+        after = await self._store.projects.update(actor.workspace_id, project.id, changes)
+        await self._audit.changed(actor, AuditAction.update, [(project, after)])
+        return after
+
+    async def delete(self, actor: Actor, ref: str) -> Project:
+        """Soft delete; the project's tasks stay and keep their project link."""
+        project = await self._resolve.project(actor, ref)
+        after = await self._store.projects.update(
+            actor.workspace_id, project.id, {"deleted_at": utcnow(), "deleted_by": actor.user_id}
+        )
+        await self._audit.changed(actor, AuditAction.delete, [(project, after)])
+        return after

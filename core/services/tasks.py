@@ -1,0 +1,265 @@
+"""Task rules: create, read, list, edit, complete/reopen, assign, soft delete and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, time, timedelta
+from typing import Any, Literal
+
+from core.dates import parse_due
+from core.errors import ValidationError
+from core.models import OPEN_STATUSES, AuditAction, Priority, Task, TaskStatus, utcnow
+from core.services.actor import Actor
+from core.services.audit import AuditTrail
+from core.services.resolve import Resolver
+from core.services.timing import annotate_task
+from core.services.validation import clean_tags, clean_title, parse_priority
+from core.store import Store, TaskPage, TaskQuery, TaskSort
+
+Window = Literal["overdue", "today", "week"]
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _resolve_due(actor: Actor, due: str | date | None) -> tuple[date | None, time | None]:
+    if due is None:
+        return None, None
+    if isinstance(due, date):
+        return due, None
+    parsed = parse_due(due, actor.user.timezone, now=utcnow())
+    return parsed.date, parsed.time
+
+
+class TaskService:
+    def __init__(self, store: Store, resolver: Resolver, audit: AuditTrail) -> None:
+        self._store = store
+        self._resolve = resolver
+        self._audit = audit
+
+    def annotate(self, actor: Actor, task: Task) -> Task:
+        """Fill the computed fields for the actor's timezone."""
+        return annotate_task(task, actor.now())
+
+    async def create(
+        self,
+        actor: Actor,
+        title: str,
+        *,
+        description: str = "",
+        project: str | None = None,
+        due: str | date | None = None,
+        due_time: time | None = None,
+        priority: Priority | str | None = None,
+        assignee: str | None = None,
+        tags: Sequence[str] = (),
+        estimate_minutes: int | None = None,
+        source_url: str | None = None,
+    ) -> Task:
+        """Validate everything first, then write the task and its audit event."""
+        clean = clean_title(title)
+        due_date, parsed_time = _resolve_due(actor, due)
+        project_id = (await self._resolve.project(actor, project)).id if project else None
+        assignee_id = (await self._resolve.user(actor, assignee)).id if assignee else None
+        if estimate_minutes is not None and estimate_minutes < 0:
+            raise ValidationError("An estimate can't be negative.")
+        task = Task(
+            workspace_id=actor.workspace_id,
+            title=clean,
+            description=description.strip(),
+            project_id=project_id,
+            due_date=due_date,
+            due_time=due_time or parsed_time,
+            priority=parse_priority(priority) if priority else Priority.medium,
+            assignee_id=assignee_id,
+            tags=clean_tags(list(tags)),
+            estimate_minutes=estimate_minutes,
+            source_url=source_url,
+            created_by=actor.user_id,
+        )
+        stored = await self._store.tasks.create(task)
+        await self._audit.created(actor, [stored])
+        return self.annotate(actor, stored)
+
+    async def get(self, actor: Actor, ref: str | int, *, include_deleted: bool = False) -> Task:
+        return self.annotate(actor, await self._resolve.task(actor, ref, include_deleted=include_deleted))
+
+    async def list(
+        self,
+        actor: Actor,
+        *,
+        project: str | None = None,
+        assignee: str | None = None,
+        window: Window | None = None,
+        include_closed: bool = False,
+        statuses: Sequence[TaskStatus] | None = None,
+        due_before: str | date | None = None,
+        due_after: str | date | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        sort: TaskSort = TaskSort.due,
+        limit: int = 25,
+        offset: int = 0,
+    ) -> TaskPage:
+        """Open tasks by default; filters combine."""
+        today = actor.today()
+        project_id = (await self._resolve.project(actor, project)).id if project else None
+        assignee_id = (await self._resolve.user(actor, assignee)).id if assignee else None
+        wanted: frozenset[TaskStatus] | None
+        if statuses:
+            wanted = frozenset(statuses)
+        else:
+            wanted = None if include_closed else OPEN_STATUSES
+        before = _resolve_due(actor, due_before)[0]
+        after = _resolve_due(actor, due_after)[0]
+        overdue_on: date | None = None
+        if window == "overdue":
+            overdue_on = today
+        elif window == "today":
+            before = min(before, today) if before else today
+        elif window == "week":
+            end = today + timedelta(days=7)
+            before = min(before, end) if before else end
+        if limit < 1 or limit > 200:
+            raise ValidationError("Page size must be between 1 and 200.")
+        query = TaskQuery(
+            project_id=project_id,
+            statuses=wanted,
+            assignee_id=assignee_id,
+            due_before=before,
+            due_after=after,
+            overdue_on=overdue_on,
+            tag=tag.lstrip("+").lower() if tag else None,
+            text=text or None,
+            sort=sort,
+            limit=limit,
+            offset=max(offset, 0),
+        )
+        page = await self._store.tasks.list(actor.workspace_id, query)
+        return TaskPage(
+            items=[self.annotate(actor, t) for t in page.items],
+            total=page.total,
+            offset=page.offset,
+            limit=page.limit,
+        )
+
+    async def update(
+        self,
+        actor: Actor,
+        ref: str | int,
+        *,
+        title: str = UNSET,
+        description: str = UNSET,
+        project: str | None = UNSET,
+        due: str | date | None = UNSET,
+        priority: Priority | str = UNSET,
+        assignee: str | None = UNSET,
+        status: TaskStatus | str = UNSET,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+        estimate_minutes: int | None = UNSET,
+    ) -> Task:
+        """Change only what is given; ``None`` clears project, due date or assignee."""
+        task = await self._resolve.task(actor, ref)
+        changes: dict[str, Any] = {}
+        if title is not UNSET:
+            changes["title"] = clean_title(title)
+        if description is not UNSET:
+            changes["description"] = description.strip()
+        if project is not UNSET:
+            changes["project_id"] = (await self._resolve.project(actor, project)).id if project else None
+        if due is not UNSET:
+            changes["due_date"], changes["due_time"] = _resolve_due(actor, due)
+        if priority is not UNSET:
+            changes["priority"] = parse_priority(priority)
+        if assignee is not UNSET:
+            changes["assignee_id"] = (await self._resolve.user(actor, assignee)).id if assignee else None
+        if status is not UNSET:
+            changes.update(self._status_change(task, _parse_status(status)))
+        if add_tags or remove_tags:
+            removed = set(clean_tags(list(remove_tags)))
+            tags = [t for t in task.tags if t not in removed]
+            changes["tags"] = clean_tags(tags + clean_tags(list(add_tags)))
+        if estimate_minutes is not UNSET:
+            if estimate_minutes is not None and estimate_minutes < 0:
+                raise ValidationError("An estimate can't be negative.")
+            changes["estimate_minutes"] = estimate_minutes
+        if not changes:
+            raise ValidationError("Nothing to change.", hint="Example: `edit T-3 due mon p2`.")
+        return (await self._apply(actor, AuditAction.update, [(task, changes)]))[0]
+
+    async def complete(self, actor: Actor, refs: Sequence[str | int]) -> list[Task]:
+        """Mark tasks completed (already completed ones are left alone)."""
+        tasks = [await self._resolve.task(actor, r) for r in refs]
+        work = [(t, self._status_change(t, TaskStatus.completed)) for t in tasks if t.status.is_open]
+        done = await self._apply(actor, AuditAction.complete, work)
+        by_id = {t.id: t for t in done}
+        return [by_id.get(t.id, self.annotate(actor, t)) for t in tasks]
+
+    async def reopen(self, actor: Actor, ref: str | int) -> Task:
+        task = await self._resolve.task(actor, ref)
+        if task.status.is_open:
+            return self.annotate(actor, task)
+        return (await self._apply(actor, AuditAction.reopen, [(task, self._status_change(task, TaskStatus.todo))]))[0]
+
+    async def assign(self, actor: Actor, ref: str | int, assignee: str | None) -> Task:
+        """Assign to someone, or unassign with ``None``."""
+        task = await self._resolve.task(actor, ref)
+        user_id = (await self._resolve.user(actor, assignee)).id if assignee else None
+        return (await self._apply(actor, AuditAction.assign, [(task, {"assignee_id": user_id})]))[0]
+
+    async def snooze(self, actor: Actor, ref: str | int, days: int = 1) -> Task:
+        """Push the due date ``days`` later (from today when it has none or is overdue)."""
+        task = await self._resolve.task(actor, ref)
+        base = max(task.due_date, actor.today()) if task.due_date else actor.today()
+        changes = {"due_date": base + timedelta(days=days)}
+        return (await self._apply(actor, AuditAction.update, [(task, changes)]))[0]
+
+    async def delete(self, actor: Actor, refs: Sequence[str | int]) -> list[Task]:
+        """Soft delete: the rows stay and ``restore`` brings them back."""
+        tasks = [await self._resolve.task(actor, r) for r in refs]
+        stamp = {"deleted_at": utcnow(), "deleted_by": actor.user_id}
+        return await self._apply(actor, AuditAction.delete, [(t, dict(stamp)) for t in tasks])
+
+    async def restore(self, actor: Actor, ref: str | int) -> Task:
+        task = await self._resolve.task(actor, ref, include_deleted=True)
+        if task.deleted_at is None:
+            return self.annotate(actor, task)
+        changes = {"deleted_at": None, "deleted_by": None}
+        return (await self._apply(actor, AuditAction.restore, [(task, changes)]))[0]
+
+    @staticmethod
+    def _status_change(task: Task, status: TaskStatus) -> dict[str, Any]:
+        changes: dict[str, Any] = {"status": status}
+        if not status.is_open and task.status.is_open:
+            changes["completed_at"] = utcnow() if status is TaskStatus.completed else None
+        elif status.is_open:
+            changes["completed_at"] = None
+        return changes
+
+    async def _apply(
+        self, actor: Actor, action: AuditAction, work: Sequence[tuple[Task, dict[str, Any]]]
+    ) -> list[Task]:
+        pairs: list[tuple[Task, Task]] = []
+        for task, changes in work:
+            after = await self._store.tasks.update(actor.workspace_id, task.id, changes)
+            pairs.append((task, after))
+        await self._audit.changed(actor, action, pairs)
+        return [self.annotate(actor, after) for _, after in pairs]
+
+
+def _parse_status(value: TaskStatus | str) -> TaskStatus:
+    if isinstance(value, TaskStatus):
+        return value
+    key = value.strip().lower().replace(" ", "_").replace("-", "_")
+    aliases = {"done": "completed", "open": "todo", "doing": "in_progress", "review": "in_review"}
+    try:
+        return TaskStatus(aliases.get(key, key))
+    except ValueError:
+        names = ", ".join(s.value for s in TaskStatus)
+        raise ValidationError(f"Unknown status `{value}`.", hint=f"Use one of: {names}.") from None

@@ -1,0 +1,71 @@
+"""Users and workspaces: find-or-create for chat identities, and explicit management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.dates import parse_tz
+from core.errors import ValidationError
+from core.models import Platform, Role, User, Workspace
+from core.store import Store
+
+_IDENTITY_FIELDS = ("slack_user_id", "discord_user_id", "email")
+
+
+class UserService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def ensure_workspace(
+        self, workspace_id: str, platform: Platform, name: str = "", timezone: str = "UTC"
+    ) -> Workspace:
+        """The workspace row, created on first sight."""
+        return await self._store.workspaces.ensure(
+            Workspace(id=workspace_id, platform=platform, name=name or workspace_id, default_timezone=timezone)
+        )
+
+    async def ensure_user(
+        self,
+        workspace_id: str,
+        name: str,
+        *,
+        timezone: str | None = None,
+        role: Role | None = None,
+        **identity: Any,
+    ) -> User:
+        """Find a user by a platform identity (or by name when none is given); create on first sight.
+
+        The first user of a workspace becomes its admin. Changed names or zones are updated.
+        """
+        name = name.strip()
+        if not name:
+            raise ValidationError("A user needs a name.")
+        if timezone is not None:
+            parse_tz(timezone)
+        found: User | None = None
+        for field in _IDENTITY_FIELDS:
+            if identity.get(field):
+                found = await self._store.users.find_by_field(workspace_id, field, str(identity[field]))
+                if found:
+                    break
+        if found is None and not any(identity.get(f) for f in ("slack_user_id", "discord_user_id")):
+            found = await self._store.users.find_by_name(workspace_id, name)
+        if found is not None:
+            changes: dict[str, Any] = {}
+            if timezone and timezone != found.timezone:
+                changes["timezone"] = timezone
+            if identity.get("display_name") and identity["display_name"] != found.display_name:
+                changes["display_name"] = identity["display_name"]
+            return await self._store.users.update(workspace_id, found.id, changes) if changes else found
+        first = not await self._store.users.list(workspace_id)
+        user = User(
+            workspace_id=workspace_id,
+            name=name,
+            timezone=timezone or "UTC",
+            role=role or (Role.admin if first else Role.member),
+            **{k: v for k, v in identity.items() if v is not None},
+        )
+        return await self._store.users.add(user)
+
+    async def list(self, workspace_id: str) -> list[User]:
+        return await self._store.users.list(workspace_id)
