@@ -18,7 +18,9 @@ from core.errors import OrchestratorError
 from core.models import LOCAL_WORKSPACE, Platform, Role
 from core.settings import Settings
 
-app = typer.Typer(help="Tasks Orchestrator: one assistant for a team's projects and tasks.", no_args_is_help=True)
+app = typer.Typer(
+    help="Tasks Orchestrator: one assistant for a team's projects and tasks.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Inspect and maintain the store.", no_args_is_help=True)
 users_app = typer.Typer(help="People of a workspace.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -67,7 +69,9 @@ def chat(
 
     async def main() -> int:
         async with runtime(settings) as rt:
-            adapter = ConsoleAdapter(rt.handler, workspace=workspace, user=user or _default_user(), timezone=zone)
+            adapter = ConsoleAdapter(
+                rt.handler, workspace=workspace, user=user or _default_user(), timezone=zone
+            )
             return await adapter.run()
 
     raise typer.Exit(code=asyncio.run(main()))
@@ -90,14 +94,18 @@ def db_info() -> None:
 
 @db_app.command("maintain")
 def db_maintain(
-    force: Annotated[bool, typer.Option(help="Maintain every table, not only those past the threshold.")] = True,
+    force: Annotated[
+        bool, typer.Option(help="Maintain every table, not only those past the threshold.")
+    ] = True,
 ) -> None:
     """Compact small files, write a checkpoint and vacuum old files."""
 
     async def main() -> None:
         async with runtime() as rt:
             reports = await rt.store.maintain(force=force)
-        table = Table("table", "files before", "files after", "compacted", "checkpoint", "vacuumed", "seconds")
+        table = Table(
+            "table", "files before", "files after", "compacted", "checkpoint", "vacuumed", "seconds"
+        )
         for r in reports:
             table.add_row(
                 r.table,
@@ -127,7 +135,10 @@ def users_add(
         async with runtime() as rt:
             await rt.services.users.ensure_workspace(workspace, Platform.console)
             u = await rt.services.users.ensure_user(
-                workspace, name, timezone=tz, email=email.lower() if email else None,
+                workspace,
+                name,
+                timezone=tz,
+                email=email.lower() if email else None,
                 role=Role.admin if admin else None,
             )
         out.print(f"{u.name} ({u.role.value}, {u.timezone}) is in workspace {workspace}.")

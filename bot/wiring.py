@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from storage.factory import open_store
+
 from core.conversation.handler import ConversationHandler
 from core.services import Services
 from core.settings import Settings
 from core.store import Store
-from storage.factory import open_store
 
 
 @dataclass

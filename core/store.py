@@ -216,7 +216,9 @@ class ConversationRepo(Protocol):
 class AgentLogRepo(Protocol):
     async def add(self, log: AgentLog) -> None: ...
 
-    async def list(self, workspace_id: str | None = None, *, since: datetime | None = None) -> list[AgentLog]: ...
+    async def list(
+        self, workspace_id: str | None = None, *, since: datetime | None = None
+    ) -> list[AgentLog]: ...
 
 
 class SyncLogRepo(Protocol):

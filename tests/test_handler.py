@@ -8,7 +8,9 @@ from core.models import Conversation, Platform, Role
 from core.services import Actor, Services
 
 
-def msg(text: str, *, user: str = "U1", name: str = "alice", ws: str = "slack:T1", channel: str = "C1") -> IncomingMessage:
+def msg(
+    text: str, *, user: str = "U1", name: str = "alice", ws: str = "slack:T1", channel: str = "C1"
+) -> IncomingMessage:
     return IncomingMessage(
         platform=Platform.slack, workspace_id=ws, user_id=user, user_name=name, text=text, channel_id=channel
     )

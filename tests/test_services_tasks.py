@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.errors import NothingToUndo, NotFoundError, ValidationError
+from core.errors import NotFoundError, NothingToUndo, ValidationError
 from core.models import AuditAction, Priority, TaskStatus
 from core.services import Actor, Services
 from tests.conftest import make_actor
@@ -17,7 +17,13 @@ async def test_create_with_every_option_and_sequential_refs(services: Services, 
     await make_actor(services, name="sam")
     t1 = await services.tasks.create(alice, "Draft post")
     t2 = await services.tasks.create(
-        alice, "  Book   venue ", project="launch", due="2030-01-15", priority="p1", assignee="@sam", tags=["+Ops"]
+        alice,
+        "  Book   venue ",
+        project="launch",
+        due="2030-01-15",
+        priority="p1",
+        assignee="@sam",
+        tags=["+Ops"],
     )
     assert (t1.ref, t2.ref) == ("T-1", "T-2")
     assert t2.title == "Book venue"
@@ -65,7 +71,9 @@ async def test_complete_reopen_assign_edit_delete_restore(services: Services, al
     assert assigned.assignee_id is not None
     unassigned = await services.tasks.assign(alice, 1, None)
     assert unassigned.assignee_id is None
-    edited = await services.tasks.update(alice, "T-1", title="Ship it now", priority="high", add_tags=["a", "b"])
+    edited = await services.tasks.update(
+        alice, "T-1", title="Ship it now", priority="high", add_tags=["a", "b"]
+    )
     assert (edited.title, edited.priority, edited.tags) == ("Ship it now", Priority.high, ["a", "b"])
     edited = await services.tasks.update(alice, "T-1", remove_tags=["a"], due=None)
     assert edited.tags == ["b"] and edited.due_date is None

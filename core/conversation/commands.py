@@ -78,7 +78,9 @@ class CommandRunner:
                 return await self._tasks_reply(actor, text, done, ReplyKind.success), None
             case ReopenTask():
                 task = await tasks.reopen(actor, command.number)
-                return await self._tasks_reply(actor, f"Reopened {task.ref}.", [task], ReplyKind.success), None
+                return await self._tasks_reply(
+                    actor, f"Reopened {task.ref}.", [task], ReplyKind.success
+                ), None
             case EditTask():
                 task = await tasks.update(
                     actor,
@@ -108,11 +110,15 @@ class CommandRunner:
                 return reply, pending
             case RestoreTask():
                 task = await tasks.restore(actor, command.number)
-                return await self._tasks_reply(actor, f"Restored {task.ref}.", [task], ReplyKind.success), None
+                return await self._tasks_reply(
+                    actor, f"Restored {task.ref}.", [task], ReplyKind.success
+                ), None
             case Undo():
                 result = await self.s.undo.undo(actor)
                 ev = result.undone
-                text = f"Undid your last change: {ev.action.value} of {ev.entity_ref or ev.entity_type.value}."
+                text = (
+                    f"Undid your last change: {ev.action.value} of {ev.entity_ref or ev.entity_type.value}."
+                )
                 undone = [self.s.tasks.annotate(actor, e) for e in result.entities if isinstance(e, Task)]
                 if undone:
                     return await self._tasks_reply(actor, text, undone, ReplyKind.success), None
@@ -121,15 +127,16 @@ class CommandRunner:
                 project = await self.s.projects.create(
                     actor, command.name, due=command.due, priority=command.priority, tags=command.tags
                 )
-                text = f"Created project {project.name} ({project.ref}). Add tasks with `add TITLE #{project.name}`."
-                if " " in project.name:
-                    text = f"Created project {project.name} ({project.ref}). Add tasks with `add TITLE #{project.ref}`."
+                handle = project.ref if " " in project.name else project.name
+                text = f"Created project {project.name} ({project.ref}). Add tasks: `add TITLE #{handle}`."
                 return Reply(text, kind=ReplyKind.success, projects=[project_view(project)]), None
             case ListProjects():
                 projects = await self.s.projects.list(actor)
                 if not projects:
                     return Reply("No projects yet. Create one with `project add NAME`."), None
-                return Reply(f"{len(projects)} project(s):", projects=[project_view(p) for p in projects]), None
+                return Reply(
+                    f"{len(projects)} project(s):", projects=[project_view(p) for p in projects]
+                ), None
             case ShowProject():
                 project = await self.s.projects.get(actor, command.ref)
                 page = await tasks.list(actor, project=project.ref, limit=25)
@@ -161,8 +168,10 @@ class CommandRunner:
         if not page.items:
             reply.text = f"No {scope} match. Add one with `add TITLE due fri`."
             return reply
-        reply.text = f"{page.total} {scope}:" if page.total == len(page.items) else (
-            f"{len(page.items)} of {page.total} {scope}:"
+        reply.text = (
+            f"{page.total} {scope}:"
+            if page.total == len(page.items)
+            else (f"{len(page.items)} of {page.total} {scope}:")
         )
         overdue = sum(1 for t in page.items if t.is_overdue)
         if overdue:

@@ -16,8 +16,8 @@ from core.services import Actor, Services
 log = logging.getLogger(__name__)
 
 _NOT_UNDERSTOOD = (
-    "I didn't understand that. Quick-add works without any setup, e.g. `add Write report due fri p1 #Launch`; "
-    "type `help` for every command."
+    "I didn't understand that. Quick-add works without any setup, "
+    "e.g. `add Write report due fri p1 #Launch`; type `help` for every command."
 )
 
 

@@ -74,7 +74,9 @@ class AuditTrail:
     async def created(self, actor: Actor, entities: Sequence[BaseModel]) -> None:
         """Record the creation of ``entities`` in one commit."""
         batch = new_id()
-        events = [self.event(actor, AuditAction.create, e, None, snapshot(e), batch_id=batch) for e in entities]
+        events = [
+            self.event(actor, AuditAction.create, e, None, snapshot(e), batch_id=batch) for e in entities
+        ]
         await self._store.audit.add_many(events)
 
     async def changed(

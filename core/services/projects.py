@@ -98,7 +98,9 @@ class ProjectService:
                 changes["status"] = ProjectStatus(str(status).lower().replace(" ", "_"))
             except ValueError:
                 names = ", ".join(s.value for s in ProjectStatus)
-                raise ValidationError(f"Unknown project status `{status}`.", hint=f"Use one of: {names}.") from None
+                raise ValidationError(
+                    f"Unknown project status `{status}`.", hint=f"Use one of: {names}."
+                ) from None
         if priority is not None:
             changes["priority"] = parse_priority(priority)
         if due is not None:

@@ -1,4 +1,4 @@
-"""Turning what a person typed (`T-3`, `#Launch`, `@sam`, `<@U123>`) into stored entities of their workspace."""
+"""Turning what a person typed (`T-3`, `#Launch`, `@sam`, `<@U123>`) into entities of their workspace."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Resolver:
         number = task_number(ref)
         task = await self._store.tasks.get_by_number(actor.workspace_id, number)
         if task is None or (task.deleted_at is not None and not include_deleted):
-            hint = "Use `restore T-%d` to bring it back." % number if task is not None else None
+            hint = f"Use `restore T-{number}` to bring it back." if task is not None else None
             what = "was deleted" if task is not None else "doesn't exist in this workspace"
             raise NotFoundError(f"Task T-{number} {what}.", hint=hint or "Try `list` to see your tasks.")
         return task
@@ -55,7 +55,11 @@ class Resolver:
             project = await self._store.projects.find_by_name(actor.workspace_id, text)
         if project is None:
             names = [p.name for p in await self._store.projects.list(actor.workspace_id)][:10]
-            hint = ("Projects here: " + ", ".join(names) + ".") if names else "Create it with `project add NAME`."
+            hint = (
+                ("Projects here: " + ", ".join(names) + ".")
+                if names
+                else "Create it with `project add NAME`."
+            )
             raise NotFoundError(f"There is no project `{text}` in this workspace.", hint=hint)
         return project
 

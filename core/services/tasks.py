@@ -205,7 +205,9 @@ class TaskService:
         task = await self._resolve.task(actor, ref)
         if task.status.is_open:
             return self.annotate(actor, task)
-        return (await self._apply(actor, AuditAction.reopen, [(task, self._status_change(task, TaskStatus.todo))]))[0]
+        return (
+            await self._apply(actor, AuditAction.reopen, [(task, self._status_change(task, TaskStatus.todo))])
+        )[0]
 
     async def assign(self, actor: Actor, ref: str | int, assignee: str | None) -> Task:
         """Assign to someone, or unassign with ``None``."""

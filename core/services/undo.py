@@ -40,9 +40,7 @@ class UndoService:
                 continue
             if event.batch_id is None:
                 return [event]
-            return [
-                e for e in events if e.batch_id == event.batch_id and e.id not in reverted
-            ]
+            return [e for e in events if e.batch_id == event.batch_id and e.id not in reverted]
         raise NothingToUndo("There is nothing of yours left to undo.")
 
     async def undo(self, actor: Actor) -> UndoResult:

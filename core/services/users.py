@@ -21,7 +21,9 @@ class UserService:
     ) -> Workspace:
         """The workspace row, created on first sight."""
         return await self._store.workspaces.ensure(
-            Workspace(id=workspace_id, platform=platform, name=name or workspace_id, default_timezone=timezone)
+            Workspace(
+                id=workspace_id, platform=platform, name=name or workspace_id, default_timezone=timezone
+            )
         )
 
     async def ensure_user(

@@ -55,9 +55,7 @@ def parse_priority(value: Priority | str) -> Priority:
         return Priority(key)
     except ValueError:
         names = ", ".join(p.value for p in Priority)
-        raise ValidationError(
-            f"Unknown priority `{value}`.", hint=f"Use p1–p4 or one of: {names}."
-        ) from None
+        raise ValidationError(f"Unknown priority `{value}`.", hint=f"Use p1–p4 or one of: {names}.") from None
 
 
 def clean_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
