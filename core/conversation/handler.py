@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.conversation.commands import CommandRunner
 from core.conversation.messages import IncomingMessage, Reply, ReplyKind
@@ -42,7 +42,7 @@ class ConversationHandler:
         if msg.workspace_id not in self._workspaces:
             await users.ensure_workspace(msg.workspace_id, msg.platform, msg.workspace_name)
             self._workspaces.add(msg.workspace_id)
-        identity: dict[str, str | None] = {"email": msg.email.lower() if msg.email else None}
+        identity: dict[str, Any] = {"email": msg.email.lower() if msg.email else None}
         if msg.platform is Platform.slack:
             identity["slack_user_id"] = msg.user_id
         elif msg.platform is Platform.discord:

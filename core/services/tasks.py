@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, time, timedelta
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from core.services.validation import clean_tags, clean_title, parse_priority
 from core.store import Store, TaskPage, TaskQuery, TaskSort
 
 Window = Literal["overdue", "today", "week"]
+TaskList = list[Task]
 
 
 class _Unset:
@@ -193,7 +195,7 @@ class TaskService:
             raise ValidationError("Nothing to change.", hint="Example: `edit T-3 due mon p2`.")
         return (await self._apply(actor, AuditAction.update, [(task, changes)]))[0]
 
-    async def complete(self, actor: Actor, refs: Sequence[str | int]) -> list[Task]:
+    async def complete(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
         """Mark tasks completed (already completed ones are left alone)."""
         tasks = [await self._resolve.task(actor, r) for r in refs]
         work = [(t, self._status_change(t, TaskStatus.completed)) for t in tasks if t.status.is_open]
@@ -222,7 +224,7 @@ class TaskService:
         changes = {"due_date": base + timedelta(days=days)}
         return (await self._apply(actor, AuditAction.update, [(task, changes)]))[0]
 
-    async def delete(self, actor: Actor, refs: Sequence[str | int]) -> list[Task]:
+    async def delete(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
         """Soft delete: the rows stay and ``restore`` brings them back."""
         tasks = [await self._resolve.task(actor, r) for r in refs]
         stamp = {"deleted_at": utcnow(), "deleted_by": actor.user_id}
@@ -246,8 +248,8 @@ class TaskService:
 
     async def _apply(
         self, actor: Actor, action: AuditAction, work: Sequence[tuple[Task, dict[str, Any]]]
-    ) -> list[Task]:
-        pairs: list[tuple[Task, Task]] = []
+    ) -> TaskList:
+        pairs: builtins.list[tuple[Task, Task]] = []
         for task, changes in work:
             after = await self._store.tasks.update(actor.workspace_id, task.id, changes)
             pairs.append((task, after))
