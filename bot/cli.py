@@ -77,6 +77,19 @@ def chat(
     raise typer.Exit(code=asyncio.run(main()))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface for the HTTP endpoint.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the HTTP endpoint.")] = 3000,
+) -> None:
+    """Run every chat adapter whose credentials are set (Slack, Discord) and the HTTP endpoint."""
+    from bot.serve import serve as run_serve
+
+    settings = Settings()
+    configure_logging(settings)
+    raise typer.Exit(code=asyncio.run(run_serve(settings, host, port)))
+
+
 @db_app.command("info")
 def db_info() -> None:
     """Tables with their versions, file counts and row counts."""

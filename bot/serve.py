@@ -1,0 +1,97 @@
+"""`orchestrator serve`: every configured chat surface in one process, plus the HTTP endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Callable
+
+from aiohttp import web
+
+from bot.surface import ChatSurface
+from bot.wiring import Runtime, runtime
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Each entry: (name, is it configured?, factory). Factories import their platform lazily so a deployment
+# without Slack never imports slack_bolt.
+SurfaceFactory = Callable[[Runtime], ChatSurface]
+
+
+def _registry() -> list[tuple[str, Callable[[], bool], Callable[[], SurfaceFactory]]]:
+    def slack() -> SurfaceFactory:
+        from bot.slack.surface import SlackSurface
+
+        return SlackSurface.from_env
+
+    def discord() -> SurfaceFactory:
+        from bot.discord.surface import DiscordSurface
+
+        return DiscordSurface.from_env
+
+    return [
+        (
+            "slack",
+            lambda: bool(os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET")),
+            slack,
+        ),
+        ("discord", lambda: bool(os.environ.get("DISCORD_BOT_TOKEN")), discord),
+    ]
+
+
+def configured_surfaces(rt: Runtime) -> list[ChatSurface]:
+    """The adapters whose credentials are set in the environment."""
+    surfaces: list[ChatSurface] = []
+    for name, is_configured, factory in _registry():
+        if is_configured():
+            surfaces.append(factory()(rt))
+            log.info("surface %s configured", name)
+    return surfaces
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "surfaces": request.app["surface_names"]})
+
+
+async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event | None = None) -> int:
+    """Run until SIGINT/SIGTERM (or ``stop`` is set). Returns a process exit code."""
+    stop = stop or asyncio.Event()
+    async with runtime(settings) as rt:
+        surfaces = configured_surfaces(rt)
+        app = web.Application()
+        app["surface_names"] = [s.name for s in surfaces]
+        app.router.add_get("/healthz", _healthz)
+        for surface in surfaces:
+            surface.mount(app)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):  # not on the main thread (tests) or not on POSIX
+                pass
+        started: list[ChatSurface] = []
+        try:
+            for surface in surfaces:
+                await surface.start()
+                started.append(surface)
+            if not surfaces:
+                log.warning("no chat surface configured; serving /healthz only")
+            print(
+                f"serving on http://{host}:{port} ({', '.join(app['surface_names']) or 'no chat surfaces'})"
+            )
+            await stop.wait()
+        finally:
+            for surface in reversed(started):
+                try:
+                    await surface.stop()
+                except Exception:
+                    log.exception("stopping %s failed", surface.name)
+            await runner.cleanup()
+    return 0
