@@ -233,6 +233,14 @@ class SyncLogRepo(Protocol):
         ...
 
 
+class ReceiptRepo(Protocol):
+    """Idempotency records: a delivered event (Slack event id, Discord interaction id, webhook id) acts once."""
+
+    async def claim(self, workspace_id: str, key: str) -> bool:
+        """Record ``key``; True only for the first caller, even across processes and restarts."""
+        ...
+
+
 @runtime_checkable
 class Store(Protocol):
     """A storage backend: one repository per entity plus lifecycle and maintenance."""
@@ -246,6 +254,7 @@ class Store(Protocol):
     conversations: ConversationRepo
     agent_logs: AgentLogRepo
     sync_logs: SyncLogRepo
+    receipts: ReceiptRepo
 
     async def open(self) -> None:
         """Create missing tables; safe to call on every start."""
