@@ -1,0 +1,339 @@
+"""The deterministic quick-add grammar: one line of chat text → one command object, no LLM involved.
+
+``parse`` returns None for text that doesn't start with a command keyword (free-form text for the agent),
+a command object for a well-formed command, and raises QuickAddError (a ValidationError) for anything
+that starts like a command but is malformed — never any other exception.  The same text arrives as
+Slack/Discord slash-command arguments, so a leading ``/task`` or ``/project`` is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from core.quickadd_commands import (
+    HELP_TEXT,
+    USAGE,
+    AddProject,
+    AddTask,
+    ArchiveProject,
+    AssignTask,
+    Cancel,
+    Command,
+    CompleteTask,
+    Confirm,
+    DeleteProject,
+    DeleteTask,
+    EditTask,
+    Help,
+    ListProjects,
+    ListTasks,
+    QuickAddError,
+    ReopenTask,
+    Reset,
+    RestoreTask,
+    ShowProject,
+    ShowTask,
+    Undo,
+    Window,
+)
+from core.quickadd_options import scan, title_of
+from core.quickadd_tokens import (
+    Kind,
+    Token,
+    UnclosedQuote,
+    assignee_of,
+    classify,
+    is_mention,
+    parse_refs,
+    tokenize,
+)
+
+__all__ = [
+    "HELP_TEXT",
+    "USAGE",
+    "AddProject",
+    "AddTask",
+    "ArchiveProject",
+    "AssignTask",
+    "Cancel",
+    "Command",
+    "CompleteTask",
+    "Confirm",
+    "DeleteProject",
+    "DeleteTask",
+    "EditTask",
+    "Help",
+    "ListProjects",
+    "ListTasks",
+    "QuickAddError",
+    "ReopenTask",
+    "Reset",
+    "RestoreTask",
+    "ShowProject",
+    "ShowTask",
+    "Undo",
+    "is_command",
+    "parse",
+]
+
+_KEYWORDS = {
+    "add": "add",
+    "list": "list",
+    "ls": "list",
+    "show": "show",
+    "done": "done",
+    "complete": "done",
+    "reopen": "reopen",
+    "delete": "delete",
+    "restore": "restore",
+    "edit": "edit",
+    "assign": "assign",
+    "unassign": "unassign",
+    "undo": "undo",
+    "reset": "reset",
+    "help": "help",
+    "project": "project",
+    "projects": "project list",
+    "yes": "confirm",
+    "y": "confirm",
+    "confirm": "confirm",
+    "no": "cancel",
+    "n": "cancel",
+    "cancel": "cancel",
+}
+# "no, the other one" or "cancel T-3" is conversation for the agent, not a bare answer to a prompt.
+_ANSWERS = {"confirm", "cancel"}
+_WINDOWS: dict[str, Window] = {"overdue": "overdue", "today": "today", "week": "week"}
+_NO_ARGS: dict[str, Command] = {
+    "undo": Undo(),
+    "reset": Reset(),
+    "confirm": Confirm(),
+    "cancel": Cancel(),
+    "project list": ListProjects(),
+}
+_BULK: dict[str, Callable[[tuple[int, ...]], Command]] = {
+    "done": CompleteTask,
+    "reopen": ReopenTask,
+    "delete": DeleteTask,
+    "restore": RestoreTask,
+}
+_PROJECT_REF: dict[str, Callable[[str], Command]] = {
+    "show": ShowProject,
+    "delete": DeleteProject,
+    "archive": ArchiveProject,
+}
+
+
+def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command | None:
+    """Parse one line; None if it isn't a command, QuickAddError if it is one but malformed.
+
+    ``tz`` and ``now`` only validate due phrases (commands keep the raw phrase).
+    """
+    head = _head(text)
+    if head is None:
+        return None
+    name, rest = head
+    usage = USAGE.get(name, USAGE["help"])
+    try:
+        tokens = tokenize(rest)
+    except UnclosedQuote:
+        raise QuickAddError("There's an unclosed quote in that command.", usage) from None
+    if name == "project":
+        return _project(tokens, tz=tz, now=now)
+    if name == "add":
+        return _add(tokens, tz=tz, now=now)
+    if name == "edit":
+        return _edit(tokens, tz=tz, now=now)
+    return _simple(name, tokens, usage)
+
+
+def is_command(text: str) -> bool:
+    """True when ``parse`` would treat ``text`` as a command (well-formed or not) rather than free text."""
+    return _head(text) is not None
+
+
+def _head(text: str) -> tuple[str, str] | None:
+    """The canonical command name and the text after the keyword, or None for free-form text."""
+    stripped = text.strip()
+    words = stripped.split(maxsplit=1)
+    if not words:
+        return None
+    first = words[0].lower()
+    if first == "/task":
+        stripped = words[1] if len(words) > 1 else "help"
+    elif first == "/project":
+        stripped = "project " + (words[1] if len(words) > 1 else "")
+    words = stripped.split(maxsplit=1)
+    first, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
+    if first.rstrip(".!") in _KEYWORDS and _KEYWORDS[first.rstrip(".!")] in _ANSWERS:
+        return (_KEYWORDS[first.rstrip(".!")], "") if not rest.strip() else None
+    name = _KEYWORDS.get(first)
+    return (name, rest) if name else None
+
+
+def _simple(name: str, tokens: list[Token], usage: str) -> Command:
+    if name in ("undo", "reset", "confirm", "cancel", "project list"):
+        if tokens:
+            raise QuickAddError(f"`{usage}` doesn't take anything after it.", usage)
+        return _NO_ARGS[name]
+    if name == "help":
+        topic = " ".join(t.lower for t in tokens).strip().lstrip("/")
+        return Help(topic or None)
+    if name == "list":
+        return _list(tokens, usage)
+    if name == "assign":
+        return _assign(tokens, usage)
+    numbers = parse_refs(tokens)
+    if not numbers:
+        bad = next((t.text for t in tokens if parse_refs([t]) is None), "")
+        what = f'"{bad}" isn\'t a task reference.' if bad else "Which task?"
+        raise QuickAddError(f"{what} Use its number, like T-3 or 3.", usage)
+    if name == "unassign":
+        return AssignTask(_single(numbers, usage), None)
+    if name == "show":
+        return ShowTask(_single(numbers, usage))
+    unique = tuple(dict.fromkeys(numbers))
+    return _BULK[name](unique)
+
+
+def _single(numbers: list[int], usage: str) -> int:
+    if len(numbers) > 1:
+        raise QuickAddError("That works on one task at a time.", usage)
+    return numbers[0]
+
+
+def _list(tokens: list[Token], usage: str) -> Command:
+    if len(tokens) == 1 and tokens[0].lower == "projects":
+        return ListProjects()
+    project: str | None = None
+    assignee: str | None = None
+    window: Window | None = None
+    include_closed = False
+    for token in tokens:
+        kind = classify(token)
+        low = token.lower
+        if kind is Kind.PROJECT:
+            project = _once(project, token.text[1:], "project", usage)
+        elif kind is Kind.ASSIGNEE or (low == "mine" and not token.quoted):
+            value = "me" if low == "mine" else assignee_of(token)
+            assignee = _once(assignee, value, "person", usage)
+        elif low in _WINDOWS and not token.quoted:
+            if window is not None:
+                raise QuickAddError(
+                    f"Pick one of overdue, today or week, not both {window} and {low}.", usage
+                )
+            window = _WINDOWS[low]
+        elif low == "all" and not token.quoted:
+            include_closed = True
+        else:
+            raise QuickAddError(f'I don\'t know what "{token.text}" means in a list.', usage)
+    return ListTasks(project, assignee, window, include_closed)
+
+
+def _once(current: str | None, value: str, what: str, usage: str) -> str:
+    if current is not None:
+        raise QuickAddError(f"You gave more than one {what}; keep one.", usage)
+    return value
+
+
+def _assign(tokens: list[Token], usage: str) -> Command:
+    if not tokens:
+        raise QuickAddError("Which task, and to whom?", usage)
+    numbers = parse_refs(tokens[:1])
+    if not numbers:
+        raise QuickAddError(f'"{tokens[0].text}" isn\'t a task reference. Use T-3 or 3.', usage)
+    rest = tokens[1:]
+    if rest and rest[0].lower == "to" and not rest[0].quoted:
+        rest = rest[1:]
+    if len(rest) != 1 or not rest[0].text.strip("@"):
+        raise QuickAddError("Name one person to assign, like @alice (or `unassign T-3`).", usage)
+    who = rest[0]
+    value = assignee_of(who) if who.text.startswith("@") or is_mention(who.text) else who.text
+    if value.lower() == "none":
+        return AssignTask(_single(numbers, usage), None)
+    return AssignTask(_single(numbers, usage), "me" if value.lower() == "mine" else value)
+
+
+def _add(tokens: list[Token], *, tz: str, now: datetime | None) -> AddTask:
+    usage = USAGE["add"]
+    found = scan(tokens, usage, editing=False, project_opts=True, tz=tz, now=now)
+    return AddTask(
+        title=title_of(found.words, usage),
+        due=found.due,
+        priority=found.priority,
+        project=found.project,
+        assignee=found.assignee,
+        tags=tuple(dict.fromkeys(found.tags)),
+    )
+
+
+def _edit(tokens: list[Token], *, tz: str, now: datetime | None) -> EditTask:
+    usage = USAGE["edit"]
+    numbers = parse_refs(tokens[:1]) if tokens else None
+    if not numbers:
+        what = f'"{tokens[0].text}" isn\'t a task reference.' if tokens else "Which task?"
+        raise QuickAddError(f"{what} Start with its number, like `edit T-3 due fri`.", usage)
+    found = scan(tokens[1:], usage, editing=True, project_opts=True, tz=tz, now=now)
+    bare = [t.text for t in found.words if not t.quoted]
+    if bare:
+        raise QuickAddError(
+            f'I don\'t know what "{" ".join(bare)}" means here. To rename, quote the new title: '
+            '`edit T-3 "New title"`.',
+            usage,
+        )
+    if len(found.words) > 1:
+        raise QuickAddError("Give the new title once, in quotes.", usage)
+    clash = set(found.tags) & set(found.untags)
+    if clash:
+        raise QuickAddError(f"You both added and removed +{sorted(clash)[0]}.", usage)
+    title = title_of(found.words, usage) if found.words else None
+    edit = EditTask(
+        number=numbers[0],
+        title=title,
+        due=found.due,
+        clear_due=found.clear_due,
+        priority=found.priority,
+        project=found.project,
+        clear_project=found.clear_project,
+        assignee=found.assignee,
+        clear_assignee=found.clear_assignee,
+        add_tags=tuple(dict.fromkeys(found.tags)),
+        remove_tags=tuple(dict.fromkeys(found.untags)),
+    )
+    if edit == EditTask(number=numbers[0]):
+        raise QuickAddError(f"Nothing to change on T-{numbers[0]}. Say what to change.", usage)
+    return edit
+
+
+def _project(tokens: list[Token], *, tz: str, now: datetime | None) -> Command:
+    if not tokens:
+        return ListProjects()
+    sub = "" if tokens[0].quoted else tokens[0].lower
+    sub = {"ls": "list", "new": "add", "create": "add"}.get(sub, sub)
+    rest = tokens[1:]
+    if sub == "list":
+        if rest:
+            raise QuickAddError("`project list` doesn't take anything after it.", USAGE["project list"])
+        return ListProjects()
+    if sub == "add":
+        usage = USAGE["project add"]
+        found = scan(rest, usage, editing=False, project_opts=False, tz=tz, now=now)
+        return AddProject(
+            name=title_of(found.words, usage, what="project", noun="name"),
+            due=found.due,
+            priority=found.priority,
+            tags=tuple(dict.fromkeys(found.tags)),
+        )
+    if sub in ("show", "delete", "archive"):
+        usage = USAGE[f"project {sub}"]
+        ref = " ".join(t.text for t in rest).strip()
+        if len(rest) == 1 and not rest[0].quoted and ref.startswith("#"):
+            ref = ref[1:]
+        if not ref:
+            raise QuickAddError("Which project? Give its name or number, like P-2.", usage)
+        return _PROJECT_REF[sub](ref)
+    word = tokens[0].text
+    raise QuickAddError(
+        f"I don't know `project {word}`. Try add, list, show, delete or archive.", USAGE["project"]
+    )

@@ -1,0 +1,204 @@
+"""The command objects quick-add text parses into, their usage lines, and the help text.
+
+Kept apart from the grammar (core/quickadd.py) so the bot can import the types without the parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from core.errors import ValidationError
+from core.models import Priority
+
+Window = Literal["overdue", "today", "week"]
+
+
+class QuickAddError(ValidationError):
+    """Text that starts like a command but is malformed; ``usage`` is that command's usage line."""
+
+    def __init__(self, message: str, usage: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint if hint is not None else f"Usage: `{usage}`")
+        self.usage = usage
+
+
+@dataclass(frozen=True, slots=True)
+class AddTask:
+    title: str
+    due: str | None = None  # the raw phrase, resolved by the service in the actor's timezone
+    priority: Priority | None = None
+    project: str | None = None
+    assignee: str | None = None  # "bob", "me", or a raw platform mention such as "<@U123>"
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ListTasks:
+    project: str | None = None
+    assignee: str | None = None
+    window: Window | None = None
+    include_closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTask:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteTask:
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenTask:
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteTask:
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreTask:
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditTask:
+    number: int
+    title: str | None = None
+    due: str | None = None
+    clear_due: bool = False
+    priority: Priority | None = None
+    project: str | None = None
+    clear_project: bool = False
+    assignee: str | None = None
+    clear_assignee: bool = False
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AssignTask:
+    number: int
+    assignee: str | None  # None unassigns
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reset:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AddProject:
+    name: str
+    due: str | None = None
+    priority: Priority | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ListProjects:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ShowProject:
+    ref: str  # a name or "P-2"
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteProject:
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveProject:
+    ref: str
+
+
+Command = (
+    AddTask
+    | ListTasks
+    | ShowTask
+    | CompleteTask
+    | ReopenTask
+    | DeleteTask
+    | RestoreTask
+    | EditTask
+    | AssignTask
+    | Undo
+    | Confirm
+    | Cancel
+    | Help
+    | Reset
+    | AddProject
+    | ListProjects
+    | ShowProject
+    | DeleteProject
+    | ArchiveProject
+)
+
+USAGE: dict[str, str] = {
+    "add": "add <title> [due <when>] [p1-p4|!priority] [#project] [@user] [+tag …]",
+    "list": "list [#project] [@user|mine] [overdue|today|week] [all]",
+    "show": "show T-3",
+    "done": "done T-3 [T-4 …]",
+    "reopen": "reopen T-3 [T-4 …]",
+    "delete": "delete T-3 [T-4 …]",
+    "restore": "restore T-3 [T-4 …]",
+    "edit": 'edit T-3 ["new title"] [due <when>|due none] [p1-p4|!priority] [#project|#none] '
+    "[@user|@none] [+tag] [-tag]",
+    "assign": "assign T-3 [to] @user",
+    "unassign": "unassign T-3",
+    "undo": "undo",
+    "confirm": "yes",
+    "cancel": "no",
+    "help": "help [command]",
+    "reset": "reset",
+    "project": "project add|list|show|delete|archive …",
+    "project add": "project add <name> [due <when>] [p1-p4|!priority] [+tag …]",
+    "project list": "project list",
+    "project show": "project show <name|P-2>",
+    "project delete": "project delete <name|P-2>",
+    "project archive": "project archive <name|P-2>",
+}
+
+HELP_TEXT = """\
+*Tasks*
+• `add Write report due fri 3pm p2 #launch @alice +docs` — new task (p1 critical … p4 low, or !high)
+• `list` · `list mine today` · `list #launch overdue` · `list @bob week all` — your tasks (`all` adds closed)
+• `show T-3` — one task
+• `done T-3 T-4` · `reopen T-3` — complete or reopen
+• `edit T-3 "New title" due mon p1 #none @bob +urgent -later` — change fields (`due none` clears)
+• `assign T-3 to @bob` · `unassign T-3`
+• `delete T-3` · `restore T-3`
+*Projects*
+• `project add Launch due dec 5 !high +q4` · `project list` · `project show Launch` · `project archive P-2`
+*Conversation*
+• `undo` — revert your last change · `yes` / `no` — answer a confirmation · `reset` — forget this chat
+• `help add` — usage of one command
+Dates: `today`, `tomorrow`, `fri`, `next week`, `in 3 days`, `dec 5`, `2026-12-05`, with an optional time \
+(`fri 3pm`). Quote a title that contains option words: `add "Review #launch due dates" due fri`."""

@@ -1,0 +1,130 @@
+"""The option scanner shared by `add`, `edit` and `project add`: due phrases, priorities, #project,
+@assignee, +tag/-tag, and the title or name words left over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.dates import parse_due
+from core.errors import ValidationError
+from core.models import Priority
+from core.quickadd_commands import QuickAddError
+from core.quickadd_tokens import PRIORITY_WORDS, Kind, Token, assignee_of, classify
+
+MAX_TITLE = 500  # the same limit the task service enforces; checked here so the user hears it at once
+
+_CLEAR_WORDS = {"none", "clear", "-"}
+
+
+@dataclass
+class Options:
+    """What the option scanner found in an add/edit/project-add command."""
+
+    words: list[Token] = field(default_factory=list)
+    due: str | None = None
+    clear_due: bool = False
+    priority: Priority | None = None
+    priority_text: str = ""  # as written, for the duplicate message
+    project: str | None = None
+    clear_project: bool = False
+    assignee: str | None = None
+    clear_assignee: bool = False
+    tags: list[str] = field(default_factory=list)
+    untags: list[str] = field(default_factory=list)
+
+
+def scan(
+    tokens: list[Token], usage: str, *, editing: bool, project_opts: bool, tz: str, now: datetime | None
+) -> Options:
+    """Split tokens into option values and the remaining (title/name) words."""
+    found = Options()
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        kind = classify(token, allow_untag=editing)
+        i += 1
+        if kind is Kind.WORD:
+            found.words.append(token)
+        elif kind is Kind.DUE:
+            phrase_tokens: list[Token] = []
+            # A quoted token ends the phrase (`due fri "New title"`) unless it is the phrase itself.
+            while (
+                i < len(tokens)
+                and classify(tokens[i], allow_untag=editing) is Kind.WORD
+                and not (tokens[i].quoted and phrase_tokens)
+            ):
+                phrase_tokens.append(tokens[i])
+                i += 1
+            phrase = " ".join(t.text for t in phrase_tokens).strip()
+            _due(found, phrase, usage, editing=editing, tz=tz, now=now)
+        elif kind is Kind.PRIORITY:
+            if found.priority is not None:
+                raise QuickAddError(
+                    f"You gave two priorities ({found.priority_text} and {token.text}); keep one.", usage
+                )
+            found.priority = PRIORITY_WORDS[token.lower]
+            found.priority_text = token.text
+        elif kind is Kind.BAD_PRIORITY:
+            raise QuickAddError(
+                f'"{token.text}" isn\'t a priority. Use p1–p4 or !critical, !high, !medium, !low, !backlog.',
+                usage,
+            )
+        elif kind is Kind.TAG:
+            found.tags.append(token.text[1:])
+        elif kind is Kind.UNTAG:
+            found.untags.append(token.text[1:])
+        elif not project_opts:
+            what = "a #project" if kind is Kind.PROJECT else "an @assignee"
+            raise QuickAddError(f"A project can't have {what} (`{token.text}`).", usage)
+        elif kind is Kind.PROJECT:
+            value = token.text[1:]
+            taken = found.project is not None or found.clear_project
+            if taken:
+                raise QuickAddError("You gave more than one project; keep one.", usage)
+            if editing and value.lower() == "none":
+                found.clear_project = True
+            else:
+                found.project = value
+        else:
+            value = assignee_of(token)
+            if found.assignee is not None or found.clear_assignee:
+                raise QuickAddError("You gave more than one person; keep one.", usage)
+            if editing and value.lower() == "none":
+                found.clear_assignee = True
+            else:
+                found.assignee = value
+    return found
+
+
+def _due(found: Options, phrase: str, usage: str, *, editing: bool, tz: str, now: datetime | None) -> None:
+    if found.due is not None or found.clear_due:
+        raise QuickAddError("You gave two due dates; keep one.", usage)
+    if not phrase:
+        raise QuickAddError("`due` needs a date after it, like `due fri` or `due dec 5`.", usage)
+    if editing and phrase.lower() in _CLEAR_WORDS:
+        found.clear_due = True
+        return
+    try:
+        parse_due(phrase, tz, now)
+    except ValidationError as err:
+        raise QuickAddError(
+            str(err),
+            usage,
+            hint="If the title itself contains the word due, put the title in quotes.",
+        ) from None
+    found.due = phrase
+
+
+def title_of(words: list[Token], usage: str, *, what: str = "task", noun: str = "title") -> str:
+    title = " ".join(" ".join(t.text for t in words).split())
+    if not title:
+        example = "`add Write report due fri`" if what == "task" else "`project add Launch`"
+        raise QuickAddError(f"A {what} needs a {noun}.", usage, hint=f"Example: {example}.")
+    if len(title) > MAX_TITLE:
+        raise QuickAddError(
+            f"That {noun} is {len(title)} characters; the limit is {MAX_TITLE}.",
+            usage,
+            hint="Put the details in the description instead.",
+        )
+    return title
