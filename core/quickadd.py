@@ -134,7 +134,7 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
     if head is None:
         return None
     name, rest = head
-    usage = USAGE.get(name, USAGE["help"])
+    usage = USAGE[name]
     try:
         tokens = tokenize(rest)
     except UnclosedQuote:
@@ -166,8 +166,9 @@ def _head(text: str) -> tuple[str, str] | None:
         stripped = "project " + (words[1] if len(words) > 1 else "")
     words = stripped.split(maxsplit=1)
     first, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
-    if first.rstrip(".!") in _KEYWORDS and _KEYWORDS[first.rstrip(".!")] in _ANSWERS:
-        return (_KEYWORDS[first.rstrip(".!")], "") if not rest.strip() else None
+    answer = _KEYWORDS.get(first.rstrip(".!"))
+    if answer in _ANSWERS:
+        return (answer, "") if not rest.strip() else None  # "yes." and "no!" are still answers
     name = _KEYWORDS.get(first)
     return (name, rest) if name else None
 
