@@ -57,7 +57,8 @@ def scan(
                 phrase_tokens.append(tokens[i])
                 i += 1
             phrase = " ".join(t.text for t in phrase_tokens).strip()
-            _due(found, phrase, usage, editing=editing, tz=tz, now=now)
+            noun = "title" if project_opts else "name"
+            _due(found, phrase, usage, editing=editing, noun=noun, tz=tz, now=now)
         elif kind is Kind.PRIORITY:
             if found.priority is not None:
                 raise QuickAddError(
@@ -97,7 +98,9 @@ def scan(
     return found
 
 
-def _due(found: Options, phrase: str, usage: str, *, editing: bool, tz: str, now: datetime | None) -> None:
+def _due(
+    found: Options, phrase: str, usage: str, *, editing: bool, noun: str, tz: str, now: datetime | None
+) -> None:
     if found.due is not None or found.clear_due:
         raise QuickAddError("You gave two due dates; keep one.", usage)
     if not phrase:
@@ -108,15 +111,14 @@ def _due(found: Options, phrase: str, usage: str, *, editing: bool, tz: str, now
     try:
         parse_due(phrase, tz, now)
     except ValidationError as err:
-        raise QuickAddError(
-            str(err),
-            usage,
-            hint="If the title itself contains the word due, put the title in quotes.",
-        ) from None
+        # Outside `edit`, the likeliest cause is a title like "Fix the due date bug" read as an option.
+        tip = None if editing else f"If the {noun} itself contains the word due, put the {noun} in quotes."
+        raise QuickAddError(str(err), usage, hint=tip) from None
     found.due = phrase
 
 
 def title_of(words: list[Token], usage: str, *, what: str = "task", noun: str = "title") -> str:
+    """The words joined with single spaces; QuickAddError when empty or over MAX_TITLE characters."""
     title = " ".join(" ".join(t.text for t in words).split())
     if not title:
         example = "`add Write report due fri`" if what == "task" else "`project add Launch`"
