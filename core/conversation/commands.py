@@ -10,11 +10,14 @@ from core.conversation.views import project_view, task_views
 from core.models import Conversation, Task
 from core.quickadd import (
     HELP_TEXT,
+    USAGE,
     AddProject,
     AddTask,
+    ArchiveProject,
     AssignTask,
     Command,
     CompleteTask,
+    DeleteProject,
     DeleteTask,
     EditTask,
     Help,
@@ -77,10 +80,11 @@ class CommandRunner:
                 text = f"Completed {_refs(command.numbers)}. Nice work!"
                 return await self._tasks_reply(actor, text, done, ReplyKind.success), None
             case ReopenTask():
-                task = await tasks.reopen(actor, command.number)
-                return await self._tasks_reply(
-                    actor, f"Reopened {task.ref}.", [task], ReplyKind.success
-                ), None
+                for n in command.numbers:  # every ref must exist before anything changes
+                    await tasks.get(actor, n)
+                reopened = [await tasks.reopen(actor, n) for n in command.numbers]
+                text = f"Reopened {_refs(command.numbers)}."
+                return await self._tasks_reply(actor, text, reopened, ReplyKind.success), None
             case EditTask():
                 task = await tasks.update(
                     actor,
@@ -109,10 +113,11 @@ class CommandRunner:
                 pending: PendingAction = {"action": "delete_tasks", "numbers": list(command.numbers)}
                 return reply, pending
             case RestoreTask():
-                task = await tasks.restore(actor, command.number)
-                return await self._tasks_reply(
-                    actor, f"Restored {task.ref}.", [task], ReplyKind.success
-                ), None
+                for n in command.numbers:
+                    await tasks.get(actor, n, include_deleted=True)
+                restored = [await tasks.restore(actor, n) for n in command.numbers]
+                text = f"Restored {_refs(command.numbers)}."
+                return await self._tasks_reply(actor, text, restored, ReplyKind.success), None
             case Undo():
                 result = await self.s.undo.undo(actor)
                 ev = result.undone
@@ -149,7 +154,22 @@ class CommandRunner:
                     reply.footer = f"No open tasks. Add one with `add TITLE #{project.ref}`."
                 return reply, None
             case Help():
+                topic = (command.topic or "").lower()
+                if topic in USAGE:
+                    return Reply(f"Usage: {USAGE[topic]}", kind=ReplyKind.help), None
                 return Reply(HELP_TEXT, kind=ReplyKind.help), None
+            case DeleteProject():
+                project = await self.s.projects.get(actor, command.ref)
+                text = (
+                    f"Delete project {project.name} ({project.ref})? Its {project.task_count} task(s) stay. "
+                    "Reply `yes` to delete or `no` to keep."
+                )
+                pending = {"action": "delete_project", "project_id": project.id}
+                return Reply(text, kind=ReplyKind.confirm, projects=[project_view(project)]), pending
+            case ArchiveProject():
+                archived = await self.s.projects.update(actor, command.ref, status="archived")
+                text = f"Archived project {archived.name} ({archived.ref})."
+                return Reply(text, kind=ReplyKind.success, projects=[project_view(archived)]), None
             case Reset():
                 await self.s.store.conversations.delete(actor.workspace_id, conv.id)
                 return Reply("Conversation cleared.", kind=ReplyKind.success), None
@@ -185,4 +205,10 @@ class CommandRunner:
             deleted = await self.s.tasks.delete(actor, numbers)
             text = f"Deleted {_refs(numbers)}. `restore {deleted[0].ref}` or `undo` brings it back."
             return await self._tasks_reply(actor, text, deleted, ReplyKind.success)
+        if pending.get("action") == "delete_project":
+            project = await self.s.store.projects.get(actor.workspace_id, str(pending.get("project_id")))
+            if project is None or project.deleted_at is not None:
+                return Reply("That project is already gone.", kind=ReplyKind.info)
+            gone = await self.s.projects.delete(actor, project.ref)
+            return Reply(f"Deleted project {gone.name}. `undo` brings it back.", kind=ReplyKind.success)
         return Reply("That confirmation has expired; please ask again.", kind=ReplyKind.info)
