@@ -1,0 +1,86 @@
+"""Rows <-> models for one table: encoding to the arrow schema, decoding scans, validating partial changes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import time
+from enum import Enum
+from typing import Any
+
+import pyarrow as pa
+import pydantic
+import pydantic_core
+
+from core.errors import ValidationError
+from storage.delta.schema import M, TableSpec
+
+
+def _encode(spec: TableSpec[Any], name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in spec.json_columns:
+        return pydantic_core.to_json(value).decode()
+    if name in spec.time_columns:
+        return value.isoformat() if isinstance(value, time) else str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [v.value if isinstance(v, Enum) else v for v in value]
+    return value
+
+
+def model_row(spec: TableSpec[M], model: M) -> dict[str, Any]:
+    """The persisted columns of one model, encoded for the arrow schema."""
+    return {name: _encode(spec, name, getattr(model, name)) for name in spec.columns}
+
+
+def to_arrow(spec: TableSpec[M], models: Sequence[M]) -> pa.Table:
+    return pa.Table.from_pylist([model_row(spec, m) for m in models], schema=spec.schema)
+
+
+def to_models(spec: TableSpec[M], table: pa.Table) -> list[M]:
+    """Decode scanned rows back into models (validated, so a corrupt row fails loudly)."""
+    out: list[M] = []
+    for row in table.to_pylist():
+        for name in spec.json_columns:
+            if row.get(name) is not None:
+                row[name] = json.loads(row[name])
+        for name in spec.time_columns:
+            if row.get(name) is not None:
+                row[name] = time.fromisoformat(row[name])
+        out.append(spec.model.model_validate(row))
+    return out
+
+
+def validate_changes(spec: TableSpec[M], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate each changed field through the model; returns the persisted columns' new python values.
+
+    Fields computed on read are dropped (callers may pass a whole snapshot); unknown or key fields are
+    refused.
+    """
+    probe = spec.model.model_construct()
+    out: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in spec.exclude:
+            continue
+        if name not in spec.columns:
+            raise ValidationError(f"A {spec.entity} has no field called `{name}`.")
+        if name in spec.immutable:
+            raise ValidationError(f"The `{name}` of a {spec.entity} can't be changed.")
+        try:
+            setattr(probe, name, value)
+        except pydantic.ValidationError as exc:
+            reason = exc.errors()[0].get("msg", "invalid value") if exc.errors() else "invalid value"
+            message = f"`{value!r}` is not a valid {name} for a {spec.entity}: {reason}."
+            raise ValidationError(message) from exc
+        out[name] = getattr(probe, name)
+    return out
+
+
+def changes_to_arrow(spec: TableSpec[M], row_id: str, values: Mapping[str, Any]) -> pa.Table:
+    """A one-row source table holding the key and just the changed columns, typed like the target."""
+    names = ["id", *values]
+    schema = pa.schema([spec.schema.field(n) for n in names])
+    row = {"id": row_id, **{n: _encode(spec, n, v) for n, v in values.items()}}
+    return pa.Table.from_pylist([row], schema=schema)

@@ -1,0 +1,125 @@
+"""Keeping tables fast: compact (z-order for tasks), checkpoint, drop expired log entries, vacuum.
+
+Small commits make small files and a long log, and reads slow down with both (delta-facts.md). A table is
+maintained once its file count passes a threshold, either on request (``DeltaStore.maintain``) or in the
+background right after the write that crossed it. One table is maintained at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from deltalake import DeltaTable
+
+from core.errors import ConfigurationError
+from core.store import MaintenanceReport
+from storage.delta.errors import retry_conflicts, translate
+from storage.delta.table import DeltaEntityTable
+
+log = logging.getLogger("storage.delta.maintenance")
+
+_TARGET_FILE_BYTES = 1 << 20  # ~1 MiB files: enough of them to skip most of a large table on a filtered read
+
+
+class Maintainer:
+    """Runs maintenance of the store's tables, on demand or scheduled in the background after writes."""
+
+    def __init__(
+        self,
+        tables: Mapping[str, DeltaEntityTable[Any]],
+        *,
+        threshold: int,
+        vacuum_retention_hours: int = 24,
+    ) -> None:
+        if vacuum_retention_hours < 1:
+            # Vacuuming younger files would delete what a concurrent reader's snapshot still needs.
+            raise ConfigurationError("Vacuum retention must be at least 1 hour.")
+        self._tables = tables
+        self.threshold = threshold
+        self._retention = vacuum_retention_hours
+        self._one_at_a_time = asyncio.Lock()
+        self._pending: dict[str, None] = {}  # insertion-ordered set
+        self._task: asyncio.Task[None] | None = None
+
+    def due(self, files: int) -> bool:
+        return files > max(self.threshold, 1)
+
+    async def run(self, table: DeltaEntityTable[Any], *, force: bool) -> MaintenanceReport | None:
+        """Maintain one table if forced or past the threshold; ``None`` when it was left alone."""
+        async with self._one_at_a_time:
+            before = await table.file_count()
+            if not force and not self.due(before):
+                return None
+            started = time.perf_counter()
+            compacted = False
+            if before > 1:
+                async with table.lock:  # the table's writer: no self-conflict with our own commits
+
+                    async def optimize() -> bool:
+                        return await asyncio.to_thread(self._optimize_sync, table)
+
+                    try:
+                        compacted = await retry_conflicts(optimize, table=table.name, action="compact")
+                    finally:
+                        await asyncio.to_thread(table.reopen_sync)
+            try:
+                vacuumed = await asyncio.to_thread(self._tidy_sync, table)
+            except Exception as exc:
+                raise translate(exc, table.name, "clean up old files") from exc
+            after = await table.file_count()
+            report = MaintenanceReport(
+                table=table.name,
+                files_before=before,
+                files_after=after,
+                compacted=compacted,
+                checkpointed=True,
+                vacuumed_files=vacuumed,
+                seconds=round(time.perf_counter() - started, 3),
+            )
+            log.info("maintained %s: %s", table.name, report)
+            return report
+
+    @staticmethod
+    def _optimize_sync(table: DeltaEntityTable[Any]) -> bool:
+        dt = table.handle()
+        dt.update_incremental()
+        if table.spec.z_order:
+            # Clustering by workspace and project lets a one-project read skip all but a file or two.
+            metrics = dt.optimize.z_order(list(table.spec.z_order), target_size=_TARGET_FILE_BYTES)
+        else:
+            metrics = dt.optimize.compact()
+        return int(metrics.get("numFilesRemoved", 0)) > 0
+
+    def _tidy_sync(self, table: DeltaEntityTable[Any]) -> int:
+        dt = DeltaTable(table.uri, storage_options=table.storage_options)
+        dt.create_checkpoint()
+        dt.cleanup_metadata()  # drops commit files older than delta.logRetentionDuration
+        removed = dt.vacuum(retention_hours=self._retention, dry_run=False, enforce_retention_duration=False)
+        return len(removed)
+
+    # -- background -----------------------------------------------------------------------------------------
+
+    def request(self, name: str) -> None:
+        """Schedule a table for maintenance without waiting for it (called right after a write)."""
+        self._pending[name] = None
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._drain(), name="delta-maintenance")
+
+    async def _drain(self) -> None:
+        while self._pending:
+            name = next(iter(self._pending))
+            del self._pending[name]
+            try:
+                await self.run(self._tables[name], force=False)
+            except Exception:
+                # Background work must never break the writes that triggered it; the next write retries.
+                log.exception("automatic maintenance of the %s table failed", name)
+
+    async def idle(self) -> None:
+        """Wait until scheduled maintenance has finished."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)

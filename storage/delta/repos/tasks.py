@@ -1,0 +1,51 @@
+"""Tasks of a workspace, numbered T-1, T-2, … per workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+from core.models import Task
+from core.store import ProjectCounts, TaskPage, TaskQuery
+from storage.delta import task_query
+from storage.delta.predicates import and_, eq
+from storage.delta.table import DeltaEntityTable
+
+
+class DeltaTaskRepo:
+    def __init__(self, table: DeltaEntityTable[Task]) -> None:
+        self._t = table
+
+    async def create(self, task: Task) -> Task:
+        """Store a new task; returns it with its ``number`` assigned."""
+        [stored] = await self._t.append_numbered([task])
+        return stored
+
+    async def create_many(self, tasks: Sequence[Task]) -> list[Task]:
+        """Store several new tasks in one commit, numbered in the given order."""
+        return await self._t.append_numbered(tasks)
+
+    async def get(self, workspace_id: str, task_id: str) -> Task | None:
+        return await self._t.get(workspace_id, task_id)
+
+    async def get_by_number(self, workspace_id: str, number: int) -> Task | None:
+        return await self._t.first(and_(eq("workspace_id", workspace_id), f"number = {int(number)}"))
+
+    async def list(self, workspace_id: str, query: TaskQuery) -> TaskPage:
+        predicate = task_query.scan_predicate(workspace_id, query)
+        if predicate is None:
+            return TaskPage(items=[], total=0, offset=query.offset, limit=query.limit)
+        items, total = await self._t.read(predicate, partial(task_query.page, query=query))
+        return TaskPage(items=items, total=total, offset=query.offset, limit=query.limit)
+
+    async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task:
+        return await self._t.update(workspace_id, task_id, changes)
+
+    async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
+        """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""
+        predicate = and_(eq("workspace_id", workspace_id), "deleted_at IS NULL", "project_id IS NOT NULL")
+        return await self._t.read(
+            predicate, partial(task_query.counts, today=today), columns=task_query.COUNT_COLUMNS
+        )

@@ -1,0 +1,143 @@
+"""``DeltaStore``: the Delta Lake implementation of ``core.store.Store``.
+
+Tables live at ``<root>/orchestrator/<table>`` (``<catalog>.orchestrator.<table>`` in a catalog), one per
+entity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from core.errors import ConfigurationError
+from core.store import (
+    AgentLogRepo,
+    AuditRepo,
+    ConversationRepo,
+    IntegrationRepo,
+    MaintenanceReport,
+    ProjectRepo,
+    ReceiptRepo,
+    SyncLogRepo,
+    TableInfo,
+    TaskRepo,
+    UserRepo,
+    WorkspaceRepo,
+)
+from storage.delta.maintenance import Maintainer
+from storage.delta.repos import (
+    DeltaAgentLogRepo,
+    DeltaAuditRepo,
+    DeltaConversationRepo,
+    DeltaIntegrationRepo,
+    DeltaProjectRepo,
+    DeltaReceiptRepo,
+    DeltaSyncLogRepo,
+    DeltaTaskRepo,
+    DeltaUserRepo,
+    DeltaWorkspaceRepo,
+)
+from storage.delta.schema import (
+    AGENT_LOGS,
+    ALL_SPECS,
+    AUDIT_EVENTS,
+    CONVERSATIONS,
+    INTEGRATIONS,
+    PROJECTS,
+    RECEIPTS,
+    SCHEMA_NAME,
+    SYNC_LOGS,
+    TASKS,
+    USERS,
+    WORKSPACES,
+    M,
+    TableSpec,
+    schema_drift,
+)
+from storage.delta.table import DeltaEntityTable
+
+
+class DeltaStore:
+    """Delta Lake tables under ``root`` (a folder or an object-store URI), one per entity.
+
+    ``auto_maintain_files``: once a table passes this many data files, the write that noticed schedules its
+    maintenance in the background (``0`` turns that off; ``maintain()`` uses the same threshold).
+    """
+
+    def __init__(
+        self,
+        root: str,
+        storage_options: dict[str, str] | None = None,
+        *,
+        auto_maintain_files: int = 150,
+        vacuum_retention_hours: int = 24,
+        reopen_every: int = 50,
+    ) -> None:
+        drift = [problem for spec in ALL_SPECS for problem in schema_drift(spec)]
+        if drift:
+            # A model field without a column would be silently dropped on every write.
+            raise ConfigurationError("storage/delta/schema.py is behind core/models.py: " + "; ".join(drift))
+        self.root = root.rstrip("/")
+        self._options = storage_options
+        self._reopen_every = reopen_every
+        self._auto = auto_maintain_files > 0
+        self._tables: dict[str, DeltaEntityTable[Any]] = {}
+        # Annotated with the protocol types: Store declares them as (invariant) attributes.
+        self.workspaces: WorkspaceRepo = DeltaWorkspaceRepo(self._table(WORKSPACES))
+        self.users: UserRepo = DeltaUserRepo(self._table(USERS))
+        self.projects: ProjectRepo = DeltaProjectRepo(self._table(PROJECTS))
+        self.tasks: TaskRepo = DeltaTaskRepo(self._table(TASKS))
+        self.audit: AuditRepo = DeltaAuditRepo(self._table(AUDIT_EVENTS))
+        self.integrations: IntegrationRepo = DeltaIntegrationRepo(self._table(INTEGRATIONS))
+        self.conversations: ConversationRepo = DeltaConversationRepo(self._table(CONVERSATIONS))
+        self.agent_logs: AgentLogRepo = DeltaAgentLogRepo(self._table(AGENT_LOGS))
+        self.sync_logs: SyncLogRepo = DeltaSyncLogRepo(self._table(SYNC_LOGS))
+        self.receipts: ReceiptRepo = DeltaReceiptRepo(self._table(RECEIPTS))
+        self._maintainer = Maintainer(
+            self._tables, threshold=auto_maintain_files, vacuum_retention_hours=vacuum_retention_hours
+        )
+
+    def _table(self, spec: TableSpec[M]) -> DeltaEntityTable[M]:
+        table = DeltaEntityTable(
+            spec,
+            f"{self.root}/{SCHEMA_NAME}/{spec.name}",
+            self._options,
+            reopen_every=self._reopen_every,
+            on_commit=self._after_commit,
+        )
+        self._tables[spec.name] = table
+        return table
+
+    def _after_commit(self, table: DeltaEntityTable[Any], files: int) -> None:
+        if self._auto and self._maintainer.due(files):
+            self._maintainer.request(table.name)
+
+    def table_uri(self, name: str) -> str:
+        """Where one table lives (for engines that read it directly)."""
+        return self._tables[name].uri
+
+    async def open(self) -> None:
+        """Create missing tables; safe to call on every start."""
+        await asyncio.gather(*(t.open() for t in self._tables.values()))
+
+    async def close(self) -> None:
+        """Let background maintenance finish, then drop the table handles."""
+        await self._maintainer.idle()
+        for table in self._tables.values():
+            table.close()
+
+    async def info(self) -> list[TableInfo]:
+        return list(await asyncio.gather(*(t.info() for t in self._tables.values())))
+
+    async def maintain(self, *, force: bool = False) -> list[MaintenanceReport]:
+        """Compact, checkpoint and vacuum; without ``force`` only tables past their threshold."""
+        reports = []
+        for table in self._tables.values():
+            report = await self._maintainer.run(table, force=force)
+            if report is not None:
+                reports.append(report)
+        return reports
+
+    async def maintenance_idle(self) -> None:
+        """Wait for maintenance scheduled in the background after writes (tests, graceful shutdown)."""
+        await self._maintainer.idle()

@@ -1,0 +1,317 @@
+"""One Delta table of entities: its handle, its single in-process writer, reads, and every kind of commit.
+
+Every blocking deltalake call runs in a worker thread. Writes to one table are serialised by an asyncio lock
+(one writer per table per process, so this process never conflicts with itself) and retried with jittered
+backoff when another process commits first. The handle is refreshed before each read and write so other
+processes' commits are seen, and re-opened every ``reopen_every`` commits because a long-lived handle gets
+slower with every commit it makes (delta-facts.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from deltalake import CommitProperties, DeltaTable, Field, write_deltalake
+from deltalake.exceptions import CommitFailedError
+
+from core.errors import NotFoundError, StorageError
+from core.models import utcnow
+from core.store import TableInfo
+from storage.delta.convert import changes_to_arrow, to_arrow, to_models, validate_changes
+from storage.delta.errors import retry_conflicts, translate
+from storage.delta.numbering import NumberCache
+from storage.delta.predicates import and_, eq
+from storage.delta.schema import TABLE_PROPERTIES, M, TableSpec
+
+T = TypeVar("T")
+
+# What a commit function returns: its result and, for numbered appends, the new per-workspace maxima.
+_Outcome = tuple[T, Mapping[str, int] | None]
+
+# No retries inside deltalake for numbered appends: a lost race must surface so the numbers are recomputed.
+_NO_RETRY = CommitProperties(max_commit_retries=0)
+
+CommitHook = Callable[["DeltaEntityTable[Any]", int], None]
+
+
+class DeltaEntityTable(Generic[M]):
+    """Reads and writes of one entity table; every predicate is scoped by ``spec.scope``."""
+
+    def __init__(
+        self,
+        spec: TableSpec[M],
+        uri: str,
+        storage_options: dict[str, str] | None = None,
+        *,
+        reopen_every: int = 50,
+        on_commit: CommitHook | None = None,
+    ) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.uri = uri
+        self.lock = asyncio.Lock()  # the table's one writer in this process
+        self.storage_options = storage_options
+        self._reopen_every = reopen_every
+        self._on_commit = on_commit
+        self._dt: DeltaTable | None = None
+        self._writes = 0
+        self._numbers = NumberCache()
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Create the table if it is missing and add columns the model gained since it was created."""
+        await self._run(self._open_sync, action="open")
+
+    def _open_sync(self) -> None:
+        if not DeltaTable.is_deltatable(self.uri, storage_options=self.storage_options):
+            try:
+                DeltaTable.create(
+                    self.uri,
+                    self.spec.schema,
+                    mode="ignore",
+                    name=self.name,
+                    configuration=TABLE_PROPERTIES,
+                    storage_options=self.storage_options,
+                )
+            except Exception:
+                # Another process may have created it between the check and our create.
+                if not DeltaTable.is_deltatable(self.uri, storage_options=self.storage_options):
+                    raise
+        dt = DeltaTable(self.uri, storage_options=self.storage_options)
+        present = {f.name for f in dt.schema().fields}
+        missing = [self.spec.schema.field(n) for n in self.spec.columns if n not in present]
+        if missing:
+            dt.alter.add_columns([Field.from_arrow(f) for f in missing])
+        self._dt = dt
+
+    def close(self) -> None:
+        self._dt = None
+
+    def handle(self) -> DeltaTable:
+        if self._dt is None:
+            raise StorageError("The store is not open yet.", hint="Call `await store.open()` first.")
+        return self._dt
+
+    def reopen_sync(self) -> None:
+        """Swap in a fresh handle (readers still holding the old one finish undisturbed)."""
+        self._dt = DeltaTable(self.uri, storage_options=self.storage_options)
+        self._writes = 0
+        self._numbers.clear()
+
+    async def _run(self, fn: Callable[..., T], *args: Any, action: str) -> T:
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except CommitFailedError:
+            raise  # retried by retry_conflicts, translated there if it never succeeds
+        except Exception as exc:
+            raise translate(exc, self.name, action) from exc
+
+    # -- reads -----------------------------------------------------------------------------------------------
+
+    def key(self, scope_value: str, row_id: str) -> str:
+        """Predicate for one row of one workspace."""
+        if self.spec.scope == "id":
+            return eq("id", row_id) if row_id == scope_value else "FALSE"
+        return and_(eq(self.spec.scope, scope_value), eq("id", row_id))
+
+    def _select_sync(self, predicate: str | None, columns: Sequence[str] | None) -> pa.Table:
+        dt = self.handle()
+        dt.update_incremental()
+        names = list(columns or self.spec.columns)
+        table = pa.table(dt.scan(columns=names, predicate=predicate))
+        # The engine hands back string_view columns; cast to the declared schema for pyarrow compute.
+        return table.select(names).cast(pa.schema([self.spec.schema.field(n) for n in names]))
+
+    async def select(self, predicate: str | None, columns: Sequence[str] | None = None) -> pa.Table:
+        """Matching rows as an arrow table (``predicate`` ``None`` reads every workspace: use sparingly)."""
+        return await self._run(self._select_sync, predicate, columns, action=f"read {self.name}")
+
+    async def read(
+        self, predicate: str | None, fn: Callable[[pa.Table], T], columns: Sequence[str] | None = None
+    ) -> T:
+        """Scan, then shape the rows with ``fn`` in the same worker thread (sorting, paging, decoding)."""
+
+        def work() -> T:
+            return fn(self._select_sync(predicate, columns))
+
+        return await self._run(work, action=f"read {self.name}")
+
+    async def models(
+        self, predicate: str | None, *, order: Sequence[tuple[str, str]] = (), limit: int | None = None
+    ) -> list[M]:
+        """Matching rows as models, sorted by ``order`` (nulls last) and cut to ``limit``."""
+
+        def shape(table: pa.Table) -> list[M]:
+            if order and table.num_rows > 1:
+                keys = [(name, direction, "at_end") for name, direction in order]
+                table = table.take(pc.sort_indices(table, sort_keys=keys))
+            if limit is not None:
+                table = table.slice(0, max(limit, 0))
+            return to_models(self.spec, table)
+
+        return await self.read(predicate, shape)
+
+    async def first(self, predicate: str) -> M | None:
+        rows = await self.models(predicate)
+        return rows[0] if rows else None
+
+    async def get(self, scope_value: str, row_id: str) -> M | None:
+        return await self.first(self.key(scope_value, row_id))
+
+    async def info(self) -> TableInfo:
+        return await self._run(self._info_sync, action=f"describe {self.name}")
+
+    def _info_sync(self) -> TableInfo:
+        dt = self.handle()
+        dt.update_incremental()
+        # count() sums per-file statistics, which every writer here records: exact without a scan.
+        return TableInfo(self.name, dt.version(), len(dt.file_uris()), dt.count(), self.uri)
+
+    async def file_count(self) -> int:
+        return (await self.info()).files
+
+    # -- writes ----------------------------------------------------------------------------------------------
+
+    async def _write(self, fn: Callable[[DeltaTable], _Outcome[T]], *, action: str) -> T:
+        async def attempt() -> T:
+            async with self.lock:
+                result, files = await self._run(self._commit_sync, fn, action=action)
+            if files is not None and self._on_commit is not None:
+                self._on_commit(self, files)
+            return result
+
+        return await retry_conflicts(attempt, table=self.name, action=action)
+
+    def _commit_sync(self, fn: Callable[[DeltaTable], _Outcome[T]]) -> tuple[T, int | None]:
+        dt = self.handle()
+        dt.update_incremental()
+        before = dt.version()
+        result, highest = fn(dt)
+        after = dt.version()
+        if after == before:
+            return result, None  # nothing was committed
+        self._numbers.committed(before, after, highest)
+        files = len(dt.file_uris())
+        self._writes += 1
+        if self._writes >= self._reopen_every:
+            self.reopen_sync()
+        return result, files
+
+    async def append(self, models: Sequence[M]) -> None:
+        """Add rows in one commit (deltalake's own retry rebases plain appends over concurrent commits)."""
+        if not models:
+            return
+        data = to_arrow(self.spec, models)
+
+        def op(dt: DeltaTable) -> _Outcome[None]:
+            write_deltalake(dt, data, mode="append")
+            return None, None
+
+        await self._write(op, action=f"save the {self.spec.entity}")
+
+    async def append_numbered(self, models: Sequence[M]) -> list[M]:
+        """Add rows in one commit, giving each the next free number of its workspace."""
+        if not models:
+            return []
+        work = partial(self._numbered_sync, list(models))
+        return await self._write(work, action=f"add the {self.spec.entity}")
+
+    def _numbered_sync(self, models: list[M], dt: DeltaTable) -> _Outcome[list[M]]:
+        base = dt.version()
+        groups: dict[str, list[int]] = {}
+        for i, model in enumerate(models):
+            groups.setdefault(getattr(model, self.spec.scope), []).append(i)
+        out = list(models)
+        highest: dict[str, int] = {}
+        for workspace_id, indexes in groups.items():
+            top = self._numbers.get(workspace_id, base)
+            if top is None:
+                top = self._max_number_sync(dt, workspace_id)
+            for offset, i in enumerate(indexes, start=1):
+                out[i] = out[i].model_copy(update={"number": top + offset})
+            highest[workspace_id] = top + len(indexes)
+        # Committing exactly at base+1 or failing is what makes max+1 safe across processes.
+        write_deltalake(dt, to_arrow(self.spec, out), mode="append", commit_properties=_NO_RETRY)
+        return out, highest
+
+    def _max_number_sync(self, dt: DeltaTable, workspace_id: str) -> int:
+        numbers = pa.table(dt.scan(columns=["number"], predicate=eq(self.spec.scope, workspace_id)))
+        top = pc.max(numbers.column("number")).as_py() if numbers.num_rows else None
+        return int(top or 0)
+
+    def _merge_predicate(self, scope_value: str, row_id: str) -> str:
+        # The literal key lets the merge skip every file whose id range cannot hold the row.
+        clauses = ["t.id = s.id", f"t.{eq('id', row_id)}"]
+        if self.spec.scope != "id":
+            clauses.append(f"t.{eq(self.spec.scope, scope_value)}")
+        return " AND ".join(clauses)
+
+    async def update(self, scope_value: str, row_id: str, changes: Mapping[str, Any]) -> M:
+        """Apply just the given fields (validated through the model) and return the stored row."""
+        values = validate_changes(self.spec, changes)
+        if self.spec.has_updated_at:
+            values["updated_at"] = utcnow()
+        if self.spec.scope == "id" and row_id != scope_value:
+            values = {}
+        if values:
+            source = changes_to_arrow(self.spec, row_id, values)
+            predicate = self._merge_predicate(scope_value, row_id)
+            columns = list(values)
+
+            def op(dt: DeltaTable) -> _Outcome[int]:
+                merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
+                metrics = merge.when_matched_update({f'"{c}"': f's."{c}"' for c in columns}).execute()
+                return int(metrics.get("num_target_rows_updated", 0)), None
+
+            if await self._write(op, action=f"update the {self.spec.entity}") == 0:
+                raise self._not_found(row_id)
+        stored = await self.get(scope_value, row_id)
+        if stored is None:
+            raise self._not_found(row_id)
+        return stored
+
+    def _not_found(self, row_id: str) -> NotFoundError:
+        return NotFoundError(f"I couldn't find that {self.spec.entity} (`{row_id}`) in this workspace.")
+
+    async def upsert(self, scope_value: str, model: M) -> None:
+        """Insert the row, or replace every column of the existing one."""
+        row_id = str(getattr(model, "id"))  # noqa: B009 - every entity has an id
+        source = to_arrow(self.spec, [model])
+        predicate = self._merge_predicate(scope_value, row_id)
+
+        def op(dt: DeltaTable) -> _Outcome[None]:
+            merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
+            merge.when_matched_update_all().when_not_matched_insert_all().execute()
+            return None, None
+
+        await self._write(op, action=f"save the {self.spec.entity}")
+
+    async def insert_if_absent(self, scope_value: str, model: M) -> bool:
+        """Insert the row unless one with its id exists; True if it was inserted."""
+        row_id = str(getattr(model, "id"))  # noqa: B009
+        source = to_arrow(self.spec, [model])
+        predicate = self._merge_predicate(scope_value, row_id)
+
+        def op(dt: DeltaTable) -> _Outcome[bool]:
+            merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
+            metrics = merge.when_not_matched_insert_all().execute()
+            return int(metrics.get("num_target_rows_inserted", 0)) > 0, None
+
+        return await self._write(op, action=f"add the {self.spec.entity}")
+
+    async def delete(self, predicate: str) -> int:
+        """Delete matching rows; returns how many there were."""
+
+        def op(dt: DeltaTable) -> _Outcome[int]:
+            found = pa.table(dt.scan(columns=["id"], predicate=predicate)).num_rows
+            if found:
+                dt.delete(predicate)
+            return found, None
+
+        return await self._write(op, action=f"delete the {self.spec.entity}")
