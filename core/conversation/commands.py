@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.conversation.messages import Reply, ReplyKind
+from core.conversation.pending import BATCH, run_batch
 from core.conversation.views import project_view, task_views
 from core.models import Conversation, Task
 from core.quickadd import (
@@ -45,6 +46,13 @@ class CommandRunner:
     def __init__(self, services: Services) -> None:
         self.s = services
 
+    async def _active_project(self, actor: Actor, conv: Conversation) -> str | None:
+        """The ref of the project last shown in this conversation, if it still exists."""
+        if not conv.active_project_id:
+            return None
+        project = await self.s.store.projects.get(actor.workspace_id, conv.active_project_id)
+        return project.ref if project is not None and project.deleted_at is None else None
+
     async def _views(self, actor: Actor, tasks: Sequence[Task]) -> Reply:
         return Reply("", tasks=await task_views(self.s.store, actor.workspace_id, tasks))
 
@@ -63,7 +71,7 @@ class CommandRunner:
                 task = await tasks.create(
                     actor,
                     command.title,
-                    project=command.project,
+                    project=command.project or await self._active_project(actor, conv),
                     due=command.due,
                     priority=command.priority,
                     assignee=command.assignee,
@@ -144,6 +152,7 @@ class CommandRunner:
                 ), None
             case ShowProject():
                 project = await self.s.projects.get(actor, command.ref)
+                conv.active_project_id = project.id  # "add X" now goes to this project
                 page = await tasks.list(actor, project=project.ref, limit=25)
                 reply = await self._views(actor, page.items)
                 reply.projects = [project_view(project)]
@@ -211,4 +220,6 @@ class CommandRunner:
                 return Reply("That project is already gone.", kind=ReplyKind.info)
             gone = await self.s.projects.delete(actor, project.ref)
             return Reply(f"Deleted project {gone.name}. `undo` brings it back.", kind=ReplyKind.success)
+        if pending.get("action") == BATCH:  # the agent's deletes and bulk changes
+            return await run_batch(self.s, actor, pending)
         return Reply("That confirmation has expired; please ask again.", kind=ReplyKind.info)

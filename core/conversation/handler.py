@@ -94,8 +94,10 @@ class ConversationHandler:
             if self.responder is not None:
                 return await self.responder.respond(actor, conv, msg.text)
             return Reply(_NOT_UNDERSTOOD, kind=ReplyKind.info)
+        active_before = conv.active_project_id
         reply, pending_action = await self.commands.run(actor, command, conv)
         if pending_action is not None:
             conv.pending_action = pending_action
+        if pending_action is not None or conv.active_project_id != active_before:
             await store.conversations.save(conv)
         return reply
