@@ -43,6 +43,8 @@ class ConversationHandler:
             await users.ensure_workspace(msg.workspace_id, msg.platform, msg.workspace_name)
             self._workspaces.add(msg.workspace_id)
         identity: dict[str, Any] = {"email": msg.email.lower() if msg.email else None}
+        if msg.display_name:
+            identity["display_name"] = msg.display_name
         if msg.platform is Platform.slack:
             identity["slack_user_id"] = msg.user_id
         elif msg.platform is Platform.discord:

@@ -18,6 +18,7 @@ class IncomingMessage:
     user_id: str  # the platform's user id (Slack U…, Discord snowflake, console name)
     text: str
     user_name: str = ""
+    display_name: str | None = None  # how the platform shows the person (Slack profile display name)
     channel_id: str = ""
     thread_id: str | None = None
     is_dm: bool = False
