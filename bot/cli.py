@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.agent_cli import models_command, usage_command
 from bot.console import ConsoleAdapter
 from bot.wiring import configure_logging, runtime
 from core.dates import parse_tz
@@ -25,6 +26,8 @@ db_app = typer.Typer(help="Inspect and maintain the store.", no_args_is_help=Tru
 users_app = typer.Typer(help="People of a workspace.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.command("models")(models_command)
+app.command("usage")(usage_command)
 out = Console()
 err = Console(stderr=True)
 
@@ -57,6 +60,9 @@ def chat(
     workspace: Annotated[str, typer.Option(help="Workspace id for the console.")] = LOCAL_WORKSPACE,
     user: Annotated[str | None, typer.Option(help="Your name in that workspace.")] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your IANA timezone, e.g. Europe/Paris.")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="LLM to prefer, e.g. anthropic, openai:gpt-4.1 or offline.")
+    ] = None,
 ) -> None:
     """Chat with the assistant in this terminal (reads lines from stdin when it is not a TTY)."""
     settings = Settings()
@@ -68,13 +74,17 @@ def chat(
         _fail(exc)
 
     async def main() -> int:
-        async with runtime(settings) as rt:
+        async with runtime(settings, model=model) as rt:
             adapter = ConsoleAdapter(
                 rt.handler, workspace=workspace, user=user or _default_user(), timezone=zone
             )
             return await adapter.run()
 
-    raise typer.Exit(code=asyncio.run(main()))
+    try:
+        code = asyncio.run(main())
+    except OrchestratorError as exc:  # e.g. a broken providers file
+        _fail(exc)
+    raise typer.Exit(code=code)
 
 
 @app.command()

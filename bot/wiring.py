@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from storage.factory import open_store
-
+from core.agent.responder import AgentResponder
+from core.agent.router import Router
 from core.conversation.handler import ConversationHandler
 from core.services import Services
 from core.settings import Settings
 from core.store import Store
+from storage.factory import open_store
 
 
 @dataclass
@@ -21,6 +23,7 @@ class Runtime:
     store: Store
     services: Services
     handler: ConversationHandler
+    router: Router | None = None
 
 
 def configure_logging(settings: Settings) -> None:
@@ -31,9 +34,14 @@ def configure_logging(settings: Settings) -> None:
 
 
 @asynccontextmanager
-async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
-    """Open the store, build the services and the conversation handler; close the store at the end."""
+async def runtime(settings: Settings | None = None, *, model: str | None = None) -> AsyncIterator[Runtime]:
+    """Open the store, build the services, the agent and the conversation handler; close the store at the end.
+
+    ``model`` is an explicit model preference (the console's ``--model``); providers come from
+    $ORCHESTRATOR_PROVIDERS or the shipped file, keys from the environment.
+    """
     settings = settings or Settings()
+    router = Router.from_env(os.environ)  # a broken providers file fails here, before the store opens
     store = open_store(
         settings.storage_url,
         storage_options=settings.storage_options or None,
@@ -42,6 +50,7 @@ async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
     await store.open()
     try:
         services = Services(store)
-        yield Runtime(settings, store, services, ConversationHandler(services))
+        responder = AgentResponder(services, router, preference=model)
+        yield Runtime(settings, store, services, ConversationHandler(services, responder), router)
     finally:
         await store.close()

@@ -1,0 +1,207 @@
+"""The FreeFormResponder the conversation handler calls for text quick-add does not parse: the LLM agent.
+
+Per message: budget → route → run the agent over the stored history → save history → write an AgentLog →
+a Reply with the tasks the tools touched. It never raises for model or tool trouble: the user gets an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from time import perf_counter
+
+from pydantic_ai import Agent, AgentRunError, UsageLimits
+from pydantic_ai.exceptions import ModelHTTPError
+
+from core.agent import history
+from core.agent.deps import AgentDeps, TurnRecord
+from core.agent.offline import offline_model
+from core.agent.pricing import cost_usd
+from core.agent.prompt import instructions
+from core.agent.router import AUTO_WORDS, OFFLINE, Budget, Route, Router, Trace
+from core.agent.tools import TOOLS
+from core.agent.usage import tokens_today
+from core.conversation.messages import Reply, ReplyKind
+from core.conversation.pending import describe_op
+from core.conversation.views import project_view, task_views
+from core.models import AgentLog, Conversation, Surface
+from core.services import Actor, Services
+
+log = logging.getLogger(__name__)
+
+MAX_REQUESTS = 8  # model requests per message: enough for a few tool rounds, bounded against loops
+MAX_VIEWS = 25
+_MODEL_COMMAND = re.compile(r"^\s*(?:/orchestrator\s+)?model(?:\s+(?P<arg>\S.*?))?\s*$", re.IGNORECASE)
+
+
+def build_agent() -> Agent[AgentDeps, str]:
+    """The agent: tools and instructions only; the model is chosen per message by the router."""
+    return Agent(deps_type=AgentDeps, tools=TOOLS, instructions=instructions, retries=2, name="orchestrator")
+
+
+def _reason(exc: Exception) -> str:
+    """A short, secret-free reason for a provider failure, fit for a chat reply."""
+    if isinstance(exc, ModelHTTPError):
+        return f"HTTP {exc.status_code}"
+    return type(exc).__name__
+
+
+class AgentResponder:
+    """Answers free-form text with the agent; one instance per process."""
+
+    def __init__(self, services: Services, router: Router, *, preference: str | None = None) -> None:
+        self.services = services
+        self.router = router
+        self.preference = preference  # the console's --model; a conversation's own choice wins
+        self.agent = build_agent()
+
+    async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
+        """Run one agent turn for ``text`` and answer it."""
+        if match := _MODEL_COMMAND.match(text):
+            return await self._model_command(conversation, match["arg"])
+        actor = actor.via(Surface.agent)
+        started = perf_counter()
+        route = self.router.route(
+            text, preference=conversation.preferred_model or self.preference, budget=await self._budget(actor)
+        )
+        model, trace = self.router.build(route, offline_model(actor.user.timezone))
+        deps = AgentDeps(actor, self.services, conversation)
+        failure: str | None = None
+        try:
+            result = await self.agent.run(
+                text,
+                deps=deps,
+                model=model,
+                message_history=history.load(conversation),
+                usage_limits=UsageLimits(request_limit=MAX_REQUESTS),
+            )
+            answer = result.output.strip() or "Done."
+            history.save(conversation, result.all_messages())
+        except (AgentRunError, ExceptionGroup) as exc:
+            # Tool retries exhausted, a request loop, or every model failed: keep what the tools did, say so.
+            failure = self.router.redact(f"{type(exc).__name__}: {exc}")[:300]
+            log.warning("agent run failed in %s: %s", actor.workspace_id, failure)
+            answer = _failure_text(deps.turn)
+        latency_ms = (perf_counter() - started) * 1000
+        tokens_in, tokens_out, cost = _usage(trace)
+        conversation.tokens_in += tokens_in
+        conversation.tokens_out += tokens_out
+        await self.services.store.conversations.save(conversation)
+        await self._log(
+            actor, conversation, route, trace, deps.turn, (tokens_in, tokens_out, cost), latency_ms, failure
+        )
+        return await self._reply(actor, route, trace, deps.turn, answer, failed=failure is not None)
+
+    async def _budget(self, actor: Actor) -> Budget:
+        workspace = await self.services.store.workspaces.get(actor.workspace_id)
+        limit = (
+            workspace.daily_token_budget if workspace and workspace.daily_token_budget is not None else None
+        )
+        if limit is None:
+            limit = self.router.config.budget.daily_tokens
+        used = await tokens_today(self.services.store, actor.workspace_id) if limit is not None else 0
+        return Budget(limit, used)
+
+    async def _log(
+        self,
+        actor: Actor,
+        conversation: Conversation,
+        route: Route,
+        trace: Trace,
+        turn: TurnRecord,
+        usage: tuple[int, int, float],
+        latency_ms: float,
+        failure: str | None,
+    ) -> None:
+        who = trace.answered[-1][0] if trace.answered else route.usual
+        errors = [*turn.errors, *(f"{c.label}: {_reason(e)}" for c, e in trace.failed)]
+        if failure:
+            errors.append(failure)
+        await self.services.store.agent_logs.add(
+            AgentLog(
+                workspace_id=actor.workspace_id,
+                user_id=actor.user_id,
+                conversation_id=conversation.id,
+                provider=who.provider,
+                model=who.model,
+                task_type=route.task_type.value,
+                input_tokens=usage[0],
+                output_tokens=usage[1],
+                cost_usd=usage[2],
+                latency_ms=round(latency_ms, 3),
+                tool_calls=list(turn.tool_calls),
+                error=self.router.redact("; ".join(errors))[:1000] if errors else None,
+            )
+        )
+
+    async def _reply(
+        self, actor: Actor, route: Route, trace: Trace, turn: TurnRecord, answer: str, *, failed: bool
+    ) -> Reply:
+        notes = list(route.notes)
+        who = trace.answered[-1][0] if trace.answered else None
+        if who is not None and who != route.usual:
+            why = ", ".join(f"{c.label} {_reason(e)}" for c, e in trace.failed) or "the usual model failed"
+            name = "the offline assistant" if who.provider == OFFLINE else who.label
+            notes.append(f"Answered by {name} because {route.usual.label} was unavailable ({why}).")
+        if turn.queued:
+            notes.append(
+                "Reply `yes` to " + "; ".join(describe_op(op) for op in turn.queued) + ", or `no` to cancel."
+            )
+        kind = ReplyKind.info
+        if failed:
+            kind = ReplyKind.error
+        elif turn.queued:
+            kind = ReplyKind.confirm
+        elif turn.mutated and not turn.errors:
+            kind = ReplyKind.success
+        tasks = list(turn.tasks.values())[:MAX_VIEWS]
+        return Reply(
+            answer,
+            kind=kind,
+            tasks=await task_views(self.services.store, actor.workspace_id, tasks),
+            projects=[project_view(p) for p in turn.projects.values()],
+            footer=" ".join(notes) or None,
+        )
+
+    async def _model_command(self, conversation: Conversation, arg: str | None) -> Reply:
+        """`model` shows the routing; `model X` pins X for this conversation; `model auto` unpins."""
+        if arg is None:
+            usable = [s.name for s in self.router.statuses() if s.available]
+            current = conversation.preferred_model or self.preference or "automatic routing by task type"
+            providers = ", ".join(usable) if usable else "none (the offline assistant answers)"
+            return Reply(f"This conversation uses {current}. Configured providers: {providers}.")
+        if arg.strip().lower() in AUTO_WORDS:
+            conversation.preferred_model = None
+            await self.services.store.conversations.save(conversation)
+            return Reply("Back to automatic model routing.", kind=ReplyKind.success)
+        candidate, note = self.router.resolve_preference(arg)
+        if candidate is None:
+            return Reply(note or f"I can't use `{arg}`.", kind=ReplyKind.error)
+        conversation.preferred_model = candidate.label
+        await self.services.store.conversations.save(conversation)
+        return Reply(
+            f"This conversation now uses {candidate.label}; `model auto` goes back to automatic routing.",
+            kind=ReplyKind.success,
+        )
+
+
+def _usage(trace: Trace) -> tuple[int, int, float]:
+    """Tokens and cost of the LLM requests; the offline model's are free and don't count against budgets."""
+    tokens_in = tokens_out = 0
+    cost = 0.0
+    for candidate, usage in trace.answered:
+        if candidate.provider == OFFLINE:
+            continue
+        tokens_in += usage.input_tokens
+        tokens_out += usage.output_tokens
+        cost += cost_usd(candidate.price, usage.input_tokens, usage.output_tokens)
+    return tokens_in, tokens_out, round(cost, 6)
+
+
+def _failure_text(turn: TurnRecord) -> str:
+    reason = turn.errors[-1].split(": ", 1)[-1] if turn.errors else "the model didn't give a usable answer"
+    text = f"I couldn't finish that: {reason}"
+    done = [name for name in turn.tool_calls if name not in ("list_tasks", "list_projects", "show_project")]
+    if done and turn.tasks:
+        text += " The tasks below show what changed before that."
+    return text

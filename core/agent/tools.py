@@ -1,0 +1,421 @@
+"""The agent's tools. Each one calls the core services (never the store for changes) as the acting user.
+
+Tool names are fixed; every parameter but the first is optional. Service errors go back to the model as
+``ModelRetry`` carrying the service's message. Deleting, and changing more than ``BULK_LIMIT`` existing tasks
+in one message, queue the work on the conversation for the user's ``yes`` instead of doing it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from pydantic_ai import ModelRetry, RunContext
+
+from core.agent.deps import AgentDeps
+from core.conversation.pending import BATCH, describe_op
+from core.dates import parse_due
+from core.errors import OrchestratorError, ValidationError
+from core.models import Project, Task, TaskStatus
+from core.services import UNSET
+from core.services.resolve import task_number
+
+BULK_LIMIT = 3  # existing tasks one message may change before the user has to confirm
+LIST_LIMIT = 25
+_NONE_WORDS = {"none", "nobody", "no one", "clear", "null", ""}
+_STATUS_WORDS = {
+    "done": TaskStatus.completed,
+    "finished": TaskStatus.completed,
+    "closed": TaskStatus.completed,
+    "doing": TaskStatus.in_progress,
+    "started": TaskStatus.in_progress,
+    "review": TaskStatus.in_review,
+}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _service_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Record the call and turn service errors into ModelRetry, so the model can fix its arguments."""
+
+    @wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        ctx = args[0]
+        assert isinstance(ctx, RunContext)
+        turn = ctx.deps.turn
+        turn.tool_calls.append(fn.__name__)
+        try:
+            return await fn(*args, **kwargs)
+        except OrchestratorError as exc:
+            turn.errors.append(f"{fn.__name__}: {exc}")
+            raise ModelRetry(str(exc)) from exc
+
+    return wrapper
+
+
+def _refs(text: str) -> list[int]:
+    """`T-3`, `3`, `T-3, T-4 and T-5` → task numbers."""
+    parts = [p for p in re.split(r"[,;\s]+|\band\b", text) if p.strip()]
+    if not parts:
+        raise ValidationError("Which task?", hint="Task references look like `T-3`.")
+    return [task_number(p) for p in parts]
+
+
+def _clear(value: str | None) -> str | None:
+    """None for words meaning "nothing" (to clear a field), else the value."""
+    return None if value is None or value.strip().lower() in _NONE_WORDS else value
+
+
+def _date(task: Task) -> str:
+    if task.due_date is None:
+        return ""
+    when = f" {task.due_time:%H:%M}" if task.due_time else ""
+    return f"due {task.due_date:%a %Y-%m-%d}{when}" + (" (overdue)" if task.is_overdue else "")
+
+
+async def _line(deps: AgentDeps, task: Task) -> str:
+    """One task as a line for the model; names of project and assignee resolved."""
+    parts = [f"{task.ref} {task.title}", task.status.value]
+    if task.project_id:
+        project = await deps.services.store.projects.get(deps.actor.workspace_id, task.project_id)
+        parts.append(f"project {project.name}" if project else "")
+    parts += [_date(task), f"priority {task.priority.value}"]
+    if task.assignee_id:
+        user = await deps.services.store.users.get(deps.actor.workspace_id, task.assignee_id)
+        parts.append(f"assigned to @{user.label}" if user else "")
+    return " · ".join(p for p in parts if p)
+
+
+def _project_line(p: Project) -> str:
+    counts = f"{p.completed_task_count}/{p.task_count} done" + (
+        f", {p.overdue_count} overdue" if p.overdue_count else ""
+    )
+    due = f" · due {p.due_date:%Y-%m-%d}" if p.due_date else ""
+    return f"{p.ref} {p.name} · {p.status.value} · {counts}{due}"
+
+
+async def _active_project(deps: AgentDeps) -> str | None:
+    """The ref of the conversation's active project, if it still exists."""
+    pid = deps.conversation.active_project_id
+    if not pid:
+        return None
+    project = await deps.services.store.projects.get(deps.actor.workspace_id, pid)
+    return project.ref if project and project.deleted_at is None else None
+
+
+async def _queue_or_check(deps: AgentDeps, op: dict[str, Any], numbers: Sequence[int]) -> str | None:
+    """Queue ``op`` for the user's yes if it deletes or changes too much; returns what to tell the model."""
+    turn = deps.turn
+    if op["op"] != "delete" and turn.changed + len(numbers) <= BULK_LIMIT:
+        turn.changed += len(numbers)
+        return None
+    tasks = [await deps.services.tasks.get(deps.actor, n) for n in numbers]  # they must exist now
+    turn.touch(tasks)
+    turn.queued.append(op)
+    what = describe_op(op)
+    turn.queued_text.append(what)
+    pending = {"action": BATCH, "ops": list(turn.queued)}
+    deps.conversation.pending_action = pending
+    return (
+        f"Not done yet: this needs the user's confirmation ({what}). Tell them to reply `yes` to go ahead "
+        "or `no` to cancel."
+    )
+
+
+@_service_errors
+async def create_task(
+    ctx: RunContext[AgentDeps],
+    title: str,
+    description: str | None = None,
+    project: str | None = None,
+    due: str | None = None,
+    priority: str | None = None,
+    assignee: str | None = None,
+    tags: list[str] | None = None,
+) -> str:
+    """Create a task.
+
+    Args:
+        title: Short title.
+        description: Longer details.
+        project: Project name or P-n; omit to use the conversation's active project.
+        due: Due date in plain words as the user said it, e.g. "fri 3pm", "tomorrow", "2026-12-05".
+        priority: critical, high, medium, low or backlog (p1..p4 work too).
+        assignee: A person's name, "@name" or "me".
+        tags: Tags without "+".
+    """
+    deps = ctx.deps
+    task = await deps.services.tasks.create(
+        deps.actor,
+        title,
+        description=description or "",
+        project=project or await _active_project(deps),
+        due=due,
+        priority=priority,
+        assignee=assignee,
+        tags=tags or (),
+    )
+    deps.turn.touch([task])
+    return f"Created {task.ref}.\n{await _line(deps, task)}"
+
+
+@_service_errors
+async def list_tasks(
+    ctx: RunContext[AgentDeps],
+    project: str | None = None,
+    assignee: str | None = None,
+    status: str | None = None,
+    due_before: str | None = None,
+    overdue: bool = False,
+    text: str | None = None,
+    tag: str | None = None,
+) -> str:
+    """List tasks, open ones unless a status is given. Filters combine.
+
+    Args:
+        project: Project name or P-n.
+        assignee: A person's name, "@name" or "me".
+        status: "open" (default), "done", "all", or one of todo, in_progress, blocked, in_review, cancelled.
+        due_before: Only tasks due on or before this day, in plain words ("end of week", "fri", "2026-12-05").
+        overdue: Only open tasks whose due date has passed.
+        text: Words that appear in the title or description.
+        tag: A tag.
+    """
+    deps = ctx.deps
+    word = (status or "open").strip().lower().replace(" ", "_")
+    statuses: list[TaskStatus] | None = None
+    include_closed = word == "all"
+    if word not in ("open", "all"):
+        try:
+            statuses = [_STATUS_WORDS.get(word) or TaskStatus(word)]
+        except ValueError:
+            names = "open, done, all, " + ", ".join(s.value for s in TaskStatus)
+            raise ValidationError(f"Unknown status `{status}`.", hint=f"Use one of: {names}.") from None
+    page = await deps.services.tasks.list(
+        deps.actor,
+        project=project,
+        assignee=assignee,
+        window="overdue" if overdue else None,
+        include_closed=include_closed,
+        statuses=statuses,
+        due_before=due_before,
+        text=text,
+        tag=tag,
+        limit=LIST_LIMIT,
+    )
+    deps.turn.touch(page.items)
+    if not page.items:
+        return "No tasks match."
+    head = (
+        f"{page.total} task(s)"
+        + (f", showing {len(page.items)}" if page.total > len(page.items) else "")
+        + ":"
+    )
+    return "\n".join([head, *[await _line(deps, t) for t in page.items]])
+
+
+@_service_errors
+async def update_task(
+    ctx: RunContext[AgentDeps],
+    ref: str,
+    title: str | None = None,
+    description: str | None = None,
+    project: str | None = None,
+    due: str | None = None,
+    priority: str | None = None,
+    status: str | None = None,
+    add_tags: list[str] | None = None,
+    remove_tags: list[str] | None = None,
+) -> str:
+    """Change fields of one task; only what is given changes.
+
+    Args:
+        ref: The task, e.g. "T-3".
+        title: New title.
+        description: New description.
+        project: Project name or P-n; "none" removes it from its project.
+        due: New due date in plain words; "none" clears it.
+        priority: critical, high, medium, low or backlog.
+        status: todo, in_progress, blocked, in_review, completed or cancelled.
+        add_tags: Tags to add.
+        remove_tags: Tags to remove.
+    """
+    deps = ctx.deps
+    number = task_number(ref)
+    changes: dict[str, Any] = {}
+    for key, value in (
+        ("title", title),
+        ("description", description),
+        ("priority", priority),
+        ("status", status),
+    ):
+        if value is not None:
+            changes[key] = value
+    if project is not None:
+        changes["project"] = _clear(project)
+    if due is not None:
+        changes["due"] = _clear(due)
+        if changes["due"]:
+            parse_due(changes["due"], deps.actor.user.timezone)  # a bad date fails now, not at confirmation
+    if add_tags:
+        changes["add_tags"] = list(add_tags)
+    if remove_tags:
+        changes["remove_tags"] = list(remove_tags)
+    if not changes:
+        raise ValidationError("Nothing to change.", hint="Give at least one field to update.")
+    queued = await _queue_or_check(deps, {"op": "update", "numbers": [number], "changes": changes}, [number])
+    if queued:
+        return queued
+    kwargs = {
+        k: changes.get(k, UNSET) for k in ("title", "description", "project", "due", "priority", "status")
+    }
+    task = await deps.services.tasks.update(
+        deps.actor,
+        number,
+        add_tags=changes.get("add_tags", ()),
+        remove_tags=changes.get("remove_tags", ()),
+        **kwargs,
+    )
+    deps.turn.touch([task])
+    return f"Updated {task.ref}.\n{await _line(deps, task)}"
+
+
+@_service_errors
+async def complete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
+    """Mark one or more tasks as done.
+
+    Args:
+        ref: The task, e.g. "T-3"; several separated by commas, e.g. "T-3, T-4".
+    """
+    deps = ctx.deps
+    numbers = _refs(ref)
+    queued = await _queue_or_check(deps, {"op": "complete", "numbers": numbers}, numbers)
+    if queued:
+        return queued
+    done = await deps.services.tasks.complete(deps.actor, numbers)
+    deps.turn.touch(done)
+    return "Completed " + ", ".join(t.ref for t in done) + "."
+
+
+@_service_errors
+async def delete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
+    """Delete one or more tasks. Nothing is deleted until the user confirms on their next message.
+
+    Args:
+        ref: The task, e.g. "T-3"; several separated by commas.
+    """
+    numbers = _refs(ref)
+    queued = await _queue_or_check(ctx.deps, {"op": "delete", "numbers": numbers}, numbers)
+    assert queued is not None  # deletes always wait for a yes
+    return queued
+
+
+@_service_errors
+async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None = None) -> str:
+    """Assign a task to someone, or unassign it.
+
+    Args:
+        ref: The task, e.g. "T-3".
+        assignee: A person's name, "@name" or "me"; "none" unassigns.
+    """
+    deps = ctx.deps
+    number = task_number(ref)
+    who = _clear(assignee)
+    if who is not None:
+        await deps.services.resolve.user(deps.actor, who)  # an unknown name fails now, not at confirmation
+    queued = await _queue_or_check(deps, {"op": "assign", "numbers": [number], "assignee": who}, [number])
+    if queued:
+        return queued
+    task = await deps.services.tasks.assign(deps.actor, number, who)
+    deps.turn.touch([task])
+    if who is None:
+        return f"{task.ref} is now unassigned."
+    return f"{task.ref} is now assigned to {who if who == 'me' else '@' + who.lstrip('@')}.\n{await _line(deps, task)}"
+
+
+@_service_errors
+async def create_project(
+    ctx: RunContext[AgentDeps],
+    name: str,
+    description: str | None = None,
+    due: str | None = None,
+    priority: str | None = None,
+) -> str:
+    """Create a project.
+
+    Args:
+        name: Project name, unique in the workspace.
+        description: What it is about.
+        due: Due date in plain words.
+        priority: critical, high, medium, low or backlog.
+    """
+    deps = ctx.deps
+    project = await deps.services.projects.create(
+        deps.actor, name, description=description or "", due=due, priority=priority
+    )
+    deps.turn.touch_project(project)
+    return f"Created project {project.name} ({project.ref})."
+
+
+@_service_errors
+async def list_projects(ctx: RunContext[AgentDeps]) -> str:
+    """List the workspace's projects with their task counts."""
+    projects = await ctx.deps.services.projects.list(ctx.deps.actor)
+    for p in projects:
+        ctx.deps.turn.touch_project(p)
+    if not projects:
+        return "There are no projects yet."
+    return "\n".join([f"{len(projects)} project(s):", *[_project_line(p) for p in projects]])
+
+
+@_service_errors
+async def show_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
+    """Show a project and its open tasks, and make it the conversation's active project.
+
+    Args:
+        name_or_ref: Project name or P-n.
+    """
+    deps = ctx.deps
+    project = await deps.services.projects.get(deps.actor, name_or_ref)
+    deps.conversation.active_project_id = project.id
+    deps.turn.touch_project(project)
+    page = await deps.services.tasks.list(deps.actor, project=project.ref, limit=LIST_LIMIT)
+    deps.turn.touch(page.items)
+    lines = [
+        f"Project {_project_line(project)}. It is now the active project: new tasks without a project go "
+        "there.",
+        project.description,
+        f"{page.total} open task(s):" if page.items else "No open tasks.",
+        *[await _line(deps, t) for t in page.items],
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+@_service_errors
+async def undo(ctx: RunContext[AgentDeps]) -> str:
+    """Revert the user's last change (a whole command or tool call)."""
+    deps = ctx.deps
+    result = await deps.services.undo.undo(deps.actor)
+    deps.turn.touch(
+        [deps.services.tasks.annotate(deps.actor, e) for e in result.entities if isinstance(e, Task)]
+    )
+    event = result.undone
+    return f"Undid the last change: {event.action.value} of {event.entity_ref or event.entity_type.value}."
+
+
+TOOLS: list[Callable[..., Awaitable[str]]] = [
+    create_task,
+    list_tasks,
+    update_task,
+    complete_task,
+    delete_task,
+    assign_task,
+    create_project,
+    list_projects,
+    show_project,
+    undo,
+]
+TOOL_NAMES: frozenset[str] = frozenset(fn.__name__ for fn in TOOLS)

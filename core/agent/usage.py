@@ -1,0 +1,63 @@
+"""Token usage from AgentLog rows: today's total for budgets, and the `orchestrator usage` summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from core.models import AgentLog, utcnow
+from core.store import Store
+
+
+def start_of_day(now: datetime | None = None) -> datetime:
+    """Midnight UTC of ``now``'s day: budgets reset then."""
+    current = now or utcnow()
+    return datetime.combine(current.date(), time(0), tzinfo=current.tzinfo)
+
+
+async def tokens_today(store: Store, workspace_id: str, now: datetime | None = None) -> int:
+    """Input + output tokens the workspace's agent runs used since midnight UTC."""
+    logs = await store.agent_logs.list(workspace_id, since=start_of_day(now))
+    return sum(log.input_tokens + log.output_tokens for log in logs)
+
+
+@dataclass(frozen=True)
+class UsageLine:
+    workspace_id: str
+    provider: str
+    model: str
+    runs: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    avg_latency_ms: float
+    errors: int
+
+
+def summarize(logs: Sequence[AgentLog]) -> list[UsageLine]:
+    """One line per workspace, provider and model; most expensive first."""
+    groups: dict[tuple[str, str, str], list[AgentLog]] = {}
+    for log in logs:
+        groups.setdefault((log.workspace_id, log.provider, log.model), []).append(log)
+    lines = [
+        UsageLine(
+            workspace_id=ws,
+            provider=provider,
+            model=model,
+            runs=len(rows),
+            input_tokens=sum(r.input_tokens for r in rows),
+            output_tokens=sum(r.output_tokens for r in rows),
+            cost_usd=round(sum(r.cost_usd for r in rows), 6),
+            avg_latency_ms=sum(r.latency_ms for r in rows) / len(rows),
+            errors=sum(1 for r in rows if r.error),
+        )
+        for (ws, provider, model), rows in groups.items()
+    ]
+    return sorted(lines, key=lambda line: (-line.cost_usd, line.workspace_id, line.provider, line.model))
+
+
+async def usage_since(store: Store, days: int, workspace_id: str | None = None) -> list[UsageLine]:
+    """The summary of the last ``days`` days, for one workspace or all."""
+    since = utcnow() - timedelta(days=days)
+    return summarize(await store.agent_logs.list(workspace_id, since=since))
