@@ -1,0 +1,46 @@
+"""A second OS process for the contract suite, writing to the store named by a URL.
+
+    python -m tests.contract.worker <url> create <workspace> <count> <label>
+    python -m tests.contract.worker <url> update <workspace> <field> <label> <task id>...
+
+It prints ``ready`` once the store is open, waits for a line on stdin so that every worker starts writing at
+the same moment, does its writes and prints a JSON list of results (task numbers, or updated ids).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from core.models import Task
+from storage.factory import open_store
+
+
+async def main(argv: list[str]) -> list[object]:
+    url, mode, workspace = argv[:3]
+    store = open_store(url, auto_maintain_files=0)
+    await store.open()
+    print("ready", flush=True)
+    await asyncio.to_thread(sys.stdin.readline)
+    results: list[object] = []
+    try:
+        if mode == "create":
+            count, label = int(argv[3]), argv[4]
+            for i in range(count):
+                created = await store.tasks.create(Task(workspace_id=workspace, title=f"{label}-{i}"))
+                results.append(created.number)
+        elif mode == "update":
+            field, label, ids = argv[3], argv[4], argv[5:]
+            for task_id in ids:
+                await store.tasks.update(workspace, task_id, {field: f"{label}-{task_id}"})
+                results.append(task_id)
+        else:
+            raise SystemExit(f"unknown mode {mode}")
+    finally:
+        await store.close()
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(sys.argv[1:]))), flush=True)
