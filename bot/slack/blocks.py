@@ -1,0 +1,198 @@
+"""Block Kit rendering of core Replies: task cards with buttons, lists, projects, help.
+
+Every message also gets a plain ``text`` (notifications, screen readers, clients without Block Kit), built by
+``bot.render_text``. Slack's limits shape the layout: 50 blocks per message, 3000 characters per section.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.render_text import due_text, plain, project_line
+from core.conversation.messages import Reply, ReplyKind, TaskView
+from core.models import Priority, TaskStatus
+
+Block = dict[str, Any]
+
+COMPLETE = "task_complete"
+ASSIGN_ME = "task_assign_me"
+SNOOZE = "task_snooze"
+TASK_ACTIONS = (COMPLETE, ASSIGN_ME, SNOOZE)
+
+SECTION_LIMIT = 3000
+TEXT_LIMIT = 3000
+MESSAGE_BLOCKS = 50
+MAX_CARDS = 15  # up to 3 blocks each, leaving room for the header, overflow list and footers
+
+_PRIORITY = {
+    Priority.critical: ":red_circle: critical",
+    Priority.high: ":large_orange_circle: high",
+    Priority.low: "low",
+    Priority.backlog: "backlog",
+}
+_KIND_PREFIX = {ReplyKind.error: ":warning: ", ReplyKind.confirm: ":question: "}
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters; user-typed titles must not turn into links or mentions."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_ESCAPED_MENTION = re.compile(r"&lt;(@[UW][A-Z0-9]+(?:\|[^&<>]*)?)&gt;")
+
+
+def escape_text(text: str) -> str:
+    """Like ``escape``, but user mentions (``<@U123>``) written by the core stay mentions."""
+    return _ESCAPED_MENTION.sub(r"<\1>", escape(text))
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": _truncate(text, SECTION_LIMIT)}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(text: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "context", "elements": [{"type": "mrkdwn", "text": _truncate(text, 3000)}]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def card_id(ref: str) -> str:
+    """Block ids of one task's card start with this, so an action can find and replace exactly that card."""
+    return f"task:{ref}"
+
+
+def task_summary(t: TaskView) -> str:
+    """The card's text: ref and title, then due date, priority, assignee, project and tags."""
+    title = escape(t.title)
+    if not t.is_open:
+        title = f"~{title}~"
+    mark = ":white_check_mark: " if t.status is TaskStatus.completed else ""
+    lines = [f"{mark}*{t.ref}*  {title}"]
+    meta: list[str] = []
+    when = f"{t.due_time:%H:%M}" if t.due_time else ""
+    due = due_text(t.due_date, t.days_until_due, t.is_overdue, when)
+    if due:
+        meta.append(f":rotating_light: *{due}*" if t.is_overdue else f":date: {due}")
+    if t.priority in _PRIORITY:
+        meta.append(_PRIORITY[t.priority])
+    if t.assignee:
+        meta.append(f":bust_in_silhouette: {escape(t.assignee)}")
+    if t.project:
+        meta.append(f"#{escape(t.project)}")
+    if t.tags:
+        meta.append(" ".join(f"`{escape(tag)}`" for tag in t.tags))
+    if t.status not in (TaskStatus.todo, TaskStatus.completed):
+        meta.append(t.status.value.replace("_", " "))
+    if t.deleted:
+        meta.append("_deleted_")
+    if meta:
+        lines.append(" · ".join(meta))
+    return "\n".join(lines)
+
+
+def task_card(t: TaskView, note: str | None = None) -> list[Block]:
+    """A task as a section, its buttons while it is open, and an optional note (what just happened)."""
+    blocks = [section(task_summary(t), card_id(t.ref))]
+    if t.is_open:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"{card_id(t.ref)}:actions",
+                "elements": [
+                    button("Complete", COMPLETE, t.ref, style="primary"),
+                    button("Assign to me", ASSIGN_ME, t.ref),
+                    button("Snooze +1 day", SNOOZE, t.ref),
+                ],
+            }
+        )
+    if note:
+        blocks.append(context(note, f"{card_id(t.ref)}:note"))
+    return blocks
+
+
+def _chunks(lines: list[str], limit: int = SECTION_LIMIT) -> list[str]:
+    """Join lines into texts that each fit in one section."""
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            out.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        out.append(current)
+    return out
+
+
+def reply_blocks(reply: Reply, *, max_cards: int = MAX_CARDS) -> list[Block]:
+    """The blocks of a reply: its text, task cards (a compact list past ``max_cards``), projects, footers."""
+    blocks: list[Block] = []
+    if reply.text:
+        prefix = _KIND_PREFIX.get(reply.kind, "")
+        # The core writes Slack-compatible mrkdwn (`code`, *bold*); only <, > and & need escaping.
+        blocks += [section(prefix + escape_text(chunk)) for chunk in _chunks(reply.text.splitlines())]
+    for t in reply.tasks[:max_cards]:
+        blocks += task_card(t)
+    rest = reply.tasks[max_cards:]
+    if rest:
+        lines = [task_summary(t).replace("\n", " · ") for t in rest]
+        blocks += [section(chunk) for chunk in _chunks(lines)]
+    if reply.projects:
+        lines = [f"*{escape(p.ref)}*  {escape(project_line(p).split('  ', 1)[-1])}" for p in reply.projects]
+        blocks += [section(chunk) for chunk in _chunks(lines)]
+    if reply.usage:
+        blocks.append(context(f"Usage: `{escape(reply.usage)}`"))
+    if reply.footer:
+        blocks.append(context(escape_text(reply.footer)))
+    if len(blocks) > MESSAGE_BLOCKS:
+        blocks = [*blocks[: MESSAGE_BLOCKS - 1], context("(more in the text version of this message)")]
+    return blocks
+
+
+def fallback_text(reply: Reply) -> str:
+    """The plain-text version of a reply (``text`` of a message with blocks)."""
+    return _truncate(escape_text(plain(reply)) or "Done.", TEXT_LIMIT)
+
+
+def render(reply: Reply) -> tuple[str, list[Block]]:
+    """``(text, blocks)`` for chat.postMessage, respond and chat.update."""
+    return fallback_text(reply), reply_blocks(reply)
+
+
+def replace_card(blocks: list[Block], card: list[Block], ref: str) -> list[Block]:
+    """``blocks`` with the card of task ``ref`` replaced by ``card`` (the rest of a list stays as it was)."""
+    prefix = card_id(ref)
+    out: list[Block] = []
+    placed = False
+    for block in blocks:
+        block_id = str(block.get("block_id") or "")
+        if block_id == prefix or block_id.startswith(prefix + ":"):
+            if not placed:
+                out += card
+                placed = True
+            continue
+        out.append(block)
+    return out if placed else card

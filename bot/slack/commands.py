@@ -1,0 +1,52 @@
+"""Slash commands ``/task`` and ``/project``: ack at once, answer through ``respond`` after the ack.
+
+Replies are ephemeral (only the person who typed sees them) unless the text contains ``--share``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import blocks
+from bot.slack.deps import SlackDeps
+from bot.slack.errors import failure_text
+from bot.slack.translate import from_command
+
+COMMANDS = ("/task", "/project")
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    """Add the slash-command listeners to ``app``."""
+
+    async def on_command(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        # Enter before the ack: bolt answers Slack once ack() is called, and stop() must see this work.
+        async with deps.inflight:
+            await ack()
+            trigger = command.get("trigger_id")
+            if trigger and deps.deliveries.seen(f"command:{trigger}"):
+                return  # the same invocation delivered twice (a Socket Mode reconnect); act once
+            shared = False
+            try:
+                profile = await deps.users.profile(client, command.get("team_id"), command["user_id"])
+                msg, shared = from_command(command, profile)
+                reply = await deps.converse(client, msg)
+                text, body = blocks.render(reply)
+            except Exception as exc:
+                text, body = failure_text(exc, f"slash command {command.get('command')}"), []
+                shared = False  # errors are for the person who typed
+            await respond(
+                text=text,
+                blocks=body or None,
+                response_type="in_channel" if shared else "ephemeral",
+                replace_original=False,
+            )
+
+    for name in COMMANDS:
+        app.command(name)(on_command)

@@ -1,0 +1,99 @@
+"""Retried deliveries act once.
+
+Slack redelivers an event (same ``event_id``, ``X-Slack-Retry-Num`` header) when it did not see our ack in
+time. Two layers keep that from acting twice:
+- memory: the ids this process has already seen, checked before the ack, so a retry is dropped at once;
+- the store: ``receipts.claim(workspace, key)`` is persisted, so a retry that reaches a restarted process (or
+  another replica) is dropped too.
+First deliveries claim after the ack (the ack stays fast); retries claim before it, which is rare and lets the
+answer tell Slack to stop retrying (``X-Slack-No-Retry``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot.slack.translate import workspace_id
+from core.store import ReceiptRepo
+
+log = logging.getLogger(__name__)
+
+_CLAIMED = "orchestrator_receipt_claimed"  # context flag: the middleware already claimed this delivery
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """The stable id of a delivery Slack may retry: Events API ``event_id``; None for everything else.
+
+    Slash commands and interactive payloads are never redelivered by Slack (it shows the user a timeout
+    instead); modal submissions are guarded by their view id where they create data (shortcuts.py).
+    """
+    event_id = body.get("event_id")
+    return f"event:{event_id}" if body.get("type") == "event_callback" and event_id else None
+
+
+class Deliveries:
+    """Remembers delivery keys in memory (bounded) and claims them in the store."""
+
+    def __init__(self, receipts: ReceiptRepo, *, memory: int = 10_000) -> None:
+        self._receipts = receipts
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._memory = memory
+
+    def seen(self, key: str) -> bool:
+        """True if this process already saw ``key``; records it otherwise."""
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return True
+        self._seen[key] = None
+        if len(self._seen) > self._memory:
+            self._seen.popitem(last=False)
+        return False
+
+    async def claim(self, team_id: str | None, key: str) -> bool:
+        """True only for the first claim of ``key`` in this workspace, across processes and restarts."""
+        return await self._receipts.claim(workspace_id(team_id), key)
+
+    async def first_time(self, context: AsyncBoltContext, body: dict[str, Any]) -> bool:
+        """Called by listeners after the ack: should this delivery act?"""
+        if context.get(_CLAIMED):
+            return True
+        key = delivery_key(body)
+        if key is None:
+            return True
+        first = await self.claim(context.team_id, key)
+        if not first:
+            log.info("dropping an already handled delivery %s", key)
+        return first
+
+    async def middleware(
+        self,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse:
+        """Global bolt middleware: drop duplicates before the ack (and before any listener runs)."""
+        key = delivery_key(req.body)
+        if key is None:
+            return await next()
+        retry = req.headers.get("x-slack-retry-num")
+        if self.seen(key):
+            return _drop(key, retry)
+        if retry:
+            # Not seen by this process: maybe handled before a restart, or by another replica.
+            if not await self.claim(req.context.team_id, key):
+                return _drop(key, retry)
+            req.context[_CLAIMED] = True
+        return await next()
+
+
+def _drop(key: str, retry: Sequence[str] | None) -> BoltResponse:
+    log.info("ignoring duplicate delivery %s (retry %s)", key, retry[0] if retry else "-")
+    # 200 so Slack counts it delivered; X-Slack-No-Retry asks it to stop retrying this one.
+    return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})

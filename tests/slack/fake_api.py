@@ -1,0 +1,225 @@
+"""A loopback fake of the Slack Web API (and response_url, and Socket Mode) that records every call.
+
+Modelled on bolt-python's mock web API server: real HTTP on 127.0.0.1, canned answers per method, every request
+kept for assertions. It speaks the wire formats slack_sdk uses: form and query parameters or JSON bodies,
+``Authorization: Bearer`` tokens, and ``{"ok": false, "error": …}`` for failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+TEAM_ID = "T0TEAM"
+BOT_USER_ID = "UBOT"
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str  # Web API method, "response_url", or "socket_ack"
+    params: dict[str, Any]
+    token: str | None = None
+    path: str = ""
+
+
+@dataclass
+class FakeUser:
+    id: str
+    name: str
+    real_name: str = ""
+    email: str | None = None
+    tz: str = "UTC"
+
+    def payload(self) -> dict[str, Any]:
+        profile: dict[str, Any] = {"display_name": self.real_name, "real_name": self.real_name}
+        if self.email:
+            profile["email"] = self.email
+        return {
+            "id": self.id,
+            "team_id": TEAM_ID,
+            "name": self.name,
+            "real_name": self.real_name,
+            "tz": self.tz,
+            "is_bot": False,
+            "profile": profile,
+        }
+
+
+@dataclass
+class FakeSlack:
+    """Start with ``await fake.start()``; ``fake.api_url`` is what SLACK_API_URL should be."""
+
+    users: dict[str, FakeUser] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self._ts = 1_700_000_000
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_ready = asyncio.Event()
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.base}/response/{key}"
+
+    # -- assertions --------------------------------------------------------------------------------------
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0) -> list[Call]:
+        """Wait until ``count`` calls of ``method`` arrived (a condition, not a timing assertion)."""
+
+        async def arrived() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.of(method)) >= count)
+
+        try:
+            await asyncio.wait_for(arrived(), timeout)
+        except TimeoutError:
+            seen = [c.method for c in self.calls]
+            raise AssertionError(f"expected {count} call(s) of {method}; got {seen}") from None
+        return self.of(method)
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    # -- Web API -----------------------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                params.update(await request.json())
+            else:
+                params.update(dict(await request.post()))
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")
+        await self._record(Call(method, params, token, request.path))
+        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != expected:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        body: dict[str, Any] = handler(params)
+        return web.json_response(body)
+
+    def _next_ts(self) -> str:
+        self._ts += 1
+        return f"{self._ts}.000100"
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://acme.slack.com/",
+            "team": "Acme",
+            "user": "orchestrator",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": "BBOT",
+            "is_enterprise_install": False,
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user.payload()}
+
+    def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = self._next_ts()
+        message = {k: v for k, v in params.items() if k in ("text", "blocks", "thread_ts")}
+        return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {**message, "ts": ts}}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text")}
+
+    def _chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = params.get("channel"), str(params.get("message_ts", ""))
+        link = f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = params.get("view") or {}
+        return {"ok": True, "view": {**view, "id": "VMODAL1", "hash": "h1"}}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = params.get("view") or {}
+        return {"ok": True, "view": {**view, "id": "VHOME1", "hash": "h2"}}
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    # -- response_url ------------------------------------------------------------------------------------
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self._record(Call("response_url", body, None, request.path))
+        return web.Response(text="ok")
+
+    # -- Socket Mode -------------------------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        self._socket_ready.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await self._record(Call("socket_ack", json.loads(msg.data)))
+        self._sockets.remove(ws)
+        return ws
+
+    async def socket_send(self, envelope: dict[str, Any], timeout: float = 15.0) -> None:
+        """Push an envelope to the connected Socket Mode client."""
+        await asyncio.wait_for(self._socket_ready.wait(), timeout)
+        await self._sockets[-1].send_json(envelope)
+
+
+def now() -> int:
+    return int(time.time())
