@@ -23,6 +23,7 @@ from storage.delta.table import DeltaEntityTable
 log = logging.getLogger("storage.delta.maintenance")
 
 _TARGET_FILE_BYTES = 1 << 20  # ~1 MiB files: enough of them to skip most of a large table on a filtered read
+_RETRY_AFTER_FAILURE = 60.0  # seconds before a write may schedule a table whose maintenance just failed
 
 
 class Maintainer:
@@ -44,6 +45,7 @@ class Maintainer:
         self._one_at_a_time = asyncio.Lock()
         self._pending: dict[str, None] = {}  # insertion-ordered set
         self._task: asyncio.Task[None] | None = None
+        self._failed_at: dict[str, float] = {}
 
     def due(self, files: int) -> bool:
         return files > max(self.threshold, 1)
@@ -105,6 +107,9 @@ class Maintainer:
 
     def request(self, name: str) -> None:
         """Schedule a table for maintenance without waiting for it (called right after a write)."""
+        failed = self._failed_at.get(name)
+        if failed is not None and time.monotonic() - failed < _RETRY_AFTER_FAILURE:
+            return  # don't hammer a broken table on every write
         self._pending[name] = None
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._drain(), name="delta-maintenance")
@@ -115,8 +120,10 @@ class Maintainer:
             del self._pending[name]
             try:
                 await self.run(self._tables[name], force=False)
+                self._failed_at.pop(name, None)
             except Exception:
-                # Background work must never break the writes that triggered it; the next write retries.
+                # Background work must never break the writes that triggered it; a later write retries.
+                self._failed_at[name] = time.monotonic()
                 log.exception("automatic maintenance of the %s table failed", name)
 
     async def idle(self) -> None:

@@ -319,7 +319,6 @@ SYNC_LOGS: TableSpec[SyncLog] = TableSpec(
 )
 
 
-
 class Receipt(BaseModel):
     """An idempotency claim: ``id`` is the claimed key (a Slack event id, a Discord interaction id, …)."""
 

@@ -11,7 +11,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def run_workers(*argvs: list[str], timeout: float = 60.0) -> list[Any]:
+_TIMEOUT = 60.0  # seconds; a hung worker fails the test instead of hanging the suite
+
+
+async def run_workers(*argvs: list[str]) -> list[Any]:
     """Start one worker per argv, wait until all are ready, release them together, return their results."""
     procs = [
         await asyncio.create_subprocess_exec(
@@ -29,12 +32,12 @@ async def run_workers(*argvs: list[str], timeout: float = 60.0) -> list[Any]:
     try:
         for proc in procs:
             assert proc.stdout is not None
-            line = await asyncio.wait_for(proc.stdout.readline(), timeout)
+            line = await asyncio.wait_for(proc.stdout.readline(), _TIMEOUT)
             if line.strip() != b"ready":
                 _, err = await proc.communicate()
                 raise AssertionError(f"worker failed to start: {line!r} {err.decode()[-2000:]}")
         outputs = await asyncio.wait_for(
-            asyncio.gather(*(proc.communicate(b"go\n") for proc in procs)), timeout
+            asyncio.gather(*(proc.communicate(b"go\n") for proc in procs)), _TIMEOUT
         )
     finally:
         for proc in procs:

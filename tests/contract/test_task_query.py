@@ -20,7 +20,18 @@ def _day(n: int) -> date:
 
 # title, project, status, priority, due day, assignee, tags, description, created hour, deleted
 ROWS = [
-    ("alpha", "p1", TaskStatus.todo, Priority.high, 8, "u1", ["Web", "urgent"], "Landing page for the Web", 5, False),
+    (
+        "alpha",
+        "p1",
+        TaskStatus.todo,
+        Priority.high,
+        8,
+        "u1",
+        ["Web", "urgent"],
+        "Landing page for the Web",
+        5,
+        False,
+    ),
     ("beta", "p1", TaskStatus.in_progress, Priority.critical, 10, "u2", ["web"], "", 1, False),
     ("gamma", "p1", TaskStatus.completed, Priority.low, 1, "u1", [], "done thing", 3, False),
     ("delta", "p2", TaskStatus.blocked, Priority.medium, None, None, ["Ops"], "needs WEB access", 0, False),

@@ -143,7 +143,12 @@ async def test_concurrent_updates_in_one_process_all_land(store: Store) -> None:
     )
     stored = await store.tasks.get(WS, created.id)
     assert stored is not None
-    assert (stored.title, stored.priority, stored.assignee_id, stored.tags) == ("B", Priority.critical, "u7", ["t"])
+    assert (stored.title, stored.priority, stored.assignee_id, stored.tags) == (
+        "B",
+        Priority.critical,
+        "u7",
+        ["t"],
+    )
 
 
 async def test_counts_by_project(store: Store) -> None:

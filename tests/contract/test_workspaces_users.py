@@ -68,7 +68,9 @@ async def test_users_find_by_name_is_case_insensitive_on_name_or_display_name(st
 
 
 async def test_users_find_by_field(store: Store) -> None:
-    alice = await store.users.add(_user("alice", email="a@example.com", slack_user_id="U1", discord_user_id="D1"))
+    alice = await store.users.add(
+        _user("alice", email="a@example.com", slack_user_id="U1", discord_user_id="D1")
+    )
     assert await store.users.find_by_field(WS, "slack_user_id", "U1") == alice
     assert await store.users.find_by_field(WS, "discord_user_id", "D1") == alice
     assert await store.users.find_by_field(WS, "email", "a@example.com") == alice
