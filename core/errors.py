@@ -41,3 +41,11 @@ class ConfigurationError(OrchestratorError):
 
 class NothingToUndo(OrchestratorError):
     """There is no change of this user left to undo."""
+
+
+class IntegrationError(OrchestratorError):
+    """An external tool (Motion, Linear, …) failed, was unreachable or refused a request."""
+
+
+class IntegrationAuthError(IntegrationError):
+    """The external tool rejected the stored credentials."""

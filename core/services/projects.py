@@ -119,3 +119,25 @@ class ProjectService:
         )
         await self._audit.changed(actor, AuditAction.delete, [(project, after)])
         return after
+
+    async def import_external(
+        self, actor: Actor, name: str, description: str, external_ids: dict[str, str]
+    ) -> Project:
+        """A project created by a sync for a tracker's project, already linked to it."""
+        project = Project(
+            workspace_id=actor.workspace_id,
+            name=clean_project_name(name),
+            description=description.strip(),
+            external_ids=external_ids,
+            created_by=actor.user_id,
+        )
+        stored = await self._store.projects.create(project)
+        await self._audit.created(actor, [stored])
+        return stored
+
+    async def link_external(self, actor: Actor, project: Project, external_ids: dict[str, str]) -> Project:
+        """Record a project's ids in a tracker (a sync matched or created it there)."""
+        changes = {"external_ids": external_ids}
+        after = await self._store.projects.update(actor.workspace_id, project.id, changes)
+        await self._audit.changed(actor, AuditAction.update, [(project, after)])
+        return after

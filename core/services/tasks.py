@@ -237,6 +237,23 @@ class TaskService:
         changes = {"deleted_at": None, "deleted_by": None}
         return (await self._apply(actor, AuditAction.restore, [(task, changes)]))[0]
 
+    async def import_external(self, actor: Actor, tasks: Sequence[Task]) -> TaskList:
+        """Store tasks built by a sync from a tracker's items, in one commit, with their audit events."""
+        if not tasks:
+            return []
+        stored = await self._store.tasks.create_many(tasks)
+        await self._audit.created(actor, stored)
+        return stored
+
+    async def apply_external(
+        self,
+        actor: Actor,
+        work: Sequence[tuple[Task, dict[str, Any]]],
+        action: AuditAction = AuditAction.update,
+    ) -> TaskList:
+        """Write changes a sync computed (already mapped and checked), audited under the actor's surface."""
+        return await self._apply(actor, action, work)
+
     @staticmethod
     def _status_change(task: Task, status: TaskStatus) -> dict[str, Any]:
         changes: dict[str, Any] = {"status": status}

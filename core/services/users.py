@@ -71,3 +71,9 @@ class UserService:
 
     async def list(self, workspace_id: str) -> list[User]:
         return await self._store.users.list(workspace_id)
+
+    async def link_external(self, workspace_id: str, user_id: str, field: str, value: str) -> User:
+        """Record a person's id in a tracker (``motion_user_id`` …), e.g. once matched by email."""
+        if not field.endswith("_user_id") or field not in User.model_fields:
+            raise ValidationError(f"`{field}` is not an identity field.")
+        return await self._store.users.update(workspace_id, user_id, {field: value})
