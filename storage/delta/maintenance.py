@@ -46,6 +46,7 @@ class Maintainer:
         self._pending: dict[str, None] = {}  # insertion-ordered set
         self._task: asyncio.Task[None] | None = None
         self._failed_at: dict[str, float] = {}
+        self._running: str | None = None
 
     def due(self, files: int) -> bool:
         return files > max(self.threshold, 1)
@@ -107,6 +108,8 @@ class Maintainer:
 
     def request(self, name: str) -> None:
         """Schedule a table for maintenance without waiting for it (called right after a write)."""
+        if name == self._running:
+            return  # the run under way re-counts files; a later write re-schedules if still needed
         failed = self._failed_at.get(name)
         if failed is not None and time.monotonic() - failed < _RETRY_AFTER_FAILURE:
             return  # don't hammer a broken table on every write
@@ -118,6 +121,7 @@ class Maintainer:
         while self._pending:
             name = next(iter(self._pending))
             del self._pending[name]
+            self._running = name
             try:
                 await self.run(self._tables[name], force=False)
                 self._failed_at.pop(name, None)
@@ -125,6 +129,8 @@ class Maintainer:
                 # Background work must never break the writes that triggered it; a later write retries.
                 self._failed_at[name] = time.monotonic()
                 log.exception("automatic maintenance of the %s table failed", name)
+            finally:
+                self._running = None
 
     async def idle(self) -> None:
         """Wait until scheduled maintenance has finished."""
