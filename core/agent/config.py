@@ -70,6 +70,8 @@ class ProvidersConfig(BaseModel):
     rules: dict[TaskType, list[str]]
     default_task_type: TaskType = TaskType.quick_tasks
     max_models: int = Field(default=3, ge=1)  # LLMs tried per message before the offline model answers
+    sdk_retries: int = Field(default=1, ge=0)  # quick retries inside one provider before falling back
+    timeout_seconds: float = Field(default=60.0, gt=0)  # per model request
     budget: BudgetSpec = Field(default_factory=BudgetSpec)
 
     @model_validator(mode="after")

@@ -12,6 +12,7 @@ from time import perf_counter
 
 from pydantic_ai import Agent, AgentRunError, UsageLimits
 from pydantic_ai.exceptions import ModelHTTPError
+from pydantic_ai.settings import ModelSettings
 
 from core.agent import history
 from core.agent.deps import AgentDeps, TurnRecord
@@ -74,6 +75,9 @@ class AgentResponder:
                 model=model,
                 message_history=history.load(conversation),
                 usage_limits=UsageLimits(request_limit=MAX_REQUESTS),
+                model_settings=ModelSettings(
+                    max_retries=self.router.config.sdk_retries, timeout=self.router.config.timeout_seconds
+                ),
             )
             answer = result.output.strip() or "Done."
             history.save(conversation, result.all_messages())
@@ -114,7 +118,7 @@ class AgentResponder:
         failure: str | None,
     ) -> None:
         who = trace.answered[-1][0] if trace.answered else route.usual
-        errors = [*turn.errors, *(f"{c.label}: {_reason(e)}" for c, e in trace.failed)]
+        errors = [*turn.errors, *dict.fromkeys(f"{c.label}: {_reason(e)}" for c, e in trace.failed)]
         if failure:
             errors.append(failure)
         await self.services.store.agent_logs.add(
@@ -140,9 +144,10 @@ class AgentResponder:
         notes = list(route.notes)
         who = trace.answered[-1][0] if trace.answered else None
         if who is not None and who != route.usual:
-            why = ", ".join(f"{c.label} {_reason(e)}" for c, e in trace.failed) or "the usual model failed"
+            failed = dict.fromkeys(f"{c.label} failed ({_reason(e)})" for c, e in trace.failed)
+            why = " and ".join(failed) or f"{route.usual.label} was unavailable"
             name = "the offline assistant" if who.provider == OFFLINE else who.label
-            notes.append(f"Answered by {name} because {route.usual.label} was unavailable ({why}).")
+            notes.append(f"Answered by {name} because {why}.")
         if turn.queued:
             notes.append(
                 "Reply `yes` to " + "; ".join(describe_op(op) for op in turn.queued) + ", or `no` to cancel."

@@ -333,7 +333,8 @@ async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None
     deps.turn.touch([task])
     if who is None:
         return f"{task.ref} is now unassigned."
-    return f"{task.ref} is now assigned to {who if who == 'me' else '@' + who.lstrip('@')}.\n{await _line(deps, task)}"
+    name = who if who == "me" else "@" + who.lstrip("@")
+    return f"{task.ref} is now assigned to {name}.\n{await _line(deps, task)}"
 
 
 @_service_errors

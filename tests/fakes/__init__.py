@@ -1,0 +1,1 @@
+"""Loopback fakes of external services that speak their real wire protocols."""
