@@ -47,7 +47,7 @@ _UNDO = re.compile(
 )
 _LIST_PROJECTS = re.compile(
     r"^(?:(?:list|show|what are|which are)(?: me)?(?: all| my| the| our)* projects"
-    r"|what projects .*|projects\??)$",
+    r"|(?:what|which) projects\b.*|projects\??)$",
     re.I,
 )
 _CREATE_PROJECT = re.compile(

@@ -48,7 +48,7 @@ def _headline(part: ToolReturnPart | RetryPromptPart) -> str:
     if isinstance(part, RetryPromptPart):
         content = part.content if isinstance(part.content, str) else "the request was not valid"
         return f"I couldn't do that: {content}"
-    text = part.model_response_str()
+    text = part.content if isinstance(part.content, str) else part.model_response_str()
     if part.outcome == "retried":
         return f"I couldn't do that: {text}"
     return text.strip().splitlines()[0] if text.strip() else "Done."

@@ -17,7 +17,7 @@ from pydantic_ai import ModelRetry, RunContext
 from core.agent.deps import AgentDeps
 from core.conversation.pending import BATCH, describe_op
 from core.dates import parse_due
-from core.errors import OrchestratorError, ValidationError
+from core.errors import ConfigurationError, OrchestratorError, StorageError, ValidationError
 from core.models import Project, Task, TaskStatus
 from core.services import UNSET
 from core.services.resolve import task_number
@@ -49,6 +49,8 @@ def _service_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         turn.tool_calls.append(fn.__name__)
         try:
             return await fn(*args, **kwargs)
+        except (StorageError, ConfigurationError):
+            raise  # not the model's to fix: the handler answers with the error's own message
         except OrchestratorError as exc:
             turn.errors.append(f"{fn.__name__}: {exc}")
             raise ModelRetry(str(exc)) from exc
