@@ -148,7 +148,8 @@ class CommandRunner:
                 if not projects:
                     return Reply("No projects yet. Create one with `project add NAME`."), None
                 return Reply(
-                    f"{len(projects)} project(s):", projects=[project_view(p) for p in projects]
+                    f"{len(projects)} project{'s' if len(projects) != 1 else ''}:",
+                    projects=[project_view(p) for p in projects],
                 ), None
             case ShowProject():
                 project = await self.s.projects.get(actor, command.ref)
@@ -193,9 +194,11 @@ class CommandRunner:
             include_closed=command.include_closed,
         )
         reply = await self._views(actor, page.items)
-        scope = "tasks" if command.include_closed else "open tasks"
+        noun = "task" if page.total == 1 else "tasks"
+        scope = noun if command.include_closed else f"open {noun}"
         if not page.items:
-            reply.text = f"No {scope} match. Add one with `add TITLE due fri`."
+            which = "tasks" if command.include_closed else "open tasks"
+            reply.text = f"No {which} match. Add one with `add TITLE due fri`."
             return reply
         reply.text = (
             f"{page.total} {scope}:"
