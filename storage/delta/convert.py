@@ -35,6 +35,36 @@ def model_row(spec: TableSpec[M], model: M) -> dict[str, Any]:
     return {name: _encode(spec, name, getattr(model, name)) for name in spec.columns}
 
 
+def plain(spec: TableSpec[M], table: pa.Table, names: Sequence[str]) -> pa.Table:
+    """Just the named columns, cast to the declared schema types.
+
+    Scans hand back ``string_view`` columns, which most pyarrow compute kernels (lower, match, sort, is_in)
+    don't take yet; casting only what is computed on keeps large reads cheap.
+    """
+    columns = []
+    for name in names:
+        column = table.column(name)
+        wanted = spec.schema.field(name).type
+        columns.append(column if column.type == wanted else column.cast(wanted))
+    return pa.table(columns, names=list(names))
+
+
+_SLICE_LIMIT = 256  # above this many rows, casting the whole table and taking is cheaper than slicing
+
+
+def rows_at(spec: TableSpec[M], table: pa.Table, indices: pa.Array | pa.ChunkedArray) -> pa.Table:
+    """``table.take(indices)`` for scanned tables, whose ``string_view`` columns have no take kernel.
+
+    A page is glued together from zero-copy one-row slices; a large selection casts the table first.
+    """
+    if len(indices) > _SLICE_LIMIT:
+        return plain(spec, table, table.column_names).take(indices)
+    positions = indices.to_pylist()
+    if not positions:
+        return table.schema.empty_table()
+    return pa.concat_tables([table.slice(i, 1) for i in positions])
+
+
 def to_arrow(spec: TableSpec[M], models: Sequence[M]) -> pa.Table:
     return pa.Table.from_pylist([model_row(spec, m) for m in models], schema=spec.schema)
 

@@ -22,7 +22,14 @@ from deltalake.exceptions import CommitFailedError
 from core.errors import NotFoundError, StorageError
 from core.models import utcnow
 from core.store import TableInfo
-from storage.delta.convert import changes_to_arrow, to_arrow, to_models, validate_changes
+from storage.delta.convert import (
+    changes_to_arrow,
+    plain,
+    rows_at,
+    to_arrow,
+    to_models,
+    validate_changes,
+)
 from storage.delta.errors import retry_conflicts, translate
 from storage.delta.numbering import NumberCache
 from storage.delta.predicates import and_, eq
@@ -124,18 +131,16 @@ class DeltaEntityTable(Generic[M]):
         dt = self.handle()
         dt.update_incremental()
         names = list(columns or self.spec.columns)
-        table = pa.table(dt.scan(columns=names, predicate=predicate))
-        # The engine hands back string_view columns; cast to the declared schema for pyarrow compute.
-        return table.select(names).cast(pa.schema([self.spec.schema.field(n) for n in names]))
-
-    async def select(self, predicate: str | None, columns: Sequence[str] | None = None) -> pa.Table:
-        """Matching rows as an arrow table (``predicate`` ``None`` reads every workspace: use sparingly)."""
-        return await self._run(self._select_sync, predicate, columns, action=f"read {self.name}")
+        return pa.table(dt.scan(columns=names, predicate=predicate)).select(names)
 
     async def read(
         self, predicate: str | None, fn: Callable[[pa.Table], T], columns: Sequence[str] | None = None
     ) -> T:
-        """Scan, then shape the rows with ``fn`` in the same worker thread (sorting, paging, decoding)."""
+        """Scan, then shape the rows with ``fn`` in the same worker thread (sorting, paging, decoding).
+
+        ``predicate`` ``None`` reads every workspace: only for the few cross-tenant listings. The rows come
+        with the engine's types (``string_view``); see ``convert.plain`` before computing on them.
+        """
 
         def work() -> T:
             return fn(self._select_sync(predicate, columns))
@@ -149,9 +154,11 @@ class DeltaEntityTable(Generic[M]):
 
         def shape(table: pa.Table) -> list[M]:
             if order and table.num_rows > 1:
-                keys = [(name, direction, "at_end") for name, direction in order]
-                table = table.take(pc.sort_indices(table, sort_keys=keys))
-            if limit is not None:
+                keys = plain(self.spec, table, [name for name, _ in order])
+                sort_keys = [(name, direction, "at_end") for name, direction in order]
+                indices = pc.sort_indices(keys, sort_keys=sort_keys)
+                table = rows_at(self.spec, table, indices if limit is None else indices[: max(limit, 0)])
+            elif limit is not None:
                 table = table.slice(0, max(limit, 0))
             return to_models(self.spec, table)
 

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from core.models import OPEN_STATUSES, Priority, Task, TaskStatus
 from core.store import ProjectCounts, TaskQuery, TaskSort
-from storage.delta.convert import to_models
+from storage.delta.convert import plain, rows_at, to_models
 from storage.delta.predicates import and_, date_lit, eq, is_in
 from storage.delta.schema import TASKS
 
@@ -48,19 +48,30 @@ def scan_predicate(workspace_id: str, query: TaskQuery) -> str | None:
     )
 
 
-def _narrow(table: pa.Table, query: TaskQuery) -> pa.Table:
-    if query.tag and table.num_rows:
-        tags = table.column("tags").combine_chunks()
+def _key_columns(query: TaskQuery) -> list[str]:
+    names = {"number", "priority", "due_date", "due_time", "created_at", "updated_at"}
+    if query.tag:
+        names.add("tags")
+    if query.text:
+        names |= {"title", "description"}
+    return sorted(names)
+
+
+def _matches(keys: pa.Table, query: TaskQuery) -> pa.ChunkedArray | pa.Array | None:
+    """Row mask of the case-insensitive tag and text filters; ``None`` when neither is set."""
+    mask = None
+    if query.tag:
+        tags = keys.column("tags").combine_chunks()
         hits = pc.equal(pc.utf8_lower(pc.list_flatten(tags)), query.tag.lower())
-        rows = pc.unique(pc.filter(pc.list_parent_indices(tags), hits))
-        positions = pa.array(range(table.num_rows), pa.int64())
-        table = table.filter(pc.is_in(positions, value_set=rows.cast(pa.int64())))
-    if query.text and table.num_rows:
+        rows = pc.unique(pc.filter(pc.list_parent_indices(tags), hits)).cast(pa.int64())
+        mask = pc.is_in(pa.array(range(keys.num_rows), pa.int64()), value_set=rows)
+    if query.text:
         needle = query.text.lower()
-        title = pc.match_substring(pc.utf8_lower(table.column("title").fill_null("")), needle)
-        body = pc.match_substring(pc.utf8_lower(table.column("description").fill_null("")), needle)
-        table = table.filter(pc.or_(title, body))
-    return table
+        title = pc.match_substring(pc.utf8_lower(keys.column("title").fill_null("")), needle)
+        body = pc.match_substring(pc.utf8_lower(keys.column("description").fill_null("")), needle)
+        text = pc.or_(title, body)
+        mask = text if mask is None else pc.and_(mask, text)
+    return mask
 
 
 def _sort_keys(query: TaskQuery) -> list[tuple[str, str, str]]:
@@ -77,24 +88,34 @@ def _sort_keys(query: TaskQuery) -> list[tuple[str, str, str]]:
 
 
 def page(table: pa.Table, query: TaskQuery) -> tuple[list[Task], int]:
-    """Filter, sort and cut one page; returns the page's tasks and the total number of matches."""
-    table = _narrow(table, query)
-    total = table.num_rows
+    """Filter, sort and cut one page; returns the page's tasks and the total number of matches.
+
+    Filtering and sorting work on the few key columns only; full rows are taken for the page alone.
+    """
+    keys = plain(TASKS, table, _key_columns(query))
+    positions: pa.Array | None = None
+    mask = _matches(keys, query)
+    if mask is not None:
+        positions = pc.indices_nonzero(mask)
+        keys = keys.take(positions)
+    total = keys.num_rows
     if query.sort is TaskSort.priority:
-        table = table.append_column(_RANK, pc.index_in(table.column("priority"), value_set=_PRIORITY_ORDER))
+        keys = keys.append_column(_RANK, pc.index_in(keys.column("priority"), value_set=_PRIORITY_ORDER))
     if total > 1:
-        table = table.take(pc.sort_indices(table, sort_keys=_sort_keys(query)))
-    table = table.slice(max(query.offset, 0), max(query.limit, 0))
-    if _RANK in table.column_names:
-        table = table.drop_columns([_RANK])
-    return to_models(TASKS, table), total
+        order = pc.sort_indices(keys, sort_keys=_sort_keys(query))
+    else:
+        order = pa.array(range(total), pa.uint64())
+    chosen = order[max(query.offset, 0) : max(query.offset, 0) + max(query.limit, 0)]
+    if positions is not None:
+        chosen = positions.take(chosen)
+    return to_models(TASKS, rows_at(TASKS, table, chosen)), total
 
 
 def counts(table: pa.Table, today: date) -> dict[str, ProjectCounts]:
     """Per project: tasks, completed ones, open ones due before ``today`` (rows already exclude deleted)."""
     if not table.num_rows:
         return {}
-    status = table.column("status")
+    status = plain(TASKS, table, ["status"]).column("status")
     completed = pc.equal(status, TaskStatus.completed.value)
     overdue = pc.and_(
         pc.is_in(status, value_set=pa.array(_OPEN)),

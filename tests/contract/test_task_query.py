@@ -170,3 +170,13 @@ async def test_listing_is_scoped_to_the_workspace(seeded: Store) -> None:
     page = await seeded.tasks.list(OTHER, TaskQuery(tag="web"))
     assert [(t.title, t.workspace_id, t.number) for t in page.items] == [("alpha", OTHER, 1)]
     assert (await seeded.tasks.list("nobody", TaskQuery())).total == 0
+
+
+async def test_large_pages_keep_order_and_totals(store: Store) -> None:
+    await store.tasks.create_many([task(f"t{i}", priority=list(Priority)[i % 5]) for i in range(300)])
+    page = await store.tasks.list(WS, TaskQuery(sort=TaskSort.number, descending=True, limit=1000))
+    assert [t.number for t in page.items] == list(range(300, 0, -1))
+    window = await store.tasks.list(WS, TaskQuery(sort=TaskSort.priority, limit=280, offset=10))
+    ranks = [t.priority.rank for t in window.items]
+    assert window.total == 300 and len(window.items) == 280 and ranks == sorted(ranks)
+    assert len({t.id for t in window.items}) == 280

@@ -1,0 +1,203 @@
+"""Delta store benchmark: store operations against raw deltalake calls measured in the same run.
+
+    .venv/bin/python bench/store.py [--tasks 100000] [--projects 1000] [--repeat 50]
+
+Prints medians and p95 in milliseconds, the ratio of each store operation to its raw baseline, and whether
+the targets hold: a store create costs at most 2x a raw one-row append; listing the open tasks of one project
+with 100,000 tasks in the store takes at most 50 ms (median). Numbers, not assertions: see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+from deltalake import DeltaTable, write_deltalake
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.models import OPEN_STATUSES, Priority, Task, TaskStatus
+from core.store import TaskQuery
+from storage.delta import DeltaStore
+from storage.delta.convert import to_arrow
+from storage.delta.predicates import and_, eq, is_in
+from storage.delta.schema import TABLE_PROPERTIES, TASKS
+
+WS = "bench"
+OPEN = frozenset(OPEN_STATUSES)
+
+
+def stats(samples: list[float]) -> tuple[float, float]:
+    """Median and p95 in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def row(label: str, store: list[float], raw: list[float] | None = None) -> float:
+    med, p95 = stats(store)
+    line = f"  {label:<44} median {med:8.2f} ms   p95 {p95:8.2f} ms"
+    if raw is not None:
+        raw_med, raw_p95 = stats(raw)
+        line += f"   | raw median {raw_med:7.2f} ms  p95 {raw_p95:7.2f} ms   ratio {med / raw_med:5.2f}x"
+    print(line, flush=True)
+    return med
+
+
+async def timed(fn: Callable[[], Awaitable[object]]) -> float:
+    start = time.perf_counter()
+    await fn()
+    return time.perf_counter() - start
+
+
+def timed_sync(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def sample_task(i: int, projects: int, rnd: random.Random) -> Task:
+    return Task(
+        workspace_id=WS,
+        title=f"Task {i} {rnd.choice(['write', 'review', 'ship', 'plan'])}",
+        description="x" * rnd.randrange(0, 80),
+        project_id=f"p{i % projects:04d}",
+        status=rnd.choice(list(TaskStatus)),
+        priority=rnd.choice(list(Priority)),
+        due_date=date(2030, 1, 1) + timedelta(days=rnd.randrange(365)) if rnd.random() < 0.7 else None,
+        assignee_id=f"u{rnd.randrange(40)}" if rnd.random() < 0.8 else None,
+        tags=rnd.sample(["web", "ops", "q3", "bug", "docs"], k=rnd.randrange(3)),
+    )
+
+
+async def small_ops(root: Path, repeat: int) -> tuple[float, float]:
+    """create / get / list of one workspace on fresh tables, interleaved with their raw baselines."""
+    store = DeltaStore(str(root / "small"))
+    await store.open()
+    raw_uri = str(root / "raw_tasks")
+    raw_dt = DeltaTable.create(raw_uri, TASKS.schema, configuration=TABLE_PROPERTIES)
+    creates: list[float] = []
+    appends: list[float] = []
+    ids: list[str] = []
+    for i in range(repeat):
+        one_row = to_arrow(TASKS, [Task(workspace_id=WS, title=f"raw {i}", number=i + 1)])
+        appends.append(timed_sync(lambda data=one_row: write_deltalake(raw_dt, data, mode="append")))  # type: ignore[misc]
+        made: list[Task] = []
+
+        async def create(i: int = i, made: list[Task] = made) -> None:
+            made.append(await store.tasks.create(Task(workspace_id=WS, title=f"store {i}")))
+
+        creates.append(await timed(create))
+        ids.append(made[0].id)
+    print(f"\nSingle-row operations ({repeat} each, fresh tables, interleaved with the raw baseline)")
+    create_median = row("store tasks.create  vs raw write_deltalake append", creates, appends)
+    raw_create_median = stats(appends)[0]
+
+    dt = DeltaTable(store.table_uri("tasks"))
+    gets: list[float] = []
+    scans: list[float] = []
+    for task_id in random.Random(1).sample(ids, len(ids)):
+        predicate = and_(eq("workspace_id", WS), eq("id", task_id))
+        scans.append(timed_sync(lambda p=predicate: pa.table(dt.scan(predicate=p))))  # type: ignore[misc]
+        gets.append(await timed(lambda t=task_id: store.tasks.get(WS, t)))  # type: ignore[misc]
+    row("store tasks.get     vs raw dt.scan(predicate)", gets, scans)
+
+    lists: list[float] = []
+    raw_lists: list[float] = []
+    predicate = and_(eq("workspace_id", WS), "deleted_at IS NULL")
+    for _ in range(repeat):
+        raw_lists.append(timed_sync(lambda: pa.table(dt.scan(predicate=predicate))))
+        lists.append(await timed(lambda: store.tasks.list(WS, TaskQuery())))
+    row(f"store tasks.list (1 workspace, {repeat} tasks) vs raw scan", lists, raw_lists)
+    await store.close()
+    return create_median, raw_create_median
+
+
+async def large_list(root: Path, total: int, projects: int, repeat: int) -> float:
+    """Open tasks of one project with ``total`` tasks in the store."""
+    store = DeltaStore(str(root / "large"), auto_maintain_files=0)
+    await store.open()
+    rnd = random.Random(7)
+    started = time.perf_counter()
+    batch = 10_000
+    for first in range(0, total, batch):
+        await store.tasks.create_many(
+            [sample_task(i, projects, rnd) for i in range(first, min(total, first + batch))]
+        )
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    reports = {r.table: r for r in await store.maintain(force=True)}
+    maintained = time.perf_counter() - started
+    tasks_report = reports["tasks"]
+    print(
+        f"\nLarge table: {total:,} tasks in {projects:,} projects, built with create_many in {built:.1f} s; "
+        f"maintain(force=True) {maintained:.1f} s, tasks files {tasks_report.files_before} -> "
+        f"{tasks_report.files_after}"
+    )
+    dt = DeltaTable(store.table_uri("tasks"))
+    picks = [f"p{rnd.randrange(projects):04d}" for _ in range(repeat)]
+    lists: list[float] = []
+    raw: list[float] = []
+    sizes: list[int] = []
+    for project_id in picks:
+        predicate = and_(
+            eq("workspace_id", WS),
+            eq("project_id", project_id),
+            is_in("status", [s.value for s in OPEN]),
+            "deleted_at IS NULL",
+        )
+        raw.append(timed_sync(lambda p=predicate: pa.table(dt.scan(predicate=p))))  # type: ignore[misc]
+        query = TaskQuery(project_id=project_id, statuses=OPEN, limit=200)
+        pages: list[int] = []
+
+        async def listing(q: TaskQuery = query, pages: list[int] = pages) -> None:
+            pages.append((await store.tasks.list(WS, q)).total)
+
+        lists.append(await timed(listing))
+        sizes.append(pages[0])
+    print(f"  (~{statistics.mean(sizes):.0f} open tasks per project, returned as models)")
+    median = row("store list open tasks of one project vs raw scan", lists, raw)
+
+    whole: list[float] = []
+    for _ in range(max(5, repeat // 5)):
+        whole.append(await timed(lambda: store.tasks.list(WS, TaskQuery(statuses=OPEN))))
+    row(f"store list first page of open tasks ({total:,}-task workspace)", whole)
+    counts: list[float] = []
+    for _ in range(max(5, repeat // 5)):
+        counts.append(await timed(lambda: store.tasks.counts_by_project(WS, date(2030, 6, 1))))
+    row(f"store counts_by_project ({projects:,} projects)", counts)
+    await store.close()
+    return median
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--projects", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+        root = Path(tmp)
+        create_median, raw_median = await small_ops(root, args.repeat)
+        list_median = await large_list(root, args.tasks, args.projects, args.repeat)
+    print("\nTargets")
+    ratio = create_median / raw_median
+    print(f"  create <= 2x raw append:              {ratio:.2f}x  {'MET' if ratio <= 2 else 'MISSED'}")
+    print(
+        f"  list open tasks of a project <= 50 ms: {list_median:.1f} ms  {'MET' if list_median <= 50 else 'MISSED'}"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
