@@ -144,8 +144,8 @@ class AgentResponder:
         notes = list(route.notes)
         who = trace.answered[-1][0] if trace.answered else None
         if who is not None and who != route.usual:
-            failed = dict.fromkeys(f"{c.label} failed ({_reason(e)})" for c, e in trace.failed)
-            why = " and ".join(failed) or f"{route.usual.label} was unavailable"
+            reasons = dict.fromkeys(f"{c.label} failed ({_reason(e)})" for c, e in trace.failed)
+            why = " and ".join(reasons) or f"{route.usual.label} was unavailable"
             name = "the offline assistant" if who.provider == OFFLINE else who.label
             notes.append(f"Answered by {name} because {why}.")
         if turn.queued:

@@ -13,6 +13,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from core.agent.classify import TaskType, classify
 from core.agent.config import DEFAULT_PATH, load_config
 from core.agent.router import OFFLINE, Budget, Router
+from core.conversation.messages import ReplyKind
 from core.errors import ConfigurationError
 from core.services import Services
 from core.store import TaskQuery
@@ -143,6 +144,7 @@ async def test_fallback_to_the_next_provider_is_noted(
     chat = chat_with({"alpha:a-small": _down(503), "beta:b-one": beta})
     reply = await chat.send("water the plants at some point")
     assert reply.text == "Created T-1." and [t.ref for t in reply.tasks] == ["T-1"]
+    assert reply.kind is ReplyKind.success
     assert reply.footer == "Answered by beta:b-one because alpha:a-small failed (HTTP 503)."
     [log] = await services.store.agent_logs.list("local")
     assert (log.provider, log.model) == ("beta", "b-one")
