@@ -174,7 +174,8 @@ def reply_blocks(reply: Reply, *, max_cards: int = MAX_CARDS) -> list[Block]:
 
 def fallback_text(reply: Reply) -> str:
     """The plain-text version of a reply (``text`` of a message with blocks)."""
-    return _truncate(escape_text(plain(reply)) or "Done.", TEXT_LIMIT)
+    text = _KIND_PREFIX.get(reply.kind, "") + escape_text(plain(reply))
+    return _truncate(text or "Done.", TEXT_LIMIT)
 
 
 def render(reply: Reply) -> tuple[str, list[Block]]:

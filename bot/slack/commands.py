@@ -37,6 +37,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
                 profile = await deps.users.profile(client, command.get("team_id"), command["user_id"])
                 msg, shared = from_command(command, profile)
                 reply = await deps.converse(client, msg)
+                shared = shared and not reply.is_error  # a mistake is shown only to the person who made it
                 text, body = blocks.render(reply)
             except Exception as exc:
                 text, body = failure_text(exc, f"slash command {command.get('command')}"), []

@@ -82,7 +82,7 @@ class Deliveries:
         key = delivery_key(req.body)
         if key is None:
             return await next()
-        retry = req.headers.get("x-slack-retry-num")
+        retry = _retry_number(req.headers.get("x-slack-retry-num"))
         if self.seen(key):
             return _drop(key, retry)
         if retry:
@@ -93,7 +93,15 @@ class Deliveries:
         return await next()
 
 
-def _drop(key: str, retry: Sequence[str] | None) -> BoltResponse:
-    log.info("ignoring duplicate delivery %s (retry %s)", key, retry[0] if retry else "-")
+def _retry_number(values: Sequence[str] | None) -> int:
+    """``X-Slack-Retry-Num`` as a number; Socket Mode sends ``0`` for first deliveries."""
+    try:
+        return int(values[0]) if values else 0
+    except ValueError:
+        return 0
+
+
+def _drop(key: str, retry: int) -> BoltResponse:
+    log.info("ignoring duplicate delivery %s (retry %d)", key, retry)
     # 200 so Slack counts it delivered; X-Slack-No-Retry asks it to stop retrying this one.
     return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})

@@ -1,8 +1,8 @@
 """A loopback fake of the Slack Web API (and response_url, and Socket Mode) that records every call.
 
-Modelled on bolt-python's mock web API server: real HTTP on 127.0.0.1, canned answers per method, every request
-kept for assertions. It speaks the wire formats slack_sdk uses: form and query parameters or JSON bodies,
-``Authorization: Bearer`` tokens, and ``{"ok": false, "error": …}`` for failures.
+Modelled on bolt-python's mock web API server: real HTTP on 127.0.0.1, canned answers per method, every
+request kept for assertions. It speaks the wire formats slack_sdk uses: form and query parameters or JSON
+bodies, ``Authorization: Bearer`` tokens, and ``{"ok": false, "error": …}`` for failures.
 """
 
 from __future__ import annotations
@@ -81,9 +81,7 @@ class FakeSlack:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # type: ignore[union-attr]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         for ws in list(self._sockets):
@@ -107,7 +105,7 @@ class FakeSlack:
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0) -> list[Call]:
+    async def wait_for(self, method: str, count: int = 1, within: float = 15.0) -> list[Call]:
         """Wait until ``count`` calls of ``method`` arrived (a condition, not a timing assertion)."""
 
         async def arrived() -> None:
@@ -115,7 +113,7 @@ class FakeSlack:
                 await self._changed.wait_for(lambda: len(self.of(method)) >= count)
 
         try:
-            await asyncio.wait_for(arrived(), timeout)
+            await asyncio.wait_for(arrived(), within)
         except TimeoutError:
             seen = [c.method for c in self.calls]
             raise AssertionError(f"expected {count} call(s) of {method}; got {seen}") from None
@@ -176,7 +174,12 @@ class FakeSlack:
         return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {**message, "ts": ts}}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text")}
+        return {
+            "ok": True,
+            "channel": params.get("channel"),
+            "ts": params.get("ts"),
+            "text": params.get("text"),
+        }
 
     def _chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, ts = params.get("channel"), str(params.get("message_ts", ""))
@@ -215,9 +218,9 @@ class FakeSlack:
         self._sockets.remove(ws)
         return ws
 
-    async def socket_send(self, envelope: dict[str, Any], timeout: float = 15.0) -> None:
-        """Push an envelope to the connected Socket Mode client."""
-        await asyncio.wait_for(self._socket_ready.wait(), timeout)
+    async def socket_send(self, envelope: dict[str, Any], within: float = 15.0) -> None:
+        """Push an envelope to the connected Socket Mode client (waiting up to ``within`` s for it)."""
+        await asyncio.wait_for(self._socket_ready.wait(), within)
         await self._sockets[-1].send_json(envelope)
 
 

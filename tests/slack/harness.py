@@ -72,7 +72,7 @@ class SlackHarness:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
         self._session = aiohttp.ClientSession()
         await self.surface.start()
 
@@ -163,7 +163,9 @@ class SlackHarness:
         return await self.post(body, "application/x-www-form-urlencoded", **kw)
 
 
-def mention_event(text: str, *, user: str = "U1", channel: str = "C1", ts: str = "1700000001.000100") -> dict[str, Any]:
+def mention_event(
+    text: str, *, user: str = "U1", channel: str = "C1", ts: str = "1700000001.000100"
+) -> dict[str, Any]:
     return {
         "type": "app_mention",
         "user": user,
@@ -175,7 +177,9 @@ def mention_event(text: str, *, user: str = "U1", channel: str = "C1", ts: str =
     }
 
 
-def dm_event(text: str, *, user: str = "U1", channel: str = "D1", ts: str = "1700000002.000100") -> dict[str, Any]:
+def dm_event(
+    text: str, *, user: str = "U1", channel: str = "D1", ts: str = "1700000002.000100"
+) -> dict[str, Any]:
     return {
         "type": "message",
         "channel_type": "im",
