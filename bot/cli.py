@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.agent_cli import models_command, usage_command
+from bot.cli_integrations import integrations_app
+from bot.cli_sync import sync_app
 from bot.console import ConsoleAdapter
 from bot.wiring import configure_logging, runtime
 from core.dates import parse_tz
@@ -26,6 +28,8 @@ db_app = typer.Typer(help="Inspect and maintain the store.", no_args_is_help=Tru
 users_app = typer.Typer(help="People of a workspace.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(integrations_app, name="integrations")
+app.add_typer(sync_app, name="sync")
 app.command("models")(models_command)
 app.command("usage")(usage_command)
 out = Console()

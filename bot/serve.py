@@ -11,6 +11,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.surface import ChatSurface
+from bot.sync_scheduler import SyncScheduler
 from bot.wiring import Runtime, runtime
 from core.settings import Settings
 
@@ -77,7 +78,10 @@ async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event
             except (NotImplementedError, RuntimeError):  # not on the main thread (tests) or not on POSIX
                 pass
         started: list[ChatSurface] = []
+        scheduler = SyncScheduler.from_runtime(rt)  # None without a secret key: nothing to sync
         try:
+            if scheduler is not None:
+                scheduler.start()
             for surface in surfaces:
                 await surface.start()
                 started.append(surface)
@@ -88,6 +92,8 @@ async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event
             )
             await stop.wait()
         finally:
+            if scheduler is not None:
+                await scheduler.stop()
             for surface in reversed(started):
                 try:
                     await surface.stop()

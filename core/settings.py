@@ -14,6 +14,7 @@ class Settings(BaseSettings):
     storage_url: str = Field(default="./data", description="Delta root folder/URI, or a SQL URL")
     storage_options: dict[str, str] = Field(default_factory=dict, description="object-store options (JSON)")
     secret_key: SecretStr | None = None
+    secret_key_file: str | None = Field(default=None, description="key file used when secret_key is unset")
     default_timezone: str = "UTC"
     auto_maintain_files: int = Field(default=150, ge=10)
     log_level: str = "WARNING"

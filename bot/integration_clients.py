@@ -1,0 +1,40 @@
+"""Building tracker clients from integration rows: the one place that imports ``integrations/``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from bot.secret_key import secret_box
+from bot.wiring import Runtime
+from core.errors import ConfigurationError
+from core.integrations import IntegrationClient
+from core.models import Integration, IntegrationType
+from core.sync import SyncService
+
+
+def build_client(integration: Integration, credentials: Mapping[str, str]) -> IntegrationClient:
+    """The vendor client for ``integration``; options tune the workspace, timezone and rate limit."""
+    options = integration.options
+    if integration.type is IntegrationType.motion:
+        from integrations.http import RateLimit
+        from integrations.motion import MOTION_RATE, MotionClient
+
+        per_minute = int(options.get("requests_per_minute") or MOTION_RATE.requests)
+        return MotionClient(
+            credentials.get("api_key", ""),
+            base_url=integration.base_url,
+            workspace=options.get("workspace"),
+            timezone=str(options.get("timezone") or "UTC"),
+            rate=RateLimit(per_minute, 60.0),
+        )
+    raise ConfigurationError(f"{integration.type.value.capitalize()} isn't supported yet.")
+
+
+def sync_service(
+    rt: Runtime, *, create_key: bool, say: Callable[[str], None] | None = None
+) -> SyncService | None:
+    """The SyncService over the runtime's services; None when no secret key exists (and none may be made)."""
+    box = secret_box(rt.settings, create=create_key, say=say)
+    if box is None:
+        return None
+    return SyncService(rt.services, box, build_client)

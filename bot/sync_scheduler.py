@@ -1,0 +1,61 @@
+"""Scheduled syncs for `orchestrator serve`: every enabled integration, every ``sync_interval_minutes``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.integration_clients import sync_service
+from bot.wiring import Runtime
+from core.models import SyncLog
+from core.sync import SyncService, describe
+
+log = logging.getLogger(__name__)
+
+
+class SyncScheduler:
+    """A background task that wakes every ``tick`` seconds and runs the integrations that are due."""
+
+    def __init__(self, sync: SyncService, *, tick: float = 30.0) -> None:
+        self.sync = sync
+        self.tick = tick
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_runtime(cls, rt: Runtime, *, tick: float = 30.0) -> SyncScheduler | None:
+        """None when no secret key exists: then no integration can have been stored."""
+        sync = sync_service(rt, create_key=False)
+        return cls(sync, tick=tick) if sync is not None else None
+
+    async def run_due(self) -> list[SyncLog]:
+        """One pass: sync each due integration in turn; one failing never stops the others."""
+        logs: list[SyncLog] = []
+        for integration in await self.sync.due():
+            try:
+                entry = await self.sync.run_integration(integration)
+            except Exception:  # an unexpected bug in one run must not kill the scheduler
+                log.exception("scheduled sync of %s failed", integration.type.value)
+                continue
+            log.info("%s: %s", integration.workspace_id, describe(entry, integration.type))
+            logs.append(entry)
+        return logs
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_due()
+            except Exception:  # the store may be briefly unavailable; try again next tick
+                log.exception("scheduled sync pass failed")
+            await asyncio.sleep(self.tick)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="sync-scheduler")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

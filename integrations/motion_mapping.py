@@ -1,0 +1,254 @@
+"""Motion's wire fields ↔ the neutral ``TaskFields`` (api-facts §1).
+
+Asymmetries handled here: labels are names in and ``{name}`` objects out; descriptions are Markdown in
+and HTML out; ``dueDate`` is a datetime; ``duration`` is ``"NONE"``/``"REMINDER"`` or minutes;
+statuses are the workspace's own names with default/resolved flags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.integrations import RemoteTask, TaskFields
+from core.models import Priority, TaskStatus
+from integrations.html_markdown import html_to_markdown, markdown_to_html, normalize_markdown
+
+# Tag put at the end of the description of tasks we create, so a create whose response was lost can be found
+# again (and adopted after a crash) instead of being created twice.
+_MARKER = re.compile(r"\s*\[orc:([A-Za-z0-9_-]{6,64})\]\s*$")
+
+_TO_MOTION_PRIORITY = {
+    Priority.critical: "ASAP",
+    Priority.high: "HIGH",
+    Priority.medium: "MEDIUM",
+    Priority.low: "LOW",
+    Priority.backlog: "LOW",  # Motion has no backlog level
+}
+_FROM_MOTION_PRIORITY = {
+    "ASAP": Priority.critical,
+    "HIGH": Priority.high,
+    "MEDIUM": Priority.medium,
+    "LOW": Priority.low,
+}
+
+# Date-only deadlines travel as the end of that day: Motion's own date-only deadlines look like this.
+_END_OF_DAY = time(23, 59)
+
+
+@dataclass(frozen=True)
+class MotionStatus:
+    name: str
+    is_default: bool = False
+    is_resolved: bool = False
+
+
+# What a workspace that did not list its statuses is assumed to have (Motion's defaults).
+_FALLBACK_STATUSES = (
+    MotionStatus("Todo", is_default=True),
+    MotionStatus("In Progress"),
+    MotionStatus("Completed", is_resolved=True),
+    MotionStatus("Canceled", is_resolved=True),
+)
+
+
+def status_to_local(name: str, resolved: bool) -> TaskStatus:
+    """Our status for one of Motion's status names."""
+    key = name.lower()
+    if resolved:
+        return TaskStatus.cancelled if "cancel" in key else TaskStatus.completed
+    if "progress" in key or "doing" in key:
+        return TaskStatus.in_progress
+    if "block" in key:
+        return TaskStatus.blocked
+    if "review" in key:
+        return TaskStatus.in_review
+    return TaskStatus.todo
+
+
+@dataclass(frozen=True)
+class MotionWorkspace:
+    id: str
+    name: str
+    statuses: tuple[MotionStatus, ...] = ()
+    labels: tuple[str, ...] = ()
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+
+    @classmethod
+    def from_wire(cls, obj: dict[str, Any], zone: ZoneInfo) -> MotionWorkspace:
+        statuses = tuple(
+            MotionStatus(
+                str(s.get("name", "")),
+                bool(s.get("isDefaultStatus")),
+                bool(s.get("isResolvedStatus")),
+            )
+            for s in obj.get("statuses") or []
+            if s.get("name")
+        )
+        labels = tuple(str(label.get("name")) for label in obj.get("labels") or [] if label.get("name"))
+        return cls(str(obj["id"]), str(obj.get("name", "")), statuses, labels, zone)
+
+    @property
+    def known_statuses(self) -> tuple[MotionStatus, ...]:
+        return self.statuses or _FALLBACK_STATUSES
+
+    def status_name(self, status: TaskStatus) -> str:
+        """The workspace status to send for one of ours (completion → a resolved status)."""
+        statuses = self.known_statuses
+        resolved = [s for s in statuses if s.is_resolved]
+        open_ = [s for s in statuses if not s.is_resolved]
+        if not status.is_open:
+            same = [s for s in resolved if status_to_local(s.name, True) is status]
+            if same or resolved:
+                return (same or resolved)[0].name
+            return statuses[0].name
+        same = [s for s in open_ if status_to_local(s.name, False) is status]
+        if same:
+            return sorted(same, key=lambda s: not s.is_default)[0].name
+        defaults = [s for s in open_ if s.is_default] or open_ or list(statuses)
+        return defaults[0].name
+
+    def status_of(self, name: str) -> MotionStatus:
+        for s in self.known_statuses:
+            if s.name == name:
+                return s
+        return MotionStatus(name)
+
+    def label_names(self, tags: tuple[str, ...]) -> list[str]:
+        """Our lower-case tags spelled as the workspace's labels (unknown ones as they are)."""
+        by_key = {label.lower(): label for label in self.labels}
+        return [by_key.get(t.lower(), t) for t in tags]
+
+
+def clean_tags(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Labels as our tags: lower-case, trimmed, de-duplicated, sorted."""
+    return tuple(sorted({n.strip().lower() for n in names if n and n.strip()}))
+
+
+def strip_marker(text: str) -> tuple[str, str | None]:
+    """(description without our tag, the local ref in the tag)."""
+    match = _MARKER.search(text)
+    if not match:
+        return text, None
+    return text[: match.start()], match.group(1)
+
+
+def with_marker(description: str, local_ref: str) -> str:
+    return f"{description}\n\n[orc:{local_ref}]" if description.strip() else f"[orc:{local_ref}]"
+
+
+def parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def due_to_local(value: Any, zone: ZoneInfo) -> tuple[date | None, time | None]:
+    """A Motion ``dueDate`` as our (date, time) in the workspace zone; the end of a day means date-only."""
+    when = parse_time(value)
+    if when is None:
+        return None, None
+    local = when.astimezone(zone)
+    wall = local.time().replace(second=0, microsecond=0)
+    return local.date(), (None if wall in (_END_OF_DAY, time(0, 0)) else wall)
+
+
+def due_to_motion(day: date | None, at: time | None, zone: ZoneInfo) -> str | None:
+    if day is None:
+        return None
+    when = datetime.combine(day, at or _END_OF_DAY, tzinfo=zone).astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def duration_to_local(value: Any) -> int | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return int(value)
+    if isinstance(value, str) and value.isdigit() and int(value) > 0:
+        return int(value)
+    return None  # "NONE", "REMINDER" or missing
+
+
+def task_from_wire(obj: dict[str, Any], ws: MotionWorkspace) -> RemoteTask:
+    """A Motion task object as a neutral RemoteTask."""
+    status = obj.get("status") or {}
+    if isinstance(status, str):  # tolerate a bare name
+        status = {"name": status, "isResolvedStatus": ws.status_of(status).is_resolved}
+    resolved = bool(status.get("isResolvedStatus")) or bool(obj.get("completed"))
+    description, local_ref = strip_marker(html_to_markdown(str(obj.get("description") or "")))
+    due_date, due_time = due_to_local(obj.get("dueDate"), ws.zone)
+    assignees = obj.get("assignees") or []
+    project = obj.get("project") or None
+    labels = [str(x.get("name") if isinstance(x, dict) else x) for x in obj.get("labels") or []]
+    fields = TaskFields(
+        title=" ".join(str(obj.get("name") or "").split()) or "(untitled)",
+        description=normalize_markdown(description),
+        status=status_to_local(str(status.get("name") or ""), resolved),
+        priority=_FROM_MOTION_PRIORITY.get(str(obj.get("priority") or "").upper(), Priority.medium),
+        tags=clean_tags(labels),
+        due_date=due_date,
+        due_time=due_time,
+        estimate_minutes=duration_to_local(obj.get("duration")),
+        assignee=str(assignees[0]["id"]) if assignees and assignees[0].get("id") else None,
+        project=str(project["id"]) if isinstance(project, dict) and project.get("id") else None,
+    )
+    return RemoteTask(
+        id=str(obj["id"]),
+        fields=fields,
+        updated_at=parse_time(obj.get("updatedTime"))
+        or parse_time(obj.get("createdTime"))
+        or datetime.now(UTC),
+        created_at=parse_time(obj.get("createdTime")),
+        completed_at=parse_time(obj.get("completedTime")),
+        local_ref=local_ref,
+    )
+
+
+def task_to_wire(
+    fields: TaskFields, changed: frozenset[str], ws: MotionWorkspace, *, local_ref: str | None = None
+) -> dict[str, Any]:
+    """The JSON body carrying ``changed`` fields (a create sends them all, tagged with ``local_ref``)."""
+    body: dict[str, Any] = {}
+    if "title" in changed:
+        body["name"] = fields.title
+    if "description" in changed or local_ref:
+        body["description"] = with_marker(fields.description, local_ref) if local_ref else fields.description
+    if "status" in changed:
+        body["status"] = ws.status_name(fields.status)
+    if "priority" in changed:
+        body["priority"] = _TO_MOTION_PRIORITY[fields.priority]
+    if "tags" in changed:
+        body["labels"] = ws.label_names(fields.tags)
+    if changed & {"due_date", "due_time"}:
+        body["dueDate"] = due_to_motion(fields.due_date, fields.due_time, ws.zone)
+    if "estimate_minutes" in changed:
+        body["duration"] = fields.estimate_minutes if fields.estimate_minutes else "NONE"
+    if "assignee" in changed:
+        body["assigneeId"] = fields.assignee
+    if "project" in changed:
+        body["projectId"] = fields.project
+    return body
+
+
+def normalize(fields: TaskFields, ws: MotionWorkspace) -> TaskFields:
+    """``fields`` as Motion would give them back: what our values look like after one round trip."""
+    status = ws.status_of(ws.status_name(fields.status))
+    due_date, due_time = due_to_local(due_to_motion(fields.due_date, fields.due_time, ws.zone), ws.zone)
+    return fields.replace(
+        title=" ".join(fields.title.split()) or "(untitled)",
+        description=html_to_markdown(markdown_to_html(fields.description)),
+        status=status_to_local(status.name, status.is_resolved),
+        priority=_FROM_MOTION_PRIORITY[_TO_MOTION_PRIORITY[fields.priority]],
+        tags=clean_tags(fields.tags),
+        due_date=due_date,
+        due_time=due_time,
+        estimate_minutes=fields.estimate_minutes
+        if fields.estimate_minutes and fields.estimate_minutes > 0
+        else None,
+    )

@@ -1,0 +1,88 @@
+"""Fixtures for the Motion integration tests: the loopback fake, a client tuned for it, and a sync helper.
+
+Time is scaled: the fake allows Motion's 12 requests per ``WINDOW`` seconds instead of per minute, and the
+client's limiter is sized the same way, so a 500-task sync takes about a second instead of minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from core.models import ConflictPolicy, Integration, IntegrationType, SyncDirection, SyncLog, Task
+from core.secrets import SecretBox
+from core.services import Services
+from core.store import Store, TaskQuery, TaskSort
+from core.sync import SyncEngine
+from integrations.http import RateLimit, RetryPolicy
+from integrations.motion import MotionClient
+from tests.fakes.motion_server import MotionFake
+
+WINDOW = 0.3  # seconds standing for Motion's minute
+FAST_RETRY = RetryPolicy(attempts=10, initial=0.01, maximum=0.5)
+CLIENT_TIMEOUT = 0.5  # the fake's "timeout" fault holds answers for 1 s
+WS = "local"
+
+
+@pytest.fixture
+async def motion() -> AsyncIterator[MotionFake]:
+    async with MotionFake(window=WINDOW) as fake:
+        yield fake
+
+
+@pytest.fixture
+def box() -> SecretBox:
+    return SecretBox(SecretBox.generate_key())
+
+
+def make_client(fake: MotionFake, **kwargs: Any) -> MotionClient:
+    kwargs.setdefault("rate", RateLimit(fake.rate_limit, fake.window))
+    kwargs.setdefault("retry", FAST_RETRY)
+    kwargs.setdefault("timeout", CLIENT_TIMEOUT)
+    return MotionClient(fake.api_key, base_url=fake.base_url, **kwargs)
+
+
+@pytest.fixture
+async def integration(services: Services, box: SecretBox, motion: MotionFake) -> Integration:
+    from core.models import Platform
+
+    await services.users.ensure_workspace(WS, Platform.console)
+    row = Integration(
+        workspace_id=WS,
+        type=IntegrationType.motion,
+        name="motion",
+        base_url=motion.base_url,
+        credentials_encrypted=box.encrypt({"api_key": motion.api_key}),
+    )
+    return await services.store.integrations.add(row)
+
+
+async def run_sync(
+    services: Services,
+    fake: MotionFake,
+    integration: Integration,
+    *,
+    direction: SyncDirection | None = None,
+    policy: ConflictPolicy | None = None,
+    **client_kwargs: Any,
+) -> SyncLog:
+    """One sync run with a fresh client, as the scheduler does it."""
+    store = services.store
+    if policy is not None:
+        await store.integrations.update(WS, integration.id, {"conflict_policy": policy})
+    fresh = await store.integrations.get(WS, integration.id)
+    assert fresh is not None
+    client = make_client(fake, **client_kwargs)
+    try:
+        return await SyncEngine(services, client, fresh).run(direction)
+    finally:
+        await client.aclose()
+
+
+async def all_tasks(store: Store, *, include_deleted: bool = True) -> list[Task]:
+    page = await store.tasks.list(
+        WS, TaskQuery(include_deleted=include_deleted, sort=TaskSort.number, limit=100_000)
+    )
+    return page.items
