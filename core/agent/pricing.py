@@ -18,5 +18,5 @@ FREE = ModelPrice()
 
 
 def cost_usd(price: ModelPrice, input_tokens: int, output_tokens: int) -> float:
-    """The estimated cost of a run, rounded to a millionth of a dollar."""
-    return round((input_tokens * price.input + output_tokens * price.output) / 1_000_000, 6)
+    """The estimated cost in USD (unrounded: callers sum several requests first)."""
+    return (input_tokens * price.input + output_tokens * price.output) / 1_000_000

@@ -200,7 +200,7 @@ def _usage(trace: Trace) -> tuple[int, int, float]:
         tokens_in += usage.input_tokens
         tokens_out += usage.output_tokens
         cost += cost_usd(candidate.price, usage.input_tokens, usage.output_tokens)
-    return tokens_in, tokens_out, round(cost, 6)
+    return tokens_in, tokens_out, round(cost, 9)
 
 
 def _failure_text(turn: TurnRecord) -> str:
