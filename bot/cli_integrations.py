@@ -59,6 +59,9 @@ def add(
     base_url: Annotated[str | None, typer.Option(help="API base URL (proxies, tests).")] = None,
     workspace: Annotated[str | None, typer.Option(help="The tracker's workspace, by id or name.")] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA zone for due dates (default UTC).")] = None,
+    requests_per_minute: Annotated[
+        int | None, typer.Option(min=1, help="The account's rate limit (Motion: 12, teams up to 120).")
+    ] = None,
     local_workspace: LocalWorkspace = LOCAL_WORKSPACE,
 ) -> None:
     """Connect a tracker; the key is stored encrypted (Fernet) and never shown again."""
@@ -69,7 +72,11 @@ def add(
             kind,
             api_key=api_key,
             base_url=base_url,
-            options={"workspace": workspace, "timezone": timezone},
+            options={
+                "workspace": workspace,
+                "timezone": timezone,
+                "requests_per_minute": requests_per_minute,
+            },
         )
         return integration.type.value
 
