@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from core.dates import parse_tz
-from core.errors import ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.models import Platform, Role, User, Workspace
 from core.store import Store
 
@@ -25,6 +26,25 @@ class UserService:
                 id=workspace_id, platform=platform, name=name or workspace_id, default_timezone=timezone
             )
         )
+
+    async def update_workspace_settings(self, workspace_id: str, changes: Mapping[str, Any]) -> Workspace:
+        """Merge ``changes`` into the workspace's settings; a ``None`` value removes that key.
+
+        Only the given keys change, so adapters can keep small per-user preferences there
+        (e.g. the Discord adapter's default workspace for DMs).
+        """
+        workspace = await self._store.workspaces.get(workspace_id)
+        if workspace is None:
+            raise NotFoundError(f"Workspace `{workspace_id}` doesn't exist.")
+        settings = dict(workspace.settings)
+        for key, value in changes.items():
+            if value is None:
+                settings.pop(key, None)
+            else:
+                settings[key] = value
+        if settings == workspace.settings:
+            return workspace
+        return await self._store.workspaces.update(workspace_id, {"settings": settings})
 
     async def ensure_user(
         self,

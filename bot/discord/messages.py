@@ -1,0 +1,91 @@
+"""DMs and mentions: translate, act once, answer in the same channel as a reply to the message."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.discord.context import DiscordContext
+from bot.discord.errors import error_reply, guarded
+from bot.discord.outgoing import Outgoing
+from bot.discord.translate import from_message, mentions_bot
+from bot.discord.workspaces import Scope
+from core.conversation.messages import IncomingMessage, Reply, ReplyKind
+from core.errors import OrchestratorError
+
+log = logging.getLogger(__name__)
+
+_ANSWERED = (discord.MessageType.default, discord.MessageType.reply)
+NO_CONTENT = (
+    "Discord sent me your mention without its text: the **Message Content Intent** is off for this bot. "
+    "An admin can turn it on in the Developer Portal (Bot → Privileged Gateway Intents) and restart me. "
+    "Meanwhile slash commands work: try `/task add` or `/task list`."
+)
+EMPTY = (
+    "Hi! Tell me what to do, e.g. `add Order badges fri`, or use `/task`. Say `help` for everything I know."
+)
+
+
+class MessageFlow:
+    """The client's ``on_message``."""
+
+    def __init__(self, ctx: DiscordContext, client: discord.Client) -> None:
+        self.ctx = ctx
+        self.client = client
+
+    def wants(self, message: discord.Message) -> bool:
+        """DMs from people, and guild messages that mention the bot."""
+        me = self.client.user
+        if me is None or message.author.bot or message.author.id == me.id:
+            return False
+        if message.type not in _ANSWERED:
+            return False
+        return message.guild is None or mentions_bot(message, me.id)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if not self.wants(message):
+            return
+        guild = message.guild
+        try:
+            scope = await self.ctx.directory.scope(guild.id if guild else None, message.author)
+        except OrchestratorError as exc:
+            await self._send(message, Outgoing.of(error_reply(exc), None))
+            return
+        if not await self.ctx.claim(scope, f"discord:message:{message.id}"):
+            log.info("ignoring a replayed message %s", message.id)
+            return
+        if guild is not None:
+            self.ctx.directory.remember_member(guild.id, message.author.id)
+        me = self.client.user
+        assert me is not None  # wants() checked it
+        msg = from_message(message, workspace=scope.workspace_id, workspace_name=scope.name, bot_id=me.id)
+        if msg.text:
+            reply = await guarded("a message", lambda: self._answer(scope, message, msg))
+        elif not self.ctx.message_content and guild is not None:
+            log.warning(
+                "a mention in guild %s arrived without text: enable the Message Content Intent", guild.id
+            )
+            reply = Reply(NO_CONTENT, kind=ReplyKind.info)
+        else:
+            reply = Reply(EMPTY, kind=ReplyKind.info)
+        await self._send(message, Outgoing.of(reply, scope.workspace_id))
+
+    async def _answer(self, scope: Scope, message: discord.Message, msg: IncomingMessage) -> Reply:
+        # The author first: the first person seen in a workspace becomes its admin, not someone they named.
+        await self.ctx.handler.actor_for(msg)
+        me = self.client.user
+        for user in message.mentions:
+            if me is not None and user.id != me.id and not user.bot:
+                await self.ctx.ensure_member(scope, user)
+        return await self.ctx.handler.handle(msg)
+
+    async def _send(self, message: discord.Message, out: Outgoing) -> None:
+        try:
+            if out.view is not None:
+                await message.reply(out.content, embeds=out.embeds, view=out.view, mention_author=False)
+            else:
+                await message.reply(out.content, embeds=out.embeds, mention_author=False)
+        except discord.HTTPException as exc:
+            # e.g. no permission to write in that channel: nothing to tell anyone there.
+            log.warning("could not answer message %s: %s %s", message.id, exc.status, exc.text)
