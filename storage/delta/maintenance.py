@@ -88,7 +88,7 @@ class Maintainer:
 
     @staticmethod
     def _optimize_sync(table: DeltaEntityTable[Any]) -> bool:
-        dt = table.handle()
+        dt = table.writer()
         dt.update_incremental()
         if table.spec.z_order:
             # Clustering by workspace and project lets a one-project read skip all but a file or two.

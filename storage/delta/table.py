@@ -65,7 +65,10 @@ class DeltaEntityTable(Generic[M]):
         self.storage_options = storage_options
         self._reopen_every = reopen_every
         self._on_commit = on_commit
-        self._dt: DeltaTable | None = None
+        # Two handles: readers refresh theirs at any moment, while a commit must stay on the snapshot its
+        # numbers and merge were computed on; the writer's handle is only touched under ``lock``.
+        self._reader: DeltaTable | None = None
+        self._writer: DeltaTable | None = None
         self._writes = 0
         self._numbers = NumberCache()
 
@@ -95,19 +98,28 @@ class DeltaEntityTable(Generic[M]):
         missing = [self.spec.schema.field(n) for n in self.spec.columns if n not in present]
         if missing:
             dt.alter.add_columns([Field.from_arrow(f) for f in missing])
-        self._dt = dt
+        self._writer = dt
+        self._reader = DeltaTable(self.uri, storage_options=self.storage_options)
 
     def close(self) -> None:
-        self._dt = None
+        self._reader = self._writer = None
 
     def handle(self) -> DeltaTable:
-        if self._dt is None:
+        """The handle for reads."""
+        if self._reader is None:
             raise StorageError("The store is not open yet.", hint="Call `await store.open()` first.")
-        return self._dt
+        return self._reader
+
+    def writer(self) -> DeltaTable:
+        """The handle for commits: only while holding ``lock``."""
+        if self._writer is None:
+            raise StorageError("The store is not open yet.", hint="Call `await store.open()` first.")
+        return self._writer
 
     def reopen_sync(self) -> None:
-        """Swap in a fresh handle (readers still holding the old one finish undisturbed)."""
-        self._dt = DeltaTable(self.uri, storage_options=self.storage_options)
+        """Swap in fresh handles (under ``lock``; readers still holding the old one finish undisturbed)."""
+        self._writer = DeltaTable(self.uri, storage_options=self.storage_options)
+        self._reader = DeltaTable(self.uri, storage_options=self.storage_options)
         self._writes = 0
         self._numbers.clear()
 
@@ -196,7 +208,7 @@ class DeltaEntityTable(Generic[M]):
         return await retry_conflicts(attempt, table=self.name, action=action)
 
     def _commit_sync(self, fn: Callable[[DeltaTable], _Outcome[T]]) -> tuple[T, int | None]:
-        dt = self.handle()
+        dt = self.writer()
         dt.update_incremental()
         before = dt.version()
         result, highest = fn(dt)

@@ -4,7 +4,8 @@
     python -m tests.contract.worker <url> update <workspace> <field> <label> <task id>...
 
 It prints ``ready`` once the store is open, waits for a line on stdin so that every worker starts writing at
-the same moment, does its writes and prints a JSON list of results (task numbers, or updated ids).
+the same moment, does its writes (creates run alongside a loop of reads, as in a live bot) and prints a JSON
+list of results (task numbers, or updated ids).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import json
 import sys
 
 from core.models import Task
+from core.store import TaskQuery
 from storage.factory import open_store
 
 
 async def main(argv: list[str]) -> list[object]:
     url, mode, workspace = argv[:3]
-    store = open_store(url, auto_maintain_files=0)
+    store = open_store(url, auto_maintain_files=40)  # maintenance runs amid the other writer
     await store.open()
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
@@ -27,9 +29,20 @@ async def main(argv: list[str]) -> list[object]:
     try:
         if mode == "create":
             count, label = int(argv[3]), argv[4]
-            for i in range(count):
-                created = await store.tasks.create(Task(workspace_id=workspace, title=f"{label}-{i}"))
-                results.append(created.number)
+            done = asyncio.Event()
+
+            async def create() -> None:
+                for i in range(count):
+                    created = await store.tasks.create(Task(workspace_id=workspace, title=f"{label}-{i}"))
+                    results.append(created.number)
+                done.set()
+
+            async def read_meanwhile() -> None:
+                # A bot reads while it writes: reads must never disturb the snapshot a create commits on.
+                while not done.is_set():
+                    await store.tasks.list(workspace, TaskQuery(limit=5))
+
+            await asyncio.gather(create(), read_meanwhile())
         elif mode == "update":
             field, label, ids = argv[3], argv[4], argv[5:]
             for task_id in ids:
