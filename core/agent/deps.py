@@ -19,7 +19,6 @@ class TurnRecord:
     errors: list[str] = field(default_factory=list)
     changed: int = 0  # existing tasks changed without confirmation this turn
     queued: list[dict[str, Any]] = field(default_factory=list)  # operations waiting for the user's yes
-    queued_text: list[str] = field(default_factory=list)
 
     def touch(self, tasks: list[Task]) -> None:
         """Remember tasks the user should see under the answer."""

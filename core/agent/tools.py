@@ -1,28 +1,27 @@
 """The agent's tools. Each one calls the core services (never the store for changes) as the acting user.
 
-Tool names are fixed; every parameter but the first is optional. Service errors go back to the model as
-``ModelRetry`` carrying the service's message. Deleting, and changing more than ``BULK_LIMIT`` existing tasks
-in one message, queue the work on the conversation for the user's ``yes`` instead of doing it.
+Tool names are fixed; every parameter but the first is optional; none takes a workspace (it comes from the
+deps' actor only). Service errors reach the model as ``ModelRetry``; deletes and bulk changes wait for the
+user's ``yes`` (both in core/agent/guard.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from pydantic_ai import ModelRetry, RunContext
+from pydantic_ai import RunContext
 
 from core.agent.deps import AgentDeps
-from core.conversation.pending import BATCH, describe_op
+from core.agent.describe import project_line, task_line
+from core.agent.guard import queue_or_check, service_errors
 from core.dates import parse_due
-from core.errors import ConfigurationError, OrchestratorError, StorageError, ValidationError
-from core.models import Project, Task, TaskStatus
+from core.errors import ValidationError
+from core.models import Task, TaskStatus
 from core.services import UNSET
 from core.services.resolve import task_number
 
-BULK_LIMIT = 3  # existing tasks one message may change before the user has to confirm
 LIST_LIMIT = 25
 _NONE_WORDS = {"none", "nobody", "no one", "clear", "null", ""}
 _STATUS_WORDS = {
@@ -33,29 +32,6 @@ _STATUS_WORDS = {
     "started": TaskStatus.in_progress,
     "review": TaskStatus.in_review,
 }
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _service_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """Record the call and turn service errors into ModelRetry, so the model can fix its arguments."""
-
-    @wraps(fn)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        ctx = args[0]
-        assert isinstance(ctx, RunContext)
-        turn = ctx.deps.turn
-        turn.tool_calls.append(fn.__name__)
-        try:
-            return await fn(*args, **kwargs)
-        except (StorageError, ConfigurationError):
-            raise  # not the model's to fix: the handler answers with the error's own message
-        except OrchestratorError as exc:
-            turn.errors.append(f"{fn.__name__}: {exc}")
-            raise ModelRetry(str(exc)) from exc
-
-    return wrapper
 
 
 def _refs(text: str) -> list[int]:
@@ -71,34 +47,6 @@ def _clear(value: str | None) -> str | None:
     return None if value is None or value.strip().lower() in _NONE_WORDS else value
 
 
-def _date(task: Task) -> str:
-    if task.due_date is None:
-        return ""
-    when = f" {task.due_time:%H:%M}" if task.due_time else ""
-    return f"due {task.due_date:%a %Y-%m-%d}{when}" + (" (overdue)" if task.is_overdue else "")
-
-
-async def _line(deps: AgentDeps, task: Task) -> str:
-    """One task as a line for the model; names of project and assignee resolved."""
-    parts = [f"{task.ref} {task.title}", task.status.value]
-    if task.project_id:
-        project = await deps.services.store.projects.get(deps.actor.workspace_id, task.project_id)
-        parts.append(f"project {project.name}" if project else "")
-    parts += [_date(task), f"priority {task.priority.value}"]
-    if task.assignee_id:
-        user = await deps.services.store.users.get(deps.actor.workspace_id, task.assignee_id)
-        parts.append(f"assigned to @{user.label}" if user else "")
-    return " · ".join(p for p in parts if p)
-
-
-def _project_line(p: Project) -> str:
-    counts = f"{p.completed_task_count}/{p.task_count} done" + (
-        f", {p.overdue_count} overdue" if p.overdue_count else ""
-    )
-    due = f" · due {p.due_date:%Y-%m-%d}" if p.due_date else ""
-    return f"{p.ref} {p.name} · {p.status.value} · {counts}{due}"
-
-
 async def _active_project(deps: AgentDeps) -> str | None:
     """The ref of the conversation's active project, if it still exists."""
     pid = deps.conversation.active_project_id
@@ -108,26 +56,7 @@ async def _active_project(deps: AgentDeps) -> str | None:
     return project.ref if project and project.deleted_at is None else None
 
 
-async def _queue_or_check(deps: AgentDeps, op: dict[str, Any], numbers: Sequence[int]) -> str | None:
-    """Queue ``op`` for the user's yes if it deletes or changes too much; returns what to tell the model."""
-    turn = deps.turn
-    if op["op"] != "delete" and turn.changed + len(numbers) <= BULK_LIMIT:
-        turn.changed += len(numbers)
-        return None
-    tasks = [await deps.services.tasks.get(deps.actor, n) for n in numbers]  # they must exist now
-    turn.touch(tasks)
-    turn.queued.append(op)
-    what = describe_op(op)
-    turn.queued_text.append(what)
-    pending = {"action": BATCH, "ops": list(turn.queued)}
-    deps.conversation.pending_action = pending
-    return (
-        f"Not done yet: this needs the user's confirmation ({what}). Tell them to reply `yes` to go ahead "
-        "or `no` to cancel."
-    )
-
-
-@_service_errors
+@service_errors
 async def create_task(
     ctx: RunContext[AgentDeps],
     title: str,
@@ -161,10 +90,10 @@ async def create_task(
         tags=tags or (),
     )
     deps.turn.touch([task])
-    return f"Created {task.ref}.\n{await _line(deps, task)}"
+    return f"Created {task.ref}.\n{await task_line(deps, task)}"
 
 
-@_service_errors
+@service_errors
 async def list_tasks(
     ctx: RunContext[AgentDeps],
     project: str | None = None,
@@ -216,10 +145,10 @@ async def list_tasks(
         + (f", showing {len(page.items)}" if page.total > len(page.items) else "")
         + ":"
     )
-    return "\n".join([head, *[await _line(deps, t) for t in page.items]])
+    return "\n".join([head, *[await task_line(deps, t) for t in page.items]])
 
 
-@_service_errors
+@service_errors
 async def update_task(
     ctx: RunContext[AgentDeps],
     ref: str,
@@ -268,7 +197,7 @@ async def update_task(
         changes["remove_tags"] = list(remove_tags)
     if not changes:
         raise ValidationError("Nothing to change.", hint="Give at least one field to update.")
-    queued = await _queue_or_check(deps, {"op": "update", "numbers": [number], "changes": changes}, [number])
+    queued = await queue_or_check(deps, {"op": "update", "numbers": [number], "changes": changes}, [number])
     if queued:
         return queued
     kwargs = {
@@ -282,10 +211,10 @@ async def update_task(
         **kwargs,
     )
     deps.turn.touch([task])
-    return f"Updated {task.ref}.\n{await _line(deps, task)}"
+    return f"Updated {task.ref}.\n{await task_line(deps, task)}"
 
 
-@_service_errors
+@service_errors
 async def complete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     """Mark one or more tasks as done.
 
@@ -294,7 +223,7 @@ async def complete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     """
     deps = ctx.deps
     numbers = _refs(ref)
-    queued = await _queue_or_check(deps, {"op": "complete", "numbers": numbers}, numbers)
+    queued = await queue_or_check(deps, {"op": "complete", "numbers": numbers}, numbers)
     if queued:
         return queued
     done = await deps.services.tasks.complete(deps.actor, numbers)
@@ -302,7 +231,7 @@ async def complete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     return "Completed " + ", ".join(t.ref for t in done) + "."
 
 
-@_service_errors
+@service_errors
 async def delete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     """Delete one or more tasks. Nothing is deleted until the user confirms on their next message.
 
@@ -310,12 +239,12 @@ async def delete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
         ref: The task, e.g. "T-3"; several separated by commas.
     """
     numbers = _refs(ref)
-    queued = await _queue_or_check(ctx.deps, {"op": "delete", "numbers": numbers}, numbers)
+    queued = await queue_or_check(ctx.deps, {"op": "delete", "numbers": numbers}, numbers)
     assert queued is not None  # deletes always wait for a yes
     return queued
 
 
-@_service_errors
+@service_errors
 async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None = None) -> str:
     """Assign a task to someone, or unassign it.
 
@@ -328,7 +257,7 @@ async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None
     who = _clear(assignee)
     if who is not None:
         await deps.services.resolve.user(deps.actor, who)  # an unknown name fails now, not at confirmation
-    queued = await _queue_or_check(deps, {"op": "assign", "numbers": [number], "assignee": who}, [number])
+    queued = await queue_or_check(deps, {"op": "assign", "numbers": [number], "assignee": who}, [number])
     if queued:
         return queued
     task = await deps.services.tasks.assign(deps.actor, number, who)
@@ -336,10 +265,10 @@ async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None
     if who is None:
         return f"{task.ref} is now unassigned."
     name = who if who == "me" else "@" + who.lstrip("@")
-    return f"{task.ref} is now assigned to {name}.\n{await _line(deps, task)}"
+    return f"{task.ref} is now assigned to {name}.\n{await task_line(deps, task)}"
 
 
-@_service_errors
+@service_errors
 async def create_project(
     ctx: RunContext[AgentDeps],
     name: str,
@@ -363,7 +292,7 @@ async def create_project(
     return f"Created project {project.name} ({project.ref})."
 
 
-@_service_errors
+@service_errors
 async def list_projects(ctx: RunContext[AgentDeps]) -> str:
     """List the workspace's projects with their task counts."""
     projects = await ctx.deps.services.projects.list(ctx.deps.actor)
@@ -371,10 +300,10 @@ async def list_projects(ctx: RunContext[AgentDeps]) -> str:
         ctx.deps.turn.touch_project(p)
     if not projects:
         return "There are no projects yet."
-    return "\n".join([f"{len(projects)} project(s):", *[_project_line(p) for p in projects]])
+    return "\n".join([f"{len(projects)} project(s):", *[project_line(p) for p in projects]])
 
 
-@_service_errors
+@service_errors
 async def show_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
     """Show a project and its open tasks, and make it the conversation's active project.
 
@@ -388,16 +317,16 @@ async def show_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
     page = await deps.services.tasks.list(deps.actor, project=project.ref, limit=LIST_LIMIT)
     deps.turn.touch(page.items)
     lines = [
-        f"Project {_project_line(project)}. It is now the active project: new tasks without a project go "
+        f"Project {project_line(project)}. It is now the active project: new tasks without a project go "
         "there.",
         project.description,
         f"{page.total} open task(s):" if page.items else "No open tasks.",
-        *[await _line(deps, t) for t in page.items],
+        *[await task_line(deps, t) for t in page.items],
     ]
     return "\n".join(line for line in lines if line)
 
 
-@_service_errors
+@service_errors
 async def undo(ctx: RunContext[AgentDeps]) -> str:
     """Revert the user's last change (a whole command or tool call)."""
     deps = ctx.deps

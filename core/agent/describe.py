@@ -1,0 +1,34 @@
+"""Tasks and projects as one line of text for the model: names resolved, dates spelled out."""
+
+from __future__ import annotations
+
+from core.agent.deps import AgentDeps
+from core.models import Project, Task
+
+
+def _date(task: Task) -> str:
+    if task.due_date is None:
+        return ""
+    when = f" {task.due_time:%H:%M}" if task.due_time else ""
+    return f"due {task.due_date:%a %Y-%m-%d}{when}" + (" (overdue)" if task.is_overdue else "")
+
+
+async def task_line(deps: AgentDeps, task: Task) -> str:
+    """One task as a line for the model; names of project and assignee resolved."""
+    parts = [f"{task.ref} {task.title}", task.status.value]
+    if task.project_id:
+        project = await deps.services.store.projects.get(deps.actor.workspace_id, task.project_id)
+        parts.append(f"project {project.name}" if project else "")
+    parts += [_date(task), f"priority {task.priority.value}"]
+    if task.assignee_id:
+        user = await deps.services.store.users.get(deps.actor.workspace_id, task.assignee_id)
+        parts.append(f"assigned to @{user.label}" if user else "")
+    return " · ".join(p for p in parts if p)
+
+
+def project_line(p: Project) -> str:
+    counts = f"{p.completed_task_count}/{p.task_count} done" + (
+        f", {p.overdue_count} overdue" if p.overdue_count else ""
+    )
+    due = f" · due {p.due_date:%Y-%m-%d}" if p.due_date else ""
+    return f"{p.ref} {p.name} · {p.status.value} · {counts}{due}"
