@@ -112,6 +112,8 @@ class SyncEngine:
             )
             entry.errors.extend(report.errors)
             entry.created += report.projects_pulled + report.projects_pushed
+            entry.pulled += report.projects_pulled
+            entry.pushed += report.projects_pushed
             changes = await self.client.changes_since(integ.last_sync_cursor, self._progress)
             run = _Run(actor, directory, changes, can_pull, can_push, entry)
             await self._walk(run, await self._local_tasks())
