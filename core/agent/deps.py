@@ -46,3 +46,17 @@ class AgentDeps:
     services: Services
     conversation: Conversation
     turn: TurnRecord = field(default_factory=TurnRecord)
+    _names: tuple[dict[str, str], dict[str, str]] | None = field(default=None, repr=False)
+
+    async def names(self) -> tuple[dict[str, str], dict[str, str]]:
+        """People's and projects' names by id, read once per turn: listing 25 tasks costs 2 reads, not 50."""
+        if self._names is None:
+            store, ws = self.services.store, self.actor.workspace_id
+            users = {u.id: u.label for u in await store.users.list(ws)}
+            projects = {p.id: p.name for p in await store.projects.list(ws, include_deleted=True)}
+            self._names = (users, projects)
+        return self._names
+
+    def forget_names(self) -> None:
+        """After creating a project: the next lookup reads the names again."""
+        self._names = None

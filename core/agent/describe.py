@@ -15,14 +15,13 @@ def _date(task: Task) -> str:
 
 async def task_line(deps: AgentDeps, task: Task) -> str:
     """One task as a line for the model; names of project and assignee resolved."""
+    users, projects = await deps.names()
     parts = [f"{task.ref} {task.title}", task.status.value]
-    if task.project_id:
-        project = await deps.services.store.projects.get(deps.actor.workspace_id, task.project_id)
-        parts.append(f"project {project.name}" if project else "")
+    if task.project_id and task.project_id in projects:
+        parts.append(f"project {projects[task.project_id]}")
     parts += [_date(task), f"priority {task.priority.value}"]
-    if task.assignee_id:
-        user = await deps.services.store.users.get(deps.actor.workspace_id, task.assignee_id)
-        parts.append(f"assigned to @{user.label}" if user else "")
+    if task.assignee_id and task.assignee_id in users:
+        parts.append(f"assigned to @{users[task.assignee_id]}")
     return " · ".join(p for p in parts if p)
 
 

@@ -21,7 +21,7 @@ from core.agent.pricing import cost_usd
 from core.agent.prompt import instructions
 from core.agent.router import AUTO_WORDS, OFFLINE, Budget, Route, Router, Trace
 from core.agent.tools import TOOLS
-from core.agent.usage import tokens_today
+from core.agent.usage import TokenMeter
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import describe_op
 from core.conversation.views import project_view, task_views
@@ -55,6 +55,7 @@ class AgentResponder:
         self.router = router
         self.preference = preference  # the console's --model; a conversation's own choice wins
         self.agent = build_agent()
+        self.meter = TokenMeter(services.store)
 
     async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
         """Run one agent turn for ``text`` and answer it."""
@@ -94,6 +95,7 @@ class AgentResponder:
         await self._log(
             actor, conversation, route, trace, deps.turn, (tokens_in, tokens_out, cost), latency_ms, failure
         )
+        self.meter.add(actor.workspace_id, tokens_in + tokens_out)
         return await self._reply(actor, route, trace, deps.turn, answer, failed=failure is not None)
 
     async def _budget(self, actor: Actor) -> Budget:
@@ -103,7 +105,7 @@ class AgentResponder:
         )
         if limit is None:
             limit = self.router.config.budget.daily_tokens
-        used = await tokens_today(self.services.store, actor.workspace_id) if limit is not None else 0
+        used = await self.meter.used(actor.workspace_id) if limit is not None else 0
         return Budget(limit, used)
 
     async def _log(

@@ -289,6 +289,7 @@ async def create_project(
         deps.actor, name, description=description or "", due=due, priority=priority
     )
     deps.turn.touch_project(project)
+    deps.forget_names()
     return f"Created project {project.name} ({project.ref})."
 
 

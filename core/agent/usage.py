@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time as clock
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from core.models import AgentLog, utcnow
 from core.store import Store
@@ -20,6 +21,35 @@ async def tokens_today(store: Store, workspace_id: str, now: datetime | None = N
     """Input + output tokens the workspace's agent runs used since midnight UTC."""
     logs = await store.agent_logs.list(workspace_id, since=start_of_day(now))
     return sum(log.input_tokens + log.output_tokens for log in logs)
+
+
+class TokenMeter:
+    """Tokens each workspace used today, for budgets: read from the AgentLogs at most every ``ttl`` seconds
+    and counted in-process in between, so a turn doesn't rescan the day's logs. Other replicas' usage shows
+    up at the next refresh."""
+
+    def __init__(
+        self, store: Store, ttl: float = 60.0, monotonic: Callable[[], float] = clock.monotonic
+    ) -> None:
+        self._store = store
+        self._ttl = ttl
+        self._monotonic = monotonic
+        self._seen: dict[str, tuple[date, float, int]] = {}  # workspace → (UTC day, read at, tokens)
+
+    async def used(self, workspace_id: str) -> int:
+        """Tokens used since midnight UTC."""
+        day = utcnow().date()
+        cached = self._seen.get(workspace_id)
+        if cached is None or cached[0] != day or self._monotonic() - cached[1] > self._ttl:
+            cached = (day, self._monotonic(), await tokens_today(self._store, workspace_id))
+            self._seen[workspace_id] = cached
+        return cached[2]
+
+    def add(self, workspace_id: str, tokens: int) -> None:
+        """Count a run that just finished (its AgentLog is already written)."""
+        if workspace_id in self._seen:
+            day, read_at, used = self._seen[workspace_id]
+            self._seen[workspace_id] = (day, read_at, used + tokens)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from core.agent.usage import summarize, tokens_today
+from core.agent.usage import TokenMeter, summarize, tokens_today
 from core.models import AgentLog, utcnow
 from storage.factory import open_store
 
@@ -117,3 +117,21 @@ def test_a_broken_providers_file_is_a_clear_cli_error(
     monkeypatch.setenv("ORCHESTRATOR_PROVIDERS", str(bad))
     result = CliRunner().invoke(app, ["models"])
     assert result.exit_code == 2 and "unknown provider `nobody`" in result.output
+
+
+async def test_token_meter_reads_the_logs_once_per_ttl(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "data"))
+    await store.open()
+    now = [0.0]
+    try:
+        meter = TokenMeter(store, ttl=60, monotonic=lambda: now[0])
+        await store.agent_logs.add(log("a", "openai", "m", (100, 20), 0.0))
+        assert await meter.used("a") == 120
+        meter.add("a", 30)  # this process's next run, counted without a read
+        await store.agent_logs.add(log("a", "openai", "m", (30, 0), 0.0))
+        await store.agent_logs.add(log("a", "openai", "m", (500, 0), 0.0))  # another replica's run
+        assert await meter.used("a") == 150
+        now[0] = 61
+        assert await meter.used("a") == 650
+    finally:
+        await store.close()
