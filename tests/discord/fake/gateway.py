@@ -98,7 +98,7 @@ class FakeGateway:
         return ws
 
     async def _receive(self, conn: Connection, payload: dict[str, Any]) -> None:
-        op, data = payload.get("op"), payload.get("d")
+        op, data = payload.get("op"), payload.get("d") or {}
         if op == HEARTBEAT:
             self.heartbeats += 1
             await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})

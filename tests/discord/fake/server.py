@@ -96,9 +96,9 @@ class FakeDiscord:
     def changed(self) -> None:
         self._changed.set()
 
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = WAIT) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], within: float = WAIT) -> T:
         """Wait until ``predicate()`` is truthy (re-checked on every change of the fake) and return it."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while True:
                 result = predicate()
                 if result:
@@ -217,9 +217,11 @@ class FakeDiscord:
         mentions: tuple[FakeUser, ...] = (),
         role_mentions: tuple[int, ...] = (),
         message_id: int | None = None,
+        dm_with: FakeUser | None = None,
     ) -> Json:
-        """``user`` posts ``content`` in the guild's channel, or in their DM with the bot."""
-        channel_id = guild.channel_id if guild is not None else self.dm_channel_for(user)
+        """``user`` posts ``content`` in the guild's channel, or in their DM with the bot (``dm_with`` names
+        the person when the bot itself is the author)."""
+        channel_id = guild.channel_id if guild is not None else self.dm_channel_for(dm_with or user)
         data = message(
             message_id or self.ids(),
             channel_id,
@@ -349,7 +351,8 @@ class FakeDiscord:
         record = await self.interact(
             4, user, self._options(command, {option: typed}, guild, option), guild=guild
         )
-        return await self.wait_for(lambda: record.choices if record.choices is not None else None)
+        await self.wait_for(lambda: record.choices is not None)
+        return record.choices or []
 
     async def click(self, user: FakeUser, message_id: int, custom_id: str, **kw: Any) -> InteractionRecord:
         """Press a button of a stored message."""
@@ -357,6 +360,11 @@ class FakeDiscord:
         guild = self.guilds.get(int(msg["guild_id"])) if "guild_id" in msg else None
         data = {"custom_id": custom_id, "component_type": 2}
         return await self.interact(3, user, data, guild=guild, message_payload=msg, **kw)
+
+    async def wait_edited(self, record: InteractionRecord, edits: int = 1) -> Json:
+        """The message a component interaction edited, once it has been edited ``edits`` times."""
+        await self.wait_for(lambda: record.edits >= edits)
+        return self.message_for(record)
 
     def message_for(self, record: InteractionRecord) -> Json:
         assert record.message_id is not None
