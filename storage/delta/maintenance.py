@@ -18,6 +18,7 @@ from deltalake import DeltaTable
 from core.errors import ConfigurationError
 from core.store import MaintenanceReport
 from storage.delta.errors import retry_conflicts, translate
+from storage.delta.leases import MaintenanceLeases
 from storage.delta.table import DeltaEntityTable
 
 log = logging.getLogger("storage.delta.maintenance")
@@ -32,6 +33,7 @@ class Maintainer:
     def __init__(
         self,
         tables: Mapping[str, DeltaEntityTable[Any]],
+        leases: MaintenanceLeases,
         *,
         threshold: int,
         vacuum_retention_hours: int = 24,
@@ -40,6 +42,7 @@ class Maintainer:
             # Vacuuming younger files would delete what a concurrent reader's snapshot still needs.
             raise ConfigurationError("Vacuum retention must be at least 1 hour.")
         self._tables = tables
+        self._leases = leases
         self.threshold = threshold
         self._retention = vacuum_retention_hours
         self._one_at_a_time = asyncio.Lock()
@@ -57,34 +60,46 @@ class Maintainer:
             before = await table.file_count()
             if not force and not self.due(before):
                 return None
-            started = time.perf_counter()
-            compacted = False
-            if before > 1:
-                async with table.lock:  # the table's writer: no self-conflict with our own commits
-
-                    async def optimize() -> bool:
-                        return await asyncio.to_thread(self._optimize_sync, table)
-
-                    try:
-                        compacted = await retry_conflicts(optimize, table=table.name, action="compact")
-                    finally:
-                        await asyncio.to_thread(table.reopen_sync)
+            if not await self._leases.claim(table.name):
+                log.info("not maintaining %s: another process is maintaining it", table.name)
+                return None
             try:
-                vacuumed = await asyncio.to_thread(self._tidy_sync, table)
-            except Exception as exc:
-                raise translate(exc, table.name, "clean up old files") from exc
-            after = await table.file_count()
-            report = MaintenanceReport(
-                table=table.name,
-                files_before=before,
-                files_after=after,
-                compacted=compacted,
-                checkpointed=True,
-                vacuumed_files=vacuumed,
-                seconds=round(time.perf_counter() - started, 3),
-            )
-            log.info("maintained %s: %s", table.name, report)
-            return report
+                return await self._maintain(table, before)
+            finally:
+                try:
+                    await self._leases.release(table.name)
+                except Exception:  # the lease expires by itself; don't hide the real outcome
+                    log.exception("could not release the maintenance lease of %s", table.name)
+
+    async def _maintain(self, table: DeltaEntityTable[Any], before: int) -> MaintenanceReport:
+        started = time.perf_counter()
+        compacted = False
+        if before > 1:
+            async with table.lock:  # the table's writer: no self-conflict with our own commits
+
+                async def optimize() -> bool:
+                    return await asyncio.to_thread(self._optimize_sync, table)
+
+                try:
+                    compacted = await retry_conflicts(optimize, table=table.name, action="compact")
+                finally:
+                    await asyncio.to_thread(table.reopen_sync)
+        try:
+            vacuumed = await asyncio.to_thread(self._tidy_sync, table)
+        except Exception as exc:
+            raise translate(exc, table.name, "clean up old files") from exc
+        after = await table.file_count()
+        report = MaintenanceReport(
+            table=table.name,
+            files_before=before,
+            files_after=after,
+            compacted=compacted,
+            checkpointed=True,
+            vacuumed_files=vacuumed,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        log.info("maintained %s: %s", table.name, report)
+        return report
 
     @staticmethod
     def _optimize_sync(table: DeltaEntityTable[Any]) -> bool:

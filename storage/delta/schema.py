@@ -336,6 +336,25 @@ RECEIPTS: TableSpec[Receipt] = TableSpec(
     schema=pa.schema([*_key(), _f("created_at", _TS)]),
 )
 
+
+class MaintenanceLease(BaseModel):
+    """Who may maintain table ``id`` until ``expires_at`` (one process at a time, see leases.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    holder: str
+    expires_at: datetime
+
+
+LEASES: TableSpec[MaintenanceLease] = TableSpec(
+    name="maintenance_leases",
+    entity="maintenance lease",
+    model=MaintenanceLease,
+    scope="id",
+    schema=pa.schema([_f("id", _STR, False), _f("holder", _STR), _f("expires_at", _TS)]),
+)
+
 ALL_SPECS: tuple[TableSpec[Any], ...] = (
     WORKSPACES,
     USERS,
@@ -347,6 +366,7 @@ ALL_SPECS: tuple[TableSpec[Any], ...] = (
     AGENT_LOGS,
     SYNC_LOGS,
     RECEIPTS,
+    LEASES,
 )
 
 

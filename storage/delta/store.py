@@ -7,6 +7,7 @@ entity.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from core.errors import ConfigurationError
@@ -24,6 +25,7 @@ from core.store import (
     UserRepo,
     WorkspaceRepo,
 )
+from storage.delta.leases import MaintenanceLeases
 from storage.delta.maintenance import Maintainer
 from storage.delta.repos import (
     DeltaAgentLogRepo,
@@ -43,6 +45,7 @@ from storage.delta.schema import (
     AUDIT_EVENTS,
     CONVERSATIONS,
     INTEGRATIONS,
+    LEASES,
     PROJECTS,
     RECEIPTS,
     SCHEMA_NAME,
@@ -81,7 +84,8 @@ class DeltaStore:
         self._options = storage_options
         self._reopen_every = reopen_every
         self._auto = auto_maintain_files > 0
-        self._tables: dict[str, DeltaEntityTable[Any]] = {}
+        self._all: dict[str, DeltaEntityTable[Any]] = {}
+        self._tables: dict[str, DeltaEntityTable[Any]] = {}  # the ones maintenance looks after
         # Annotated with the protocol types: Store declares them as (invariant) attributes.
         self.workspaces: WorkspaceRepo = DeltaWorkspaceRepo(self._table(WORKSPACES))
         self.users: UserRepo = DeltaUserRepo(self._table(USERS))
@@ -93,11 +97,14 @@ class DeltaStore:
         self.agent_logs: AgentLogRepo = DeltaAgentLogRepo(self._table(AGENT_LOGS))
         self.sync_logs: SyncLogRepo = DeltaSyncLogRepo(self._table(SYNC_LOGS))
         self.receipts: ReceiptRepo = DeltaReceiptRepo(self._table(RECEIPTS))
+        # The lease table stays tiny (a row per table, rewritten in place) and is left out of maintenance,
+        # which would otherwise need a lease on itself.
+        leases = MaintenanceLeases(self._table(LEASES, maintained=False), ttl=timedelta(minutes=15))
         self._maintainer = Maintainer(
-            self._tables, threshold=auto_maintain_files, vacuum_retention_hours=vacuum_retention_hours
+            self._tables, leases, threshold=auto_maintain_files, vacuum_retention_hours=vacuum_retention_hours
         )
 
-    def _table(self, spec: TableSpec[M]) -> DeltaEntityTable[M]:
+    def _table(self, spec: TableSpec[M], *, maintained: bool = True) -> DeltaEntityTable[M]:
         table = DeltaEntityTable(
             spec,
             f"{self.root}/{SCHEMA_NAME}/{spec.name}",
@@ -105,7 +112,9 @@ class DeltaStore:
             reopen_every=self._reopen_every,
             on_commit=self._after_commit,
         )
-        self._tables[spec.name] = table
+        self._all[spec.name] = table
+        if maintained:
+            self._tables[spec.name] = table
         return table
 
     def _after_commit(self, table: DeltaEntityTable[Any], files: int) -> None:
@@ -114,20 +123,20 @@ class DeltaStore:
 
     def table_uri(self, name: str) -> str:
         """Where one table lives (for engines that read it directly)."""
-        return self._tables[name].uri
+        return self._all[name].uri
 
     async def open(self) -> None:
         """Create missing tables; safe to call on every start."""
-        await asyncio.gather(*(t.open() for t in self._tables.values()))
+        await asyncio.gather(*(t.open() for t in self._all.values()))
 
     async def close(self) -> None:
         """Let background maintenance finish, then drop the table handles."""
         await self._maintainer.idle()
-        for table in self._tables.values():
+        for table in self._all.values():
             table.close()
 
     async def info(self) -> list[TableInfo]:
-        return list(await asyncio.gather(*(t.info() for t in self._tables.values())))
+        return list(await asyncio.gather(*(t.info() for t in self._all.values())))
 
     async def maintain(self, *, force: bool = False) -> list[MaintenanceReport]:
         """Compact, checkpoint and vacuum; without ``force`` only tables past their threshold."""

@@ -324,6 +324,26 @@ class DeltaEntityTable(Generic[M]):
 
         return await self._write(op, action=f"add the {self.spec.entity}")
 
+    async def put_if(self, scope_value: str, model: M, condition: str) -> bool:
+        """Insert the row, or replace the stored one if ``condition`` (on ``t.``) holds; True if written.
+
+        Two processes racing for the same row cannot both win: the loser's merge read the row's file, which
+        the winner replaced, so its commit conflicts, is retried, and then sees the winner's row.
+        """
+        row_id = str(getattr(model, "id"))  # noqa: B009
+        source = to_arrow(self.spec, [model])
+        predicate = self._merge_predicate(scope_value, row_id)
+
+        def op(dt: DeltaTable) -> _Outcome[bool]:
+            merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
+            metrics = (
+                merge.when_matched_update_all(predicate=condition).when_not_matched_insert_all().execute()
+            )
+            written = metrics.get("num_target_rows_inserted", 0) + metrics.get("num_target_rows_updated", 0)
+            return int(written) > 0, None
+
+        return await self._write(op, action=f"save the {self.spec.entity}")
+
     async def delete(self, predicate: str) -> int:
         """Delete matching rows; returns how many there were."""
 

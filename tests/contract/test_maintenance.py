@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from core.models import utcnow
 from core.store import Store, TaskQuery
+from storage.factory import open_store
 from tests.contract.backends import Backend
 from tests.contract.samples import WS, project, task
 
@@ -54,3 +57,18 @@ async def test_maintain_after_many_small_commits_keeps_the_data(store: Store, ba
     assert (await store.tasks.create(task("next"))).number == 31
     # Nothing is past the threshold any more, so an unforced run leaves the tasks table alone.
     assert "tasks" not in {r.table for r in await store.maintain()}
+
+
+async def test_two_stores_maintaining_at_once_never_duplicate_rows(store: Store, store_url: str) -> None:
+    made = [await store.tasks.create(task(f"t{i}")) for i in range(25)]
+    second = open_store(store_url)
+    await second.open()
+    try:
+        await asyncio.gather(store.maintain(force=True), second.maintain(force=True))
+        await asyncio.gather(store.maintain(force=True), second.maintain(force=True))
+    finally:
+        await second.close()
+    page = await store.tasks.list(WS, TaskQuery(limit=100, include_deleted=True))
+    assert page.total == 25
+    assert sorted(t.id for t in page.items) == sorted(t.id for t in made)
+    assert {i.name: i.rows for i in await store.info()}["tasks"] == 25
