@@ -3,11 +3,12 @@ writes measured in the same run.
 
     .venv/bin/python bench/agent.py [--repeat 40]
 
-Each round runs, interleaved: a raw deltalake one-row append, a store ``tasks.create`` (the raw store write),
-a quick-add ``add …`` turn through the ConversationHandler, and an offline-model turn ("remind me to … tomorrow")
-through the AgentResponder (router → pydantic-ai Agent → FunctionModel → create_task tool → services → store,
-plus the conversation history and the AgentLog row). Prints medians and p95 in milliseconds, ratios to the
-store write, and the Delta commits each kind of turn makes. Numbers, not assertions: see docs/benchmarks.md.
+Each round runs, interleaved: a raw deltalake one-row append, a store ``tasks.create`` (the raw store
+write), a quick-add ``add …`` turn through the ConversationHandler, and an offline-model turn ("remind me
+to … tomorrow") through the AgentResponder (router → pydantic-ai Agent → FunctionModel → create_task tool →
+services → store, plus the conversation history and the AgentLog row). Prints medians and p95 in
+milliseconds, ratios to the store write, and the Delta commits each kind of turn makes. Numbers, not
+assertions: see docs/benchmarks.md.
 """
 
 from __future__ import annotations
