@@ -46,6 +46,8 @@ class OrchestratorClient(discord.Client):
         message_content: bool,
         **options: Any,
     ) -> None:
+        # Nothing the bot echoes (task titles, typed names) may ping anyone: no mentions unless asked.
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(intents=intents(message_content=message_content), **options)
         self.orchestrator = DiscordContext(
             services, handler, WorkspaceDirectory(self, services), message_content=message_content

@@ -49,6 +49,9 @@ class DiscordContext:
         """A User row for someone another person named; returns the mention the core resolves."""
         if user.bot:
             raise ValidationError(f"@{user.name} is a bot; tasks go to people.")
+        if not await self.directory.belongs(scope, user.id):
+            # Only people of the workspace's server get a User row there (a DM can name anyone).
+            raise ValidationError(f"@{user.name} isn't a member of {scope.name}.")
         await self.services.users.ensure_user(
             scope.workspace_id,
             user.name,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 
 import discord
 
@@ -33,6 +35,9 @@ class MessageFlow:
     def __init__(self, ctx: DiscordContext, client: discord.Client) -> None:
         self.ctx = ctx
         self.client = client
+        # discord.py runs each on_message as its own task; one lock per channel keeps a conversation in
+        # order ("delete T-3" must be answered before the "yes" that follows it).
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def wants(self, message: discord.Message) -> bool:
         """DMs from people, and guild messages that mention the bot."""
@@ -46,6 +51,13 @@ class MessageFlow:
     async def on_message(self, message: discord.Message) -> None:
         if not self.wants(message):
             return
+        lock = self._locks.get(message.channel.id)
+        if lock is None:
+            lock = self._locks[message.channel.id] = asyncio.Lock()
+        async with lock:
+            await self._on_message(message)
+
+    async def _on_message(self, message: discord.Message) -> None:
         guild = message.guild
         try:
             scope = await self.ctx.directory.scope(guild.id if guild else None, message.author)
@@ -77,7 +89,10 @@ class MessageFlow:
         me = self.client.user
         for user in message.mentions:
             if me is not None and user.id != me.id and not user.bot:
-                await self.ctx.ensure_member(scope, user)
+                try:
+                    await self.ctx.ensure_member(scope, user)
+                except OrchestratorError:
+                    pass  # not in this server: the core answers "I don't know anyone called …" if it matters
         return await self.ctx.handler.handle(msg)
 
     async def _send(self, message: discord.Message, out: Outgoing) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.discord.errors import NoWorkspace
-from bot.discord.translate import workspace_id
+from bot.discord.translate import guild_id_of, workspace_id
 from core.models import Platform
 from core.services import Services
 
@@ -104,6 +104,12 @@ class WorkspaceDirectory:
             return False
         self._members[key] = (member, time.monotonic())
         return member
+
+    async def belongs(self, scope: Scope, user_id: int) -> bool:
+        """True when ``user_id`` is a member of the server behind ``scope``."""
+        guild_id = guild_id_of(scope.workspace_id)
+        guild = self._client.get_guild(guild_id) if guild_id is not None else None
+        return guild is not None and await self.is_member(guild, user_id)
 
     def remember_member(self, guild_id: int, user_id: int) -> None:
         """Someone just acted inside ``guild_id``: no need to ask Discord."""

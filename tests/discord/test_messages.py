@@ -136,3 +136,17 @@ async def test_dm_from_someone_without_a_shared_server(world: World, bot: Discor
     stranger = world.fake.add_user("stranger")
     reply = await world.fake.wait_reply(int((await world.fake.say(stranger, "add Anything"))["id"]))
     assert reply["content"].startswith("⚠️ We don't share a server yet")
+
+
+async def test_a_dm_naming_someone_outside_the_server(
+    world: World, bot: DiscordSurface, services: Services
+) -> None:
+    fake = world.fake
+    said = await fake.say(world.bob, f"add Ask carol {world.mention(world.carol)}", mentions=(world.carol,))
+    reply = await fake.wait_reply(int(said["id"]))
+    assert reply["content"].startswith(f"⚠️ I don't know anyone called `<@{world.carol.id}>`")
+    assert (
+        await services.store.users.find_by_field(world.acme_ws, "discord_user_id", str(world.carol.id))
+        is None
+    )
+    assert await services.store.tasks.get_by_number(world.acme_ws, 1) is None

@@ -127,3 +127,19 @@ async def test_project_commands_and_autocomplete(
     # A person in another server sees that server's data only.
     other = await fake.autocomplete(world.carol, "task show", "ref", "", guild=world.side)
     assert other == []
+
+
+async def test_commands_in_a_dm_use_the_default_server(
+    world: World, bot: DiscordSurface, services: Services
+) -> None:
+    fake = world.fake
+    created = fake.message_for(
+        await fake.slash(world.bob, "task add", title="From my DM", assignee=world.bob)
+    )
+    assert created["content"] == "Created T-1."
+    assert created["channel_id"] == str(fake.dm_channels[world.bob.id])
+    assert (await task(services, world.acme_ws, 1)).title == "From my DM"
+    refused = fake.message_for(await fake.slash(world.bob, "task assign", ref="T-1", assignee=world.carol))
+    assert refused["content"] == "⚠️ @carol isn't a member of Acme."
+    nowhere = fake.message_for(await fake.slash(world.dave, "task list"))
+    assert nowhere["content"].startswith("⚠️ You share several servers with me")
