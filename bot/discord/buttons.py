@@ -58,11 +58,16 @@ class ButtonFlow:
         kept = [
             e for e in (interaction.message.embeds if interaction.message else []) if not is_task_embed(e)
         ]
-        await interaction.edit_original_response(
-            content=reply.text,
-            embeds=kept + task_embeds(reply.tasks),
-            view=task_actions(reply.tasks, scope.workspace_id),
-        )
+        try:
+            await interaction.edit_original_response(
+                content=reply.text,
+                embeds=kept + task_embeds(reply.tasks),
+                view=task_actions(reply.tasks, scope.workspace_id),
+            )
+        except discord.HTTPException as exc:
+            # The change is made; only the redraw failed (e.g. the message was deleted meanwhile).
+            log.warning("could not redraw message after a button: %s %s", exc.status, exc.text)
+            await _tell(interaction, reply.text)
 
     async def _scope(self, interaction: discord.Interaction[Any], workspace: str) -> Scope:
         """The button's workspace, provided the person clicking belongs to it."""
