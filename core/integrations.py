@@ -117,8 +117,9 @@ class RemoteContainer:
 class ChangeSet:
     """What ``changes_since`` found.
 
-    ``tasks`` holds every existing task when ``snapshot`` is true (so a missing linked task was deleted), or only
-    changed ones otherwise. ``changed_ids`` are those updated since the cursor; ``cursor`` is the next one.
+    ``tasks`` holds every existing task when ``snapshot`` is true (so a missing linked task was
+    deleted), or only changed ones otherwise. ``changed_ids`` are those updated since the cursor;
+    ``cursor`` is the next one.
     """
 
     tasks: list[RemoteTask]

@@ -52,7 +52,7 @@ class SecretBox:
 
 
 def read_or_create_key_file(path: Path) -> tuple[str, bool]:
-    """The key stored in ``path``, generating it (mode 0600, owner only) when absent. Returns (key, created)."""
+    """The key in ``path``, generated (mode 0600, owner only) when absent. Returns (key, created)."""
     if path.exists():
         return path.read_text().strip(), False
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

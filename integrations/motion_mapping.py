@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
-from integrations.html_markdown import html_to_markdown, markdown_to_html, normalize_markdown
+from integrations.html_markdown import html_to_markdown, normalize_markdown, round_trip
 
 # Tag put at the end of the description of tasks we create, so a create whose response was lost can be found
 # again (and adopted after a crash) instead of being created twice.
-_MARKER = re.compile(r"\s*\[orc:([A-Za-z0-9_-]{6,64})\]\s*$")
+_MARKER = re.compile(r"\s*\\?\[orc:([A-Za-z0-9_-]{6,64})\\?\]\s*$")  # escaped once read back as Markdown
 
 _TO_MOTION_PRIORITY = {
     Priority.critical: "ASAP",
@@ -242,7 +242,7 @@ def normalize(fields: TaskFields, ws: MotionWorkspace) -> TaskFields:
     due_date, due_time = due_to_local(due_to_motion(fields.due_date, fields.due_time, ws.zone), ws.zone)
     return fields.replace(
         title=" ".join(fields.title.split()) or "(untitled)",
-        description=html_to_markdown(markdown_to_html(fields.description)),
+        description=round_trip(fields.description),
         status=status_to_local(status.name, status.is_resolved),
         priority=_FROM_MOTION_PRIORITY[_TO_MOTION_PRIORITY[fields.priority]],
         tags=clean_tags(fields.tags),

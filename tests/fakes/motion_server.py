@@ -26,7 +26,7 @@ from typing import Any
 from aiohttp import web
 from markdown_it import MarkdownIt
 
-_md = MarkdownIt("commonmark")
+_md = MarkdownIt("commonmark", {"html": False})
 
 STATUSES = [
     {"name": "Todo", "isDefaultStatus": True, "isResolvedStatus": False},
