@@ -90,7 +90,10 @@ _PRIORITIZE = re.compile(
     rf"\s+(?P<prio>{_PRIORITY})(?:\s+priority)?$",
     re.I,
 )
-_REMIND = re.compile(r"^remind\s+(?P<who>me|@?[\w.\-]+)\s+(?:to|that|about)\s+(?P<rest>.+)$", re.I)
+_MENTION = r"<@[!&]?[\w|.\-]+>"  # Slack `<@U123>` / `<@U123|bob>`, Discord `<@123>` / `<@!123>`
+_REMIND = re.compile(
+    rf"^remind\s+(?P<who>me|{_MENTION}|@?[\w.\-]+)\s+(?:to|that|about)\s+(?P<rest>.+)$", re.I
+)
 _NEW_TASK = re.compile(
     r"^(?:(?:create|make|add|new)(?: a| an)?(?: new)? (?:task|todo|to-do|reminder)"
     r"(?: called| named| to| for)?[:\s]+|(?:todo|to-do|to do)[:\s]+|don't forget to\s+"
@@ -182,7 +185,9 @@ def _list_filters(text: str, tz: str, now: datetime | None) -> dict[str, Any]:
         args["overdue"] = True
     if re.search(r"\b(?:my|mine|i have|me|i'm|am i)\b", low):
         args["assignee"] = "me"
-    if m := re.search(r"@([\w.\-]+)", text):
+    if m := re.search(_MENTION, text):
+        args["assignee"] = m[0]  # the resolver maps platform mentions to people
+    elif m := re.search(r"@([\w.\-]+)", text):
         args["assignee"] = m[1]
     elif m := re.search(r"\b(?:is|are)\s+([A-Za-z][\w.\-]*)\s+working on\b", text):
         args["assignee"] = m[1]

@@ -35,6 +35,12 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
             {"title": "send the deck", "due": "Friday", "assignee": "Sam"},
         ),
         ("remind me to read chapter 5", "create_task", {"title": "read chapter 5", "assignee": "me"}),
+        (
+            "remind <@U42|sam> to ship it fri",
+            "create_task",
+            {"title": "ship it", "due": "fri", "assignee": "<@U42|sam>"},
+        ),
+        ("what is <@U42> working on", "list_tasks", {"assignee": "<@U42>"}),
         ("I need to book flights next week", "create_task", {"title": "book flights", "due": "next week"}),
         ("what's due this week?", "list_tasks", {"due_before": "this sunday"}),
         ("what is overdue in Launch", "list_tasks", {"overdue": True, "project": "Launch"}),

@@ -199,6 +199,6 @@ async def test_explicit_preference_and_the_model_command(
     shown = await chat.send("model")
     assert "alpha:a-small" in shown.text and "alpha, beta" in shown.text
     assert (await chat.send("model nope")).kind.value == "error"
-    await chat.send("model auto")
+    await chat.send("/orchestrator model auto")
     assert (await chat.send("and now?")).text == "beta again"  # back to the console's --model
     assert (await services.store.tasks.list("local", TaskQuery())).total == 0
