@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUESTS = 8  # model requests per message: enough for a few tool rounds, bounded against loops
 MAX_VIEWS = 25
-# `model`, `model openai:gpt-4.1`, `/orchestrator model auto`: one word at most ("model the plan" is a request)
+# `model`, `model openai:gpt-4.1`, `/orchestrator model auto`; one word only: "model the plan" is a request
 _MODEL_COMMAND = re.compile(r"^\s*(?:/orchestrator\s+)?model(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
 
 
