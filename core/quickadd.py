@@ -48,6 +48,7 @@ from core.quickadd_tokens import (
     parse_refs,
     tokenize,
 )
+from core.quickadd_trailing import split_trailing_due
 
 __all__ = [
     "HELP_TEXT",
@@ -259,9 +260,12 @@ def _assign(tokens: list[Token], usage: str) -> Command:
 def _add(tokens: list[Token], *, tz: str, now: datetime | None) -> AddTask:
     usage = USAGE["add"]
     found = scan(tokens, usage, editing=False, project_opts=True, tz=tz, now=now)
+    words, due = found.words, found.due
+    if due is None:
+        words, due = split_trailing_due(words, tz=tz, now=now)
     return AddTask(
-        title=title_of(found.words, usage),
-        due=found.due,
+        title=title_of(words, usage),
+        due=due,
         priority=found.priority,
         project=found.project,
         assignee=found.assignee,

@@ -28,7 +28,7 @@ def test_piped_chat_creates_and_lists_tasks_in_delta_tables(tmp_path: Path) -> N
     script = (
         "project add Launch\n"
         "add Draft post due 2020-01-03 p1 #Launch\n"
-        "add Book venue tomorrow\n"  # not a due phrase: 'tomorrow' stays in the title
+        "add Book venue tomorrow\n"  # a trailing date phrase is the due date
         "list\n"
         "add\n"
         "delete T-2\n"
@@ -50,14 +50,15 @@ def test_piped_chat_creates_and_lists_tasks_in_delta_tables(tmp_path: Path) -> N
 
     tasks = DeltaTable(str(data / "orchestrator" / "tasks")).to_pyarrow_table().to_pylist()
     titles = sorted(row["title"] for row in tasks)
-    assert titles == ["Book venue tomorrow", "Draft post"]
+    assert titles == ["Book venue", "Draft post"]
+    assert all(row["due_date"] is not None for row in tasks)
     assert all(row["workspace_id"] == "local" for row in tasks)
     audit = DeltaTable(str(data / "orchestrator" / "audit_events")).to_pyarrow_table().to_pylist()
     assert {row["action"] for row in audit} >= {"create", "delete", "undo"}
 
     # A second run sees the same data: the state lives in the tables, not in the process.
     again = _chat(data, "list all\n")
-    assert "T-2  Book venue tomorrow" in again.stdout
+    assert "T-2  Book venue · due tomorrow" in again.stdout
 
 
 def test_workspace_option_isolates_data(tmp_path: Path) -> None:
