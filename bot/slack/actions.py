@@ -71,11 +71,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
                     client, context.team_id, user_id, team_name=(body.get("team") or {}).get("domain") or ""
                 )
                 actor = actor.via(Surface.button)
-                task, note = await _apply(deps, actor, action["action_id"], str(action.get("value") or ""))
+                async with deps.slots:
+                    ref = str(action.get("value") or "")
+                    task, note = await _apply(deps, actor, action["action_id"], ref)
+                    view = (await task_views(deps.services.store, actor.workspace_id, [task]))[0]
                 if on_home:
                     await publish_home(client, deps.services, actor, user_id)
                     return
-                view = (await task_views(deps.services.store, actor.workspace_id, [task]))[0]
                 text, new_blocks = _updated_message(body, view, note)
                 if body.get("response_url"):
                     await respond(text=text, blocks=new_blocks, replace_original=True)

@@ -14,6 +14,8 @@ from core.conversation.handler import ConversationHandler
 from core.conversation.messages import IncomingMessage, Reply
 from core.services import Services
 
+WORK_SLOTS = 4
+
 
 class Inflight:
     """Counts work still running after an ack, so ``stop()`` can let it finish before the store closes."""
@@ -54,10 +56,17 @@ class SlackDeps:
     users: SlackUsers
     deliveries: Deliveries
     inflight: Inflight = field(default_factory=Inflight)
+    # Post-ack work admitted at once. Acks share the event loop with that work, so a burst of 50 commands
+    # acks faster when only a few run at a time; throughput barely changes because each Delta table takes one
+    # writer at a time anyway (bench/slack_ack.py, docs/benchmarks.md).
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORK_SLOTS))
 
     async def converse(self, client: AsyncWebClient, msg: IncomingMessage) -> Reply:
         """Run one message through the core: the sender first (the first user of a workspace becomes its
-        admin), then the people it mentions (so ``<@U123>`` resolves), then the conversation."""
-        await self.users.actor(msg)
-        await self.users.ensure_mentioned(client, msg)
-        return await self.handler.handle(msg)
+        admin), then the people it mentions (so ``<@U123>`` resolves), then the conversation.
+
+        Callers hold ``slots`` only here, not while talking to Slack."""
+        async with self.slots:
+            await self.users.actor(msg)
+            await self.users.ensure_mentioned(client, msg)
+            return await self.handler.handle(msg)

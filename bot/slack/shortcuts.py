@@ -44,15 +44,16 @@ async def _create(
     if form.assignee_slack_id:
         await deps.users.actor_for_user(client, team_id, form.assignee_slack_id)
         assignee = f"<@{form.assignee_slack_id}>"
-    task = await deps.services.tasks.create(
-        actor,
-        form.title,
-        description=form.notes,
-        due=form.due,
-        assignee=assignee,
-        source_url=form.source_url,
-    )
-    view = (await task_views(deps.services.store, actor.workspace_id, [task]))[0]
+    async with deps.slots:
+        task = await deps.services.tasks.create(
+            actor,
+            form.title,
+            description=form.notes,
+            due=form.due,
+            assignee=assignee,
+            source_url=form.source_url,
+        )
+        view = (await task_views(deps.services.store, actor.workspace_id, [task]))[0]
     origin = f"<{form.source_url}|a message>" if form.source_url else "a message"
     return [blocks.section(f"Created *{task.ref}* from {origin}."), *blocks.task_card(view)]
 
