@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from bot.slack.settings import SlackSettings
 from bot.slack.surface import EVENTS_PATH, SlackSurface
-from core.conversation.handler import ConversationHandler
+from core.conversation.handler import ConversationHandler, FreeFormResponder
 from core.services import Services
 from core.store import Store
 from tests.slack.fake_api import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, FakeSlack
@@ -57,6 +57,7 @@ class SlackHarness:
 
     fake: FakeSlack
     store: Store
+    responder: FreeFormResponder | None = None
     surface: SlackSurface | None = None
     _runner: web.AppRunner | None = None
     _session: aiohttp.ClientSession | None = None
@@ -65,7 +66,8 @@ class SlackHarness:
 
     async def start(self) -> None:
         services = Services(self.store)
-        self.surface = SlackSurface(ConversationHandler(services), services, settings_for(self.fake))
+        handler = ConversationHandler(services, self.responder)
+        self.surface = SlackSurface(handler, services, settings_for(self.fake))
         app = web.Application()
         self.surface.mount(app)
         self._runner = web.AppRunner(app, access_log=None)

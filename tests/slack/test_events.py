@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from core.models import Platform
@@ -15,7 +16,7 @@ from tests.slack.helpers import WORKSPACE, all_tasks, local_today, user
 async def test_mention_creates_the_task_and_replies_in_thread(
     slack: SlackHarness, fake: FakeSlack, store: Store
 ) -> None:
-    ack = await slack.event(mention_event("add Book venue due tomorrow", ts="1700000100.000200"))
+    ack = await slack.event(mention_event("add Book venue tomorrow", ts="1700000100.000200"))
     assert ack.status == 200
 
     [reply] = await fake.wait_for("chat.postMessage")
@@ -125,3 +126,10 @@ async def test_messages_tab_opening_publishes_nothing(slack: SlackHarness, fake:
     await fake.wait_for("chat.postMessage")
     assert slack.surface is not None and await slack.surface.deps.inflight.drain()
     assert fake.of("views.publish") == []
+
+
+async def test_home_tab_with_nothing_assigned_says_how_to_start(slack: SlackHarness, fake: FakeSlack) -> None:
+    await slack.event({"type": "app_home_opened", "user": "U2", "channel": "D2", "tab": "home"})
+    [publish] = await fake.wait_for("views.publish")
+    assert publish.params["user_id"] == "U2"
+    assert "Nothing is assigned to you" in json.dumps(publish.params["view"])
