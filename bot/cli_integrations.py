@@ -25,6 +25,11 @@ T = TypeVar("T")
 LocalWorkspace = Annotated[str, typer.Option("--local-workspace", "-W", help="Workspace id here.")]
 
 
+def say(text: str, style: str) -> None:
+    """A message on stderr, unwrapped (paths stay copyable) and never read as markup."""
+    err.print(text, style=style, markup=False, soft_wrap=True)
+
+
 def run_with_sync(work: Callable[[Runtime, SyncService], Awaitable[T]], *, create_key: bool = False) -> T:
     """Open the store, build the SyncService and run ``work``; errors become a red line and exit code 2."""
     settings = Settings()
@@ -33,7 +38,7 @@ def run_with_sync(work: Callable[[Runtime, SyncService], Awaitable[T]], *, creat
     async def main() -> T:
         async with runtime(settings) as rt:
             sync = sync_service(
-                rt, create_key=create_key, say=lambda text: err.print(f"[yellow]{text}[/yellow]")
+                rt, create_key=create_key, say=lambda text: say(text, "yellow")
             )
             if sync is None:
                 raise ConfigurationError(
@@ -45,7 +50,7 @@ def run_with_sync(work: Callable[[Runtime, SyncService], Awaitable[T]], *, creat
     try:
         return asyncio.run(main())
     except OrchestratorError as exc:
-        err.print(f"[red]{exc}[/red]")
+        say(str(exc), "red")
         raise typer.Exit(code=2) from None
 
 
