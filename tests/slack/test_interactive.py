@@ -259,3 +259,18 @@ async def test_home_tab_buttons_republish_the_tab(slack: SlackHarness, fake: Fak
     ]
     assert refs == ["task:T-2"]
     assert (await all_tasks(store))[0].status is TaskStatus.completed
+
+
+async def test_without_a_response_url_the_card_is_updated_with_chat_update(
+    slack: SlackHarness, fake: FakeSlack, store: Store
+) -> None:
+    await slack.command("add Sweep floor")
+    [created] = await fake.wait_for("response_url")
+    message = {"type": "message", "ts": "1700000600.000100", "text": "x", "blocks": created.params["blocks"]}
+    payload = click(message, "task_assign_me", "T-1", user_id="U1", response_url="")
+    del payload["response_url"]
+    await slack.interaction(payload)
+    [update] = await fake.wait_for("chat.update")
+    assert (update.params["channel"], update.params["ts"]) == ("C1", "1700000600.000100")
+    assert update.token is not None and update.params["blocks"][1]["block_id"] == "task:T-1"
+    assert (await all_tasks(store))[0].assignee_id == (await user(store, "U1")).id
