@@ -76,6 +76,8 @@ class DeltaStore:
         vacuum_retention_hours: int = 24,
         reopen_every: int = 50,
     ) -> None:
+        if reopen_every < 1:
+            raise ConfigurationError("reopen_every must be at least 1.")
         drift = [problem for spec in ALL_SPECS for problem in schema_drift(spec)]
         if drift:
             # A model field without a column would be silently dropped on every write.

@@ -226,10 +226,10 @@ class DeltaEntityTable(Generic[M]):
         """Add rows in one commit (deltalake's own retry rebases plain appends over concurrent commits)."""
         if not models:
             return
-        data = to_arrow(self.spec, models)
+        rows = list(models)
 
         def op(dt: DeltaTable) -> _Outcome[None]:
-            write_deltalake(dt, data, mode="append")
+            write_deltalake(dt, to_arrow(self.spec, rows), mode="append")
             return None, None
 
         await self._write(op, action=f"save the {self.spec.entity}")
