@@ -245,10 +245,16 @@ class SyncEngine:
 
     async def _reconcile(self, run: _Run, task: Task, remote: RemoteTask) -> None:
         base = read_base(task, self.kind)
-        remote_changed = base is None or remote.id in run.changes.changed_ids
-        local = self._fields(run, task, base)
-        if not remote_changed and fingerprint(local) == base:
+        # Cheap checks first: raw values equal to the baseline are unchanged without normalizing them
+        # (normalizing means a Markdown round trip per description).
+        raw_local = local_fields(task, run.directory, base).to_json()
+        local_same = base is not None and fingerprint(raw_local) == base
+        remote_changed = base is None or (
+            remote.id in run.changes.changed_ids and fingerprint(remote.fields.to_json()) != base
+        )
+        if local_same and not remote_changed:
             return  # the common case of an incremental run: nothing to do, nothing written
+        local = raw_local if local_same else self._fields(run, task, base)
         remote_json = self.client.normalize(remote.fields).to_json() if remote_changed else None
         result = merge(
             base,
