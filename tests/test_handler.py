@@ -69,3 +69,16 @@ async def test_unexpected_errors_never_leak_a_trace(services: Services) -> None:
 async def test_free_form_text_without_an_agent_points_to_quick_add(services: Services) -> None:
     reply = await ConversationHandler(services).handle(msg("could you maybe sort my week"))
     assert "add Write report" in reply.text
+
+
+async def test_only_the_asker_can_confirm_in_a_shared_channel(services: Services) -> None:
+    handler = ConversationHandler(services)
+    await handler.handle(msg("add One"))
+    ask = await handler.handle(msg("delete T-1"))
+    assert ask.kind is ReplyKind.confirm
+    other = await handler.handle(msg("yes", user="U2", name="mallory"))
+    assert "someone else" in other.text
+    # mallory's other messages leave alice's question open
+    assert (await handler.handle(msg("list", user="U2", name="mallory"))).tasks
+    done = await handler.handle(msg("yes"))
+    assert "Deleted T-1" in done.text

@@ -53,7 +53,7 @@ async def queue_or_check(deps: AgentDeps, op: dict[str, Any], numbers: Sequence[
     turn.touch(tasks)
     turn.queued.append(op)
     what = describe_op(op)
-    pending = {"action": BATCH, "ops": list(turn.queued)}
+    pending = {"action": BATCH, "ops": list(turn.queued), "requested_by": deps.actor.user_id}
     deps.conversation.pending_action = pending
     return (
         f"Not done yet: this needs the user's confirmation ({what}). Tell them to reply `yes` to go ahead "

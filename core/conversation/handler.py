@@ -83,7 +83,12 @@ class ConversationHandler:
                 thread_id=msg.thread_id,
             )
         command = parse(msg.text, tz=actor.user.timezone)
-        if conv.pending_action is not None:
+        asker = (conv.pending_action or {}).get("requested_by")
+        if conv.pending_action is not None and asker not in (None, actor.user_id):
+            # In a shared channel or thread only the person who was asked can answer the question.
+            if isinstance(command, Confirm | Cancel):
+                return Reply("That question was for someone else; only they can answer it.")
+        elif conv.pending_action is not None:
             pending, conv.pending_action = conv.pending_action, None
             await store.conversations.save(conv)
             if isinstance(command, Confirm):
@@ -99,7 +104,7 @@ class ConversationHandler:
         active_before = conv.active_project_id
         reply, pending_action = await self.commands.run(actor, command, conv)
         if pending_action is not None:
-            conv.pending_action = pending_action
+            conv.pending_action = {**pending_action, "requested_by": actor.user_id}
         if pending_action is not None or conv.active_project_id != active_before:
             await store.conversations.save(conv)
         return reply
