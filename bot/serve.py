@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # Each entry: (name, is it configured?, factory). Factories import their platform lazily so a deployment
 # without Slack never imports slack_bolt.
 SurfaceFactory = Callable[[Runtime], ChatSurface]
+SURFACE_NAMES = web.AppKey("surface_names", list[str])
 
 
 def _registry() -> list[tuple[str, Callable[[], bool], Callable[[], SurfaceFactory]]]:
@@ -54,7 +55,7 @@ def configured_surfaces(rt: Runtime) -> list[ChatSurface]:
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "surfaces": request.app["surface_names"]})
+    return web.json_response({"status": "ok", "surfaces": request.app[SURFACE_NAMES]})
 
 
 async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event | None = None) -> int:
@@ -63,7 +64,7 @@ async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event
     async with runtime(settings) as rt:
         surfaces = configured_surfaces(rt)
         app = web.Application()
-        app["surface_names"] = [s.name for s in surfaces]
+        app[SURFACE_NAMES] = [s.name for s in surfaces]
         app.router.add_get("/healthz", _healthz)
         for surface in surfaces:
             surface.mount(app)
@@ -88,7 +89,7 @@ async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event
             if not surfaces:
                 log.warning("no chat surface configured; serving /healthz only")
             print(
-                f"serving on http://{host}:{port} ({', '.join(app['surface_names']) or 'no chat surfaces'})"
+                f"serving on http://{host}:{port} ({', '.join(app[SURFACE_NAMES]) or 'no chat surfaces'})"
             )
             await stop.wait()
         finally:
