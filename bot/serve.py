@@ -88,9 +88,8 @@ async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event
                 started.append(surface)
             if not surfaces:
                 log.warning("no chat surface configured; serving /healthz only")
-            print(
-                f"serving on http://{host}:{port} ({', '.join(app[SURFACE_NAMES]) or 'no chat surfaces'})"
-            )
+            names = ", ".join(s.name for s in surfaces) or "no chat surfaces"
+            print(f"serving on http://{host}:{port} ({names})")
             await stop.wait()
         finally:
             if scheduler is not None:
