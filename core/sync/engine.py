@@ -53,6 +53,17 @@ log = logging.getLogger(__name__)
 
 _PAGE = 1000  # local tasks read per query
 _IMPORT_BATCH = 500  # new local tasks per commit
+_LOG_FIELDS = {
+    "status",
+    "finished_at",
+    "pulled",
+    "pushed",
+    "created",
+    "updated",
+    "deleted",
+    "conflicts",
+    "errors",
+}
 
 
 @dataclass
@@ -140,35 +151,15 @@ class SyncEngine:
         await store.sync_logs.update(
             entry.workspace_id,
             entry.id,
-            entry.model_dump(
-                include={
-                    "status",
-                    "finished_at",
-                    "pulled",
-                    "pushed",
-                    "created",
-                    "updated",
-                    "deleted",
-                    "conflicts",
-                    "errors",
-                }
-            ),
+            entry.model_dump(include=_LOG_FIELDS),
         )
         self.integration = await store.integrations.update(
             self.integration.workspace_id,
             self.integration.id,
             {"last_sync_at": entry.finished_at, "last_sync_status": entry.status, "last_sync_cursor": cursor},
         )
-        log.info(
-            "sync %s %s: %s (pulled %d, pushed %d, conflicts %d, errors %d)",
-            self.kind.value,
-            entry.direction.value,
-            entry.status,
-            entry.pulled,
-            entry.pushed,
-            len(entry.conflicts),
-            len(entry.errors),
-        )
+        counts = f"pulled {entry.pulled}, pushed {entry.pushed}, conflicts {len(entry.conflicts)}"
+        log.info("sync %s %s: %s (%s)", self.kind.value, entry.direction.value, entry.status, counts)
 
     async def _actor(self) -> Actor:
         """The workspace's sync user: every local change of a run is audited under it."""

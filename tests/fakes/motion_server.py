@@ -16,15 +16,16 @@ import base64
 import random
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 from markdown_it import MarkdownIt
+
+from tests.fakes.http_faults import FaultPlan, Stats
 
 _md = MarkdownIt("commonmark", {"html": False})
 
@@ -36,47 +37,6 @@ STATUSES = [
     {"name": "Canceled", "isDefaultStatus": False, "isResolvedStatus": True},
 ]
 PRIORITIES = {"ASAP", "HIGH", "MEDIUM", "LOW"}
-
-
-@dataclass
-class FaultPlan:
-    """Each request matching ``only`` fails with probability ``rate``, in one of ``kinds``."""
-
-    rate: float = 0.2
-    kinds: tuple[str, ...] = ("error", "timeout", "lost")
-    seed: int = 7
-    hang: float = 0.6  # seconds a "timeout" holds the answer (longer than the client's timeout)
-    only: Callable[[str, str], bool] | None = None  # (method, path) -> eligible
-
-    def __post_init__(self) -> None:
-        self.rng = random.Random(self.seed)
-
-    def pick(self, method: str, path: str) -> str | None:
-        if self.only is not None and not self.only(method, path):
-            return None
-        if self.rng.random() >= self.rate:
-            return None
-        return self.rng.choice(self.kinds)
-
-
-@dataclass
-class Stats:
-    accepted: list[tuple[float, str, str]] = field(default_factory=list)  # (monotonic time, method, path)
-    rate_limited: int = 0
-    unauthorized: int = 0
-    faults: Counter[str] = field(default_factory=Counter)
-
-    def count(self, method: str | None = None, prefix: str = "") -> int:
-        return sum(1 for _, m, p in self.accepted if (method is None or m == method) and p.startswith(prefix))
-
-    def max_in_window(self, window: float) -> int:
-        times = sorted(t for t, _, _ in self.accepted)
-        best, start = 0, 0
-        for end, t in enumerate(times):
-            while t - times[start] >= window:
-                start += 1
-            best = max(best, end - start + 1)
-        return best
 
 
 def _iso(when: datetime) -> str:
