@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from deltalake import DeltaTable
+from deltalake.exceptions import CommitFailedError
 
 from core.errors import ConfigurationError
 from core.store import MaintenanceReport
@@ -64,21 +65,27 @@ class Maintainer:
                 log.info("not maintaining %s: another process is maintaining it", table.name)
                 return None
             try:
-                return await self._maintain(table, before)
+                return await self._maintain(table, before, force=force)
             finally:
                 try:
                     await self._leases.release(table.name)
                 except Exception:  # the lease expires by itself; don't hide the real outcome
                     log.exception("could not release the maintenance lease of %s", table.name)
 
-    async def _maintain(self, table: DeltaEntityTable[Any], before: int) -> MaintenanceReport:
+    async def _maintain(self, table: DeltaEntityTable[Any], before: int, *, force: bool) -> MaintenanceReport:
         started = time.perf_counter()
         compacted = False
-        if before > 1:
+        # A single file needs no compaction, but a forced run still clusters it (one big bulk import).
+        if before > 1 or (force and before == 1 and table.spec.z_order):
             async with table.lock:  # the table's writer: no self-conflict with our own commits
 
                 async def optimize() -> bool:
-                    return await asyncio.to_thread(self._optimize_sync, table)
+                    try:
+                        return await asyncio.to_thread(self._optimize_sync, table)
+                    except CommitFailedError:
+                        raise  # another process committed first: retry on the new snapshot
+                    except Exception as exc:
+                        raise translate(exc, table.name, "compact") from exc
 
                 try:
                     compacted = await retry_conflicts(optimize, table=table.name, action="compact")
