@@ -37,12 +37,13 @@ def box() -> SecretBox:
     return SecretBox(SecretBox.generate_key())
 
 
-def make_client(fake: MotionFake, **kwargs: Any) -> MotionClient:
+def make_client(fake: MotionFake, *, api_key_override: str | None = None, **kwargs: Any) -> MotionClient:
+    """A client for the fake, its limiter sized to the fake's scaled limit."""
     # Extra headroom at this time scale: a few ms of scheduling jitter is a large part of a 0.3 s window.
     kwargs.setdefault("rate", RateLimit(fake.rate_limit, fake.window, safety=0.8))
     kwargs.setdefault("retry", FAST_RETRY)
     kwargs.setdefault("timeout", CLIENT_TIMEOUT)
-    return MotionClient(fake.api_key, base_url=fake.base_url, **kwargs)
+    return MotionClient(api_key_override or fake.api_key, base_url=fake.base_url, **kwargs)
 
 
 @pytest.fixture

@@ -1,0 +1,55 @@
+"""`connect motion <key>` (admins, in private) and `sync motion` as chat commands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.conversation.messages import ReplyKind
+from core.integrations import IntegrationClient
+from core.models import Integration, Role
+from core.secrets import SecretBox
+from core.services import Actor, Services
+from core.sync import SyncService
+from core.sync.chat import SyncCommands
+from tests.fakes.motion_server import MotionFake
+from tests.integrations.conftest import WS, all_tasks, make_client
+
+
+def commands(services: Services, motion: MotionFake, box: SecretBox) -> SyncCommands:
+    def factory(row: Integration, credentials: Mapping[str, str]) -> IntegrationClient:
+        return make_client(motion, api_key_override=credentials["api_key"])
+
+    return SyncCommands(SyncService(services, box, factory))
+
+
+async def test_an_admin_connects_in_private_then_syncs(
+    services: Services, motion: MotionFake, box: SecretBox, alice: Actor
+) -> None:
+    chat = commands(services, motion, box)
+    motion.add_task("From Motion")
+    in_channel = await chat.handle(alice, f"/orchestrator connect motion {motion.api_key}", private=False)
+    assert in_channel is not None and in_channel.ephemeral and "revoke it" in in_channel.text
+    assert motion.api_key not in in_channel.text
+    assert await services.store.integrations.list(WS) == []  # a key seen by others is not kept
+
+    connected = await chat.handle(alice, f"connect motion {motion.api_key}", private=True)
+    assert connected is not None and connected.kind is ReplyKind.success and connected.ephemeral
+    assert "Alice Motion" in connected.text and motion.api_key not in connected.text
+
+    synced = await chat.handle(alice, "/sync motion", private=False)
+    assert synced is not None and synced.text.startswith("Motion sync done (both): 1 pulled")
+    assert [t.title for t in await all_tasks(services.store)] == ["From Motion"]
+    assert await chat.handle(alice, "add Something else", private=False) is None
+
+
+async def test_members_cannot_connect_and_unknown_trackers_are_named(
+    services: Services, motion: MotionFake, box: SecretBox, alice: Actor
+) -> None:
+    chat = commands(services, motion, box)
+    bob = Actor(await services.users.ensure_user(WS, "Bob", role=Role.member))
+    refused = await chat.handle(bob, "connect motion abcdefghijkl", private=True)
+    assert refused is not None and refused.kind is ReplyKind.error and "admin" in refused.text
+    unknown = await chat.handle(alice, "/sync jira", private=False)
+    assert unknown is not None and "Unknown integration `jira`" in unknown.text
+    not_connected = await chat.handle(alice, "/sync motion", private=False)
+    assert not_connected is not None and "isn't connected" in not_connected.text
