@@ -18,7 +18,7 @@ run: $(STAMP)
 	@$(BIN)/orchestrator chat
 
 test: $(STAMP)
-	$(BIN)/ruff check core bot storage integrations tests bench
+	$(BIN)/ruff check --no-cache core bot storage integrations tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

@@ -234,7 +234,7 @@ class SyncLogRepo(Protocol):
 
 
 class ReceiptRepo(Protocol):
-    """Idempotency records: a delivered event (Slack event id, Discord interaction id, webhook id) acts once."""
+    """Idempotency records: a delivered event (Slack event, Discord interaction, webhook) acts once."""
 
     async def claim(self, workspace_id: str, key: str) -> bool:
         """Record ``key``; True only for the first caller, even across processes and restarts."""

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from storage.factory import open_store
 
 from core.models import Platform, Surface
 from core.services import Actor, Services
 from core.store import Store
+from storage.factory import open_store
 
 # Never let a test talk to a real LLM provider.
 os.environ.setdefault("ORCHESTRATOR_DEFAULT_TIMEZONE", "UTC")
