@@ -147,8 +147,18 @@ class IntegrationClient(Protocol):
 
     async def list_containers(self) -> list[RemoteContainer]: ...
 
+    async def get_container(self, remote_id: str) -> RemoteContainer | None: ...
+
     async def create_container(self, name: str, description: str = "") -> RemoteContainer:
         """Create a project; a retried create whose response was lost returns the first one."""
+        ...
+
+    async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
+        """Rename or re-describe a project (IntegrationError where the tracker's API can't)."""
+        ...
+
+    async def delete_container(self, remote_id: str) -> None:
+        """Delete (or archive) a project; one already gone counts as deleted."""
         ...
 
     async def changes_since(self, cursor: str | None, progress: Progress | None = None) -> ChangeSet:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
-from core.errors import ConfigurationError, NotFoundError
+from core.errors import ConfigurationError, IntegrationError, NotFoundError
 from core.integrations import (
     SYNCED_FIELDS,
     ChangeSet,
@@ -153,6 +153,38 @@ class MotionClient:
             p = self._http.json_of(response)
             return RemoteContainer(str(p["id"]), str(p.get("name") or name), description)
         raise OutcomeUnknown("Motion didn't confirm creating the project.", hint="The next sync will retry.")
+
+    async def get_container(self, remote_id: str) -> RemoteContainer | None:
+        try:
+            p = await self._http.get_json(f"/projects/{remote_id}")
+        except NotFoundError:
+            return None
+        return RemoteContainer(
+            str(p["id"]), str(p.get("name") or ""), html_to_markdown(str(p.get("description") or ""))
+        )
+
+    async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
+        # Not in Motion's public docs (api-facts §1: UNCONFIRMED); tried, and a refusal reads plainly.
+        try:
+            response = await self._http.request(
+                "PATCH", f"/projects/{remote_id}", json={"name": name, "description": description}
+            )
+        except IntegrationError as exc:
+            raise IntegrationError(
+                "Motion's API doesn't let me rename this project.", hint=exc.message
+            ) from None
+        p = self._http.json_of(response)
+        return RemoteContainer(str(p.get("id", remote_id)), str(p.get("name") or name), description)
+
+    async def delete_container(self, remote_id: str) -> None:
+        try:
+            await self._http.request("DELETE", f"/projects/{remote_id}")
+        except NotFoundError:
+            pass
+        except IntegrationError as exc:
+            raise IntegrationError(
+                "Motion's API doesn't let me delete this project.", hint=exc.message
+            ) from None
 
     async def changes_since(self, cursor: str | None, progress: Progress | None = None) -> ChangeSet:
         """Every task (Motion can't filter by update time), flagging those updated since ``cursor``."""

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from core.errors import IntegrationAuthError, NotFoundError
+from core.errors import IntegrationAuthError, IntegrationError, NotFoundError
 from core.integrations import TaskFields
 from core.models import Priority, TaskStatus
 from integrations.motion import MotionClient
@@ -160,3 +160,21 @@ async def test_current_user_and_workspace_choice(motion: MotionFake) -> None:
             await missing.prepare()
     finally:
         await missing.aclose()
+
+
+async def test_projects_can_be_read_and_unsupported_edits_say_so(motion: MotionFake) -> None:
+    project = motion.add_project("Launch")
+    client = make_client(motion)
+    try:
+        await client.prepare()
+        found = await client.get_container(project["id"])
+        assert found is not None and found.name == "Launch"
+        assert await client.get_container("mp-missing") is None
+        with pytest.raises(IntegrationError, match="rename"):
+            await client.update_container(project["id"], "Relaunch")
+        with pytest.raises(IntegrationError, match="delete"):
+            await client.delete_container(project["id"])
+        created = await client.create_container("Website", "About **it**")
+        assert motion.projects[created.id]["description"] == "<p>About <strong>it</strong></p>\n"
+    finally:
+        await client.aclose()
