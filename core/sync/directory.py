@@ -89,8 +89,12 @@ async def _map_projects(
                     ids = {**project.external_ids, key: remote.id}
                     project = await services.projects.link_external(actor, project, ids)
                 elif can_pull:
+                    name = remote.name.strip()[:80]
+                    if await services.store.projects.find_by_name(ws, name) is not None:
+                        # Two tracker projects share a name: keep local names unique (they are references).
+                        name = f"{name} ({client.kind.value} {remote.id[-6:]})"
                     project = await services.projects.import_external(
-                        actor, remote.name, remote.description, {key: remote.id}
+                        actor, name, remote.description, {key: remote.id}
                     )
                     report.projects_pulled += 1
             except ITEM_ERRORS as exc:

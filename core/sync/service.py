@@ -75,11 +75,9 @@ class SyncService:
         existing = await self.find(workspace_id, kind)
         opts = {k: v for k, v in (options or {}).items() if v is not None}
         if existing is not None:
-            changes: dict[str, Any] = {
-                "credentials_encrypted": token,
-                "base_url": base_url,
-                "updated_at": utcnow(),
-            }
+            changes: dict[str, Any] = {"credentials_encrypted": token, "updated_at": utcnow()}
+            if base_url is not None:  # re-keying (e.g. from chat) keeps a custom base URL
+                changes["base_url"] = base_url
             if opts:
                 changes["options"] = {**existing.options, **opts}
             return await store.integrations.update(workspace_id, existing.id, changes)

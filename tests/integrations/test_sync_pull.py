@@ -116,3 +116,20 @@ async def test_pull_only_never_writes_to_motion(
     assert motion.stats.count("POST") == 0
     titles = sorted(t.title for t in await all_tasks(services.store))
     assert titles == ["From Motion", "Local only"]
+
+
+async def test_motion_projects_with_the_same_name_stay_distinct_here(
+    services: Services, motion: MotionFake, integration: Integration
+) -> None:
+    first, second = motion.add_project("Ops"), motion.add_project("ops")
+    motion.add_task("In the first", projectId=first["id"])
+    motion.add_task("In the second", projectId=second["id"])
+    log = await run_sync(services, motion, integration)
+    assert log.status == "ok", log.errors
+    projects = {p.external_ids["motion"]: p for p in await services.store.projects.list(WS)}
+    assert projects[first["id"]].name == "Ops"
+    assert projects[second["id"]].name.startswith("ops (motion ")
+    tasks = {t.title: t for t in await all_tasks(services.store)}
+    assert tasks["In the first"].project_id == projects[first["id"]].id
+    assert tasks["In the second"].project_id == projects[second["id"]].id
+    assert (await run_sync(services, motion, integration)).pushed == 0
