@@ -51,6 +51,10 @@ async def runtime(settings: Settings | None = None, *, model: str | None = None)
     try:
         services = Services(store)
         responder = AgentResponder(services, router, preference=model)
-        yield Runtime(settings, store, services, ConversationHandler(services, responder), router)
+        rt = Runtime(settings, store, services, ConversationHandler(services, responder), router)
+        from bot.chat_sync import enable_chat_sync  # imports this module: late to avoid a cycle
+
+        enable_chat_sync(rt)
+        yield rt
     finally:
         await store.close()

@@ -27,12 +27,27 @@ class FreeFormResponder(Protocol):
     async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply: ...
 
 
+class PreCommand(Protocol):
+    """Commands answered before the quick-add grammar (e.g. `connect motion KEY`, `sync motion`).
+
+    They see the raw text; their messages are never stored in the conversation history.
+    """
+
+    async def handle(self, actor: Actor, text: str, *, private: bool) -> Reply | None: ...
+
+
 class ConversationHandler:
     """The core's entry point for every adapter; never raises, never shows a stack trace."""
 
-    def __init__(self, services: Services, responder: FreeFormResponder | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        responder: FreeFormResponder | None = None,
+        pre_commands: list[PreCommand] | None = None,
+    ) -> None:
         self.services = services
         self.responder = responder
+        self.pre_commands: list[PreCommand] = list(pre_commands or [])
         self.commands = CommandRunner(services)
         self._workspaces: set[str] = set()
 
@@ -71,6 +86,10 @@ class ConversationHandler:
             )
 
     async def _handle(self, actor: Actor, msg: IncomingMessage) -> Reply:
+        for pre in self.pre_commands:
+            answer = await pre.handle(actor, msg.text, private=msg.is_dm)
+            if answer is not None:
+                return answer
         store = self.services.store
         conv = await store.conversations.get(actor.workspace_id, msg.conversation_id)
         if conv is None:

@@ -18,6 +18,11 @@ _CONNECT = re.compile(r"^\s*/?(?:orchestrator\s+)?connect\s+(\w+)(?:\s+(\S+))?\s
 _SYNC = re.compile(r"^\s*/?(?:orchestrator\s+)?sync\s+(\w+)\s*$", re.IGNORECASE)
 
 
+def is_sync_command(text: str) -> bool:
+    """True for `connect <tool> …` and `sync <tool>` (cheap: no store, no key needed)."""
+    return bool(_CONNECT.match(text) or _SYNC.match(text))
+
+
 class SyncCommands:
     def __init__(self, sync: SyncService) -> None:
         self.sync = sync

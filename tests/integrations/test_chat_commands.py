@@ -53,3 +53,34 @@ async def test_members_cannot_connect_and_unknown_trackers_are_named(
     assert unknown is not None and "Unknown integration `jira`" in unknown.text
     not_connected = await chat.handle(alice, "/sync motion", private=False)
     assert not_connected is not None and "isn't connected" in not_connected.text
+
+
+async def test_the_conversation_handler_answers_sync_commands_before_anything_else(
+    services: Services, motion: MotionFake, box: SecretBox
+) -> None:
+    from core.conversation.handler import ConversationHandler
+    from core.conversation.messages import IncomingMessage
+    from core.models import Platform
+
+    handler = ConversationHandler(services, pre_commands=[commands(services, motion, box)])
+
+    def msg(text: str, *, dm: bool) -> IncomingMessage:
+        return IncomingMessage(
+            platform=Platform.slack,
+            workspace_id=WS,
+            user_id="U1",
+            user_name="alice",
+            text=text,
+            channel_id="D1" if dm else "C1",
+            is_dm=dm,
+        )
+
+    await handler.handle(msg("list", dm=True))  # alice becomes the workspace's first user: its admin
+    public = await handler.handle(msg(f"connect motion {motion.api_key}", dm=False))
+    assert public.ephemeral and motion.api_key not in public.text
+    private = await handler.handle(msg(f"connect motion {motion.api_key}", dm=True))
+    assert private.kind is ReplyKind.success
+    assert (await handler.handle(msg("add Still quick-add", dm=True))).tasks
+    for conv_id in ("slack:dm:U1", "slack:C1:"):
+        conv = await services.store.conversations.get(WS, conv_id)
+        assert conv is None or motion.api_key not in conv.model_dump_json()
