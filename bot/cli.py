@@ -111,7 +111,8 @@ def db_info() -> None:
     async def main() -> None:
         async with runtime() as rt:
             infos = await rt.store.info()
-        table = Table("table", "version", "files", "rows", "location")
+        table = Table("table", "version", "files", "rows")
+        table.add_column("location", overflow="fold")
         for i in infos:
             table.add_row(i.name, str(i.version), str(i.files), str(i.rows), i.location)
         out.print(table)
