@@ -57,7 +57,8 @@ async def test_bad_input_is_refused_and_nothing_is_written(
     assert message in str(err.value)
     page = await services.tasks.list(alice, include_closed=True)
     assert page.total == 0
-    assert await services.store.audit.list("local") == []
+    before = await services.store.audit.list("local")
+    assert [e.entity_type.value for e in before] == ["user"]  # only alice's arrival
 
 
 async def test_complete_reopen_assign_edit_delete_restore(services: Services, alice: Actor) -> None:
@@ -195,3 +196,10 @@ async def test_projects_names_are_unique_and_resolvable(services: Services, alic
         await services.projects.get(alice, "Site")
     await services.undo.undo(alice)
     assert (await services.projects.get(alice, "Site")).id == p.id
+
+
+async def test_people_arriving_and_changing_are_audited(services: Services, alice: Actor) -> None:
+    await services.users.ensure_user("local", "alice", timezone="Europe/Paris")
+    events = await services.store.audit.list("local", entity_id=alice.user_id)
+    assert [e.action for e in events] == [AuditAction.update, AuditAction.create]
+    assert events[0].before == {"timezone": "UTC"} and events[0].after == {"timezone": "Europe/Paris"}

@@ -7,7 +7,18 @@ from typing import Any
 
 from core.dates import parse_tz
 from core.errors import NotFoundError, ValidationError
-from core.models import Platform, Role, User, Workspace
+from core.models import (
+    AuditAction,
+    AuditEvent,
+    EntityType,
+    Platform,
+    Role,
+    Surface,
+    User,
+    Workspace,
+    snapshot,
+)
+from core.services.audit import changed_fields
 from core.store import Store
 
 _IDENTITY_FIELDS = ("slack_user_id", "discord_user_id", "email")
@@ -78,7 +89,11 @@ class UserService:
                 changes["timezone"] = timezone
             if identity.get("display_name") and identity["display_name"] != found.display_name:
                 changes["display_name"] = identity["display_name"]
-            return await self._store.users.update(workspace_id, found.id, changes) if changes else found
+            if not changes:
+                return found
+            updated = await self._store.users.update(workspace_id, found.id, changes)
+            await self._record(AuditAction.update, found, updated)
+            return updated
         first = not await self._store.users.list(workspace_id)
         user = User(
             workspace_id=workspace_id,
@@ -87,7 +102,26 @@ class UserService:
             role=role or (Role.admin if first else Role.member),
             **{k: v for k, v in identity.items() if v is not None},
         )
-        return await self._store.users.add(user)
+        stored = await self._store.users.add(user)
+        await self._record(AuditAction.create, None, stored)
+        return stored
+
+    async def _record(self, action: AuditAction, before: User | None, after: User) -> None:
+        # People appear on first sight (a message, a mention, a sync), so the system is the actor.
+        old, new = changed_fields(before, after) if before is not None else (None, snapshot(after))
+        await self._store.audit.add(
+            AuditEvent(
+                workspace_id=after.workspace_id,
+                actor_id=None,
+                surface=Surface.system,
+                action=action,
+                entity_type=EntityType.user,
+                entity_id=after.id,
+                entity_ref=after.name,
+                before=old,
+                after=new,
+            )
+        )
 
     async def list(self, workspace_id: str) -> list[User]:
         return await self._store.users.list(workspace_id)
@@ -96,4 +130,8 @@ class UserService:
         """Record a person's id in a tracker (``motion_user_id`` …), e.g. once matched by email."""
         if not field.endswith("_user_id") or field not in User.model_fields:
             raise ValidationError(f"`{field}` is not an identity field.")
-        return await self._store.users.update(workspace_id, user_id, {field: value})
+        before = await self._store.users.get(workspace_id, user_id)
+        updated = await self._store.users.update(workspace_id, user_id, {field: value})
+        if before is not None:
+            await self._record(AuditAction.update, before, updated)
+        return updated
