@@ -82,3 +82,23 @@ async def test_only_the_asker_can_confirm_in_a_shared_channel(services: Services
     assert (await handler.handle(msg("list", user="U2", name="mallory"))).tasks
     done = await handler.handle(msg("yes"))
     assert "Deleted T-1" in done.text
+
+
+async def test_malformed_commands_go_to_an_llm_when_one_is_configured(services: Services) -> None:
+    seen: list[str] = []
+
+    class Llm:
+        understands_free_text = True
+
+        async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
+            seen.append(text)
+            return Reply("handled by the model")
+
+    reply = await ConversationHandler(services, responder=Llm()).handle(msg("show project Launch please"))
+    assert reply.text == "handled by the model" and seen == ["show project Launch please"]
+
+    class Offline(Llm):
+        understands_free_text = False
+
+    usage = await ConversationHandler(services, responder=Offline()).handle(msg("show project Launch please"))
+    assert usage.kind is ReplyKind.error and usage.usage

@@ -59,6 +59,11 @@ class AgentResponder:
         self.agent = build_agent()
         self.meter = TokenMeter(services.store)
 
+    @property
+    def understands_free_text(self) -> bool:
+        """True when an LLM provider is configured, so a malformed command is better read by a model."""
+        return any(status.available for status in self.router.statuses())
+
     async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
         """Run one agent turn for ``text`` and answer it."""
         if match := _MODEL_COMMAND.match(text):

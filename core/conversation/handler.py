@@ -101,7 +101,14 @@ class ConversationHandler:
                 channel_id=msg.channel_id or None,
                 thread_id=msg.thread_id,
             )
-        command = parse(msg.text, tz=actor.user.timezone)
+        try:
+            command = parse(msg.text, tz=actor.user.timezone)
+        except QuickAddError:
+            # "show project Launch" or "undo that please" starts like a command but isn't one: with an LLM
+            # configured the agent reads it; the offline model could do no better than the usage line.
+            if not getattr(self.responder, "understands_free_text", False):
+                raise
+            command = None
         asker = (conv.pending_action or {}).get("requested_by")
         if conv.pending_action is not None and asker not in (None, actor.user_id):
             # In a shared channel or thread only the person who was asked can answer the question.
