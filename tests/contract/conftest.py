@@ -19,8 +19,9 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 
 
 @pytest.fixture
-def store_url(backend: Backend, tmp_path: Path) -> str:
-    return backend.url(tmp_path)
+async def store_url(backend: Backend, tmp_path: Path) -> AsyncIterator[str]:
+    async with backend.location(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,137 @@
+"""Projects and tasks: the numbered entities (``P-n``, ``T-n`` per workspace)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.models import Project, Task
+from core.store import ProjectCounts, TaskPage, TaskQuery
+from storage.sql import numbering, task_query
+from storage.sql.convert import M, to_model, to_row
+from storage.sql.rows import EntityRows
+
+
+async def create_numbered(rows: EntityRows[M], kind: str, models: Sequence[M]) -> list[M]:
+    """Insert new rows in one transaction, each with the next free number of its workspace, in order."""
+    if not models:
+        return []
+    groups: dict[str, list[int]] = {}
+    for i, model in enumerate(models):
+        groups.setdefault(str(getattr(model, "workspace_id")), []).append(i)  # noqa: B009
+
+    async def work(conn: AsyncConnection) -> list[M]:
+        out = list(models)
+        for workspace_id in sorted(groups):  # one lock order for every writer: no deadlocks
+            indexes = groups[workspace_id]
+            first = await numbering.allocate(conn, rows.table, kind, workspace_id, len(indexes))
+            for offset, i in enumerate(indexes):
+                out[i] = out[i].model_copy(update={"number": first + offset})
+        await conn.execute(rows.table.insert(), [to_row(rows.entity, m) for m in out])
+        return out
+
+    return await rows.db.write(work, action=f"add the {rows.entity.noun}")
+
+
+class SqlProjectRepo:
+    """Projects of a workspace, numbered P-1, P-2, … per workspace."""
+
+    def __init__(self, rows: EntityRows[Project]) -> None:
+        self._r = rows
+
+    async def create(self, project: Project) -> Project:
+        """Store a new project; returns it with its ``number`` assigned."""
+        [stored] = await create_numbered(self._r, "project", [project])
+        return stored
+
+    async def get(self, workspace_id: str, project_id: str) -> Project | None:
+        return await self._r.get(workspace_id, project_id)
+
+    async def get_by_number(self, workspace_id: str, number: int) -> Project | None:
+        c = self._r.c
+        return await self._r.first(sa.and_(c.workspace_id == workspace_id, c.number == int(number)))
+
+    async def find_by_name(self, workspace_id: str, name: str) -> Project | None:
+        """Case-insensitive exact name among projects that are not deleted."""
+        c = self._r.c
+        return await self._r.first(
+            sa.and_(
+                c.workspace_id == workspace_id,
+                c.deleted_at.is_(None),
+                sa.func.lower(c.name) == name.lower(),
+            ),
+            order=[c.number],
+        )
+
+    async def list(self, workspace_id: str, *, include_deleted: bool = False) -> list[Project]:
+        c = self._r.c
+        where = c.workspace_id == workspace_id
+        if not include_deleted:
+            where = sa.and_(where, c.deleted_at.is_(None))
+        return await self._r.models(where, order=[c.number])
+
+    async def update(self, workspace_id: str, project_id: str, changes: Mapping[str, Any]) -> Project:
+        return await self._r.update(workspace_id, project_id, changes)
+
+
+class SqlTaskRepo:
+    """Tasks of a workspace, numbered T-1, T-2, … per workspace."""
+
+    def __init__(self, rows: EntityRows[Task]) -> None:
+        self._r = rows
+
+    async def create(self, task: Task) -> Task:
+        """Store a new task; returns it with its ``number`` assigned."""
+        [stored] = await create_numbered(self._r, "task", [task])
+        return stored
+
+    async def create_many(self, tasks: Sequence[Task]) -> list[Task]:
+        """Store several new tasks in one transaction, numbered in the given order."""
+        return await create_numbered(self._r, "task", tasks)
+
+    async def get(self, workspace_id: str, task_id: str) -> Task | None:
+        return await self._r.get(workspace_id, task_id)
+
+    async def get_by_number(self, workspace_id: str, number: int) -> Task | None:
+        c = self._r.c
+        return await self._r.first(sa.and_(c.workspace_id == workspace_id, c.number == int(number)))
+
+    async def list(self, workspace_id: str, query: TaskQuery) -> TaskPage:
+        where = task_query.where(self._r.db.dialect, workspace_id, query)
+        if where is None:
+            return TaskPage(items=[], total=0, offset=query.offset, limit=query.limit)
+        table = self._r.table
+        page = (
+            sa.select(table)
+            .where(where)
+            .order_by(*task_query.order_by(query))
+            .limit(max(query.limit, 0))
+            .offset(max(query.offset, 0))
+        )
+        count = sa.select(sa.func.count()).select_from(table).where(where)
+
+        async def work(conn: AsyncConnection) -> TaskPage:
+            total = int((await conn.execute(count)).scalar_one())
+            items = [to_model(self._r.entity, row) for row in await conn.execute(page)] if total else []
+            return TaskPage(items=items, total=total, offset=query.offset, limit=query.limit)
+
+        return await self._r.db.read(work, action="list the tasks")
+
+    async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task:
+        return await self._r.update(workspace_id, task_id, changes)
+
+    async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
+        """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""
+
+        async def work(conn: AsyncConnection) -> dict[str, ProjectCounts]:
+            result = await conn.execute(task_query.counts(workspace_id, today))
+            return {
+                project_id: ProjectCounts(int(total), int(done or 0), int(late or 0))
+                for project_id, total, done, late in result
+            }
+
+        return await self._r.db.read(work, action="count the tasks per project")

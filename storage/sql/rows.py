@@ -1,0 +1,126 @@
+"""The operations every repository needs on its table: reads as models, inserts, partial updates, upserts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.models import utcnow
+from storage.sql.convert import Entity, M, to_model, to_row, validate_changes
+from storage.sql.database import Database
+
+Order = Sequence[sa.ColumnElement[Any]]
+
+
+def dialect_insert(dialect: str, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that knows ``ON CONFLICT`` in both dialects."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+class EntityRows(Generic[M]):
+    """Reads and writes of one entity's table; every statement is scoped by the entity's tenant column."""
+
+    def __init__(self, db: Database, entity: Entity[M]) -> None:
+        self.db = db
+        self.entity = entity
+        self.table = entity.table
+        self.c = entity.table.c
+
+    # -- reads -----------------------------------------------------------------------------------------------
+
+    async def models(
+        self, where: sa.ColumnElement[bool] | None, *, order: Order = (), limit: int | None = None
+    ) -> list[M]:
+        """Matching rows as models, in ``order``, cut to ``limit``."""
+        stmt = sa.select(self.table)
+        if where is not None:
+            stmt = stmt.where(where)
+        if order:
+            stmt = stmt.order_by(*order)
+        if limit is not None:
+            stmt = stmt.limit(max(limit, 0))
+
+        async def work(conn: AsyncConnection) -> list[M]:
+            return [to_model(self.entity, row) for row in await conn.execute(stmt)]
+
+        return await self.db.read(work, action=f"read the {self.entity.noun}s")
+
+    async def first(self, where: sa.ColumnElement[bool], *, order: Order = ()) -> M | None:
+        found = await self.models(where, order=order, limit=1)
+        return found[0] if found else None
+
+    async def get(self, scope_value: str, row_id: str) -> M | None:
+        return await self.first(self.entity.key(scope_value, row_id))
+
+    # -- writes ----------------------------------------------------------------------------------------------
+
+    async def insert(self, models: Sequence[M]) -> None:
+        """Add rows in one transaction."""
+        if not models:
+            return
+        rows = [to_row(self.entity, m) for m in models]
+
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(self.table.insert(), rows)
+
+        await self.db.write(work, action=f"save the {self.entity.noun}")
+
+    async def update(self, scope_value: str, row_id: str, changes: Mapping[str, Any]) -> M:
+        """Apply just the given fields (validated through the model) and return the stored row."""
+        values = validate_changes(self.entity, changes)
+        if self.entity.has_updated_at:
+            values["updated_at"] = utcnow()
+        where = self.entity.key(scope_value, row_id)
+        if not values:
+            stored = await self.get(scope_value, row_id)
+            if stored is None:
+                raise self.entity.not_found(row_id)
+            return stored
+        stmt = sa.update(self.table).where(where).values(values).returning(*self.table.columns)
+
+        async def work(conn: AsyncConnection) -> M | None:
+            row = (await conn.execute(stmt)).first()
+            return to_model(self.entity, row) if row is not None else None
+
+        updated = await self.db.write(work, action=f"update the {self.entity.noun}")
+        if updated is None:
+            raise self.entity.not_found(row_id)
+        return updated
+
+    async def upsert(self, model: M) -> None:
+        """Insert the row, or replace every column of the existing one."""
+        row = to_row(self.entity, model)
+        keys = [c for c in self.table.primary_key.columns]
+
+        async def work(conn: AsyncConnection) -> None:
+            stmt = dialect_insert(self.db.dialect, self.table).values(row)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=keys,
+                set_={name: stmt.excluded[name] for name in row if name not in {k.name for k in keys}},
+            )
+            await conn.execute(stmt)
+
+        await self.db.write(work, action=f"save the {self.entity.noun}")
+
+    async def insert_if_absent(self, model: M) -> bool:
+        """Insert the row unless one with its key exists; True if it was inserted."""
+        row = to_row(self.entity, model)
+
+        async def work(conn: AsyncConnection) -> bool:
+            insert = dialect_insert(self.db.dialect, self.table).values(row)
+            stmt = insert.on_conflict_do_nothing().returning(self.c.id)
+            return (await conn.execute(stmt)).first() is not None
+
+        return await self.db.write(work, action=f"add the {self.entity.noun}")
+
+    async def delete(self, where: sa.ColumnElement[bool]) -> int:
+        """Delete matching rows; returns how many there were."""
+
+        async def work(conn: AsyncConnection) -> int:
+            return int((await conn.execute(sa.delete(self.table).where(where))).rowcount or 0)
+
+        return await self.db.write(work, action=f"delete the {self.entity.noun}")
