@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from bot.secret_key import secret_box
 from bot.wiring import Runtime
@@ -10,6 +11,7 @@ from core.errors import ConfigurationError
 from core.integrations import IntegrationClient
 from core.models import Integration, IntegrationType
 from core.sync import SyncService
+from integrations.http import RateLimit
 
 
 def build_client(integration: Integration, credentials: Mapping[str, str]) -> IntegrationClient:
@@ -27,7 +29,22 @@ def build_client(integration: Integration, credentials: Mapping[str, str]) -> In
             timezone=str(options.get("timezone") or "UTC"),
             rate=RateLimit(per_minute, 60.0),
         )
+    if integration.type is IntegrationType.linear:
+        from integrations.linear import LINEAR_RATE, LinearClient
+
+        return LinearClient(
+            credentials.get("api_key", ""),
+            base_url=integration.base_url,
+            team=options.get("workspace"),
+            rate=_rate(options, LINEAR_RATE),
+        )
     raise ConfigurationError(f"{integration.type.value.capitalize()} isn't supported yet.")
+
+
+def _rate(options: Mapping[str, Any], default: RateLimit) -> RateLimit:
+    """The vendor's published limit, or the account's own (``requests_per_minute``)."""
+    per_minute = options.get("requests_per_minute")
+    return RateLimit(int(per_minute), 60.0) if per_minute else default
 
 
 def sync_service(

@@ -126,8 +126,12 @@ class VendorHTTP:
         client: httpx.AsyncClient | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
+        inspect: Callable[[httpx.Response], None] | None = None,
     ) -> None:
         self.vendor = vendor
+        # A vendor hook run on every answer before the generic mapping: it may raise (e.g. Linear's
+        # RATELIMITED error inside an HTTP 400 becomes a Retryable).
+        self._inspect = inspect
         self.base_url = base_url.rstrip("/")
         self._auth = dict(auth_headers)
         # Values to scrub from any vendor message we repeat (a vendor echoing the key must not leak it).
@@ -145,6 +149,10 @@ class VendorHTTP:
     async def aclose(self) -> None:
         if self._owns_client:
             await self._client.aclose()
+
+    def scrub(self, text: str) -> str:
+        """``text`` with any credential of this session masked (for vendor messages we repeat)."""
+        return self._scrub(text)
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:
@@ -208,6 +216,8 @@ class VendorHTTP:
         return self._check(method, path, response, safe)
 
     def _check(self, method: str, path: str, response: httpx.Response, safe: bool) -> httpx.Response:
+        if self._inspect is not None:
+            self._inspect(response)
         status = response.status_code
         if status < 400:
             return response

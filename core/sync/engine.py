@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from core.errors import OrchestratorError
@@ -52,6 +53,7 @@ from core.sync.mapping import (
 log = logging.getLogger(__name__)
 
 _PAGE = 1000  # local tasks read per query
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _IMPORT_BATCH = 500  # new local tasks per commit
 _LOG_FIELDS = {
     "status",
@@ -203,14 +205,18 @@ class SyncEngine:
             done += 1
             await self._flush(run)
             self._tick(done, total)
-        if run.changes.snapshot:
-            for remote_id, task in linked.items():
-                if remote_id not in remote_ids:
-                    recreate = await self._remote_deleted(run, task)
-                    if recreate:
-                        unlinked[task.id] = task.model_copy(
-                            update={"external_ids": unlinked_ids(task, self.kind)}
-                        )
+        # A snapshot lists every remote task, so a linked one missing from it is gone; an incremental
+        # listing names its deletions.
+        gone = set(linked) if run.changes.snapshot else set(run.changes.deleted_ids)
+        for remote_id, task in linked.items():
+            if remote_id in remote_ids:
+                continue
+            if remote_id in gone:
+                if await self._remote_deleted(run, task):  # recreate it there
+                    ids = unlinked_ids(task, self.kind)
+                    unlinked[task.id] = task.model_copy(update={"external_ids": ids})
+            else:
+                await self._unlisted(run, task, remote_id)
         for task in unlinked.values():
             if task.deleted_at is None and run.can_push:
                 try:
@@ -220,6 +226,22 @@ class SyncEngine:
             done += 1
             await self._flush(run)
             self._tick(done, total)
+
+    async def _unlisted(self, run: _Run, task: Task, remote_id: str) -> None:
+        """A linked task an incremental listing left out (unchanged there): push its local edits or delete."""
+        base = read_base(task, self.kind)
+        if base is None:
+            return
+        # The remote side stands at the baseline: the merge then only carries local changes out.
+        stand_in = RemoteTask(remote_id, TaskFields.from_json(base), updated_at=_EPOCH)
+        try:
+            if task.deleted_at is not None:
+                await self._local_deleted(run, task, stand_in)
+            else:
+                await self._reconcile(run, task, stand_in)
+        except ITEM_ERRORS as exc:
+            run.log.errors.append(f"{task.ref}: {exc}")
+        await self._flush(run)
 
     def _tick(self, done: int, total: int) -> None:
         if self._progress:

@@ -1,0 +1,385 @@
+"""Linear (GraphQL, api.linear.app) as an ``IntegrationClient`` (api-facts §2).
+
+One integration syncs one team: its issues are the tasks, Linear projects the containers. Relay pages of
+100; incremental pulls ask for ``updatedAt > cursor`` (archived and trashed included, so deletions show);
+creates send our task id as the issue id, so a retried create can't make a twin; deletes move to the trash.
+A rate-limited request may come back as HTTP 400 with ``RATELIMITED`` in ``errors``: it is retried like a 429.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from core.errors import ConfigurationError, IntegrationAuthError, NotFoundError, ValidationError
+from core.integrations import (
+    SYNCED_FIELDS,
+    ChangeSet,
+    Progress,
+    RemoteContainer,
+    RemoteTask,
+    RemoteUser,
+    TaskFields,
+)
+from core.models import IntegrationType
+from integrations import linear_queries as q
+from integrations.http import OutcomeUnknown, RateLimit, Retryable, RetryPolicy, VendorHTTP, parse_retry_after
+from integrations.linear_mapping import LinearTeam, issue_id_for, issue_input, normalize, task_from_wire
+from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, parse_time, server_time
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.linear.app"
+# About 2,500 requests per hour for an API key (api-facts §2; numbers vary by source).
+LINEAR_RATE = RateLimit(requests=2500, per_seconds=3600.0)
+PAGE_SIZE = 100
+_CREATE_ATTEMPTS = 4
+
+
+def _errors(body: Any) -> list[dict[str, Any]]:
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return [e for e in errors or [] if isinstance(e, dict)]
+
+
+def _code(error: dict[str, Any]) -> str:
+    ext = error.get("extensions") or {}
+    return str(ext.get("code") or ext.get("type") or "").upper()
+
+
+def _inspect(response: httpx.Response) -> None:
+    """Linear's rate limit answer inside an HTTP 400 (or 200) becomes a retry; other 400s read plainly."""
+    if response.status_code not in (200, 400):
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        return
+    errors = _errors(body)
+    if any(_code(e) == "RATELIMITED" for e in errors):
+        raise Retryable(
+            "Linear's rate limit was reached.",
+            retry_after=_retry_after(response),
+            hint="The sync resumes on its own; try again in a minute.",
+        )
+    if response.status_code == 400 and any("AUTHENTICATION" in _code(e) for e in errors):
+        raise IntegrationAuthError(
+            "Linear rejected the API key.",
+            hint="Add it again with a valid key (`orchestrator integrations add linear`).",
+        )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After``, else the requests bucket's reset time (epoch milliseconds)."""
+    seconds = parse_retry_after(response.headers.get("Retry-After"))
+    if seconds is not None:
+        return seconds
+    reset = response.headers.get("X-RateLimit-Requests-Reset")
+    try:
+        return max(0.0, float(reset) / 1000 - time.time()) if reset else None
+    except ValueError:
+        return None
+
+
+class LinearClient:
+    """Speaks Linear's GraphQL API; everything it returns is neutral (``core.integrations``)."""
+
+    kind = IntegrationType.linear
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        team: str | None = None,
+        http: httpx.AsyncClient | None = None,
+        rate: RateLimit = LINEAR_RATE,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        page_size: int = PAGE_SIZE,
+        full_every: timedelta = FULL_EVERY,
+        cursor_margin: timedelta = MARGIN,
+    ) -> None:
+        if not api_key:
+            raise ConfigurationError("Linear needs an API key.", hint="Create one in Linear: Settings → API.")
+        # Personal keys go bare; OAuth tokens already carry "Bearer ".
+        self._http = VendorHTTP(
+            "Linear",
+            base_url or DEFAULT_BASE_URL,
+            {"Authorization": api_key},
+            rate=rate,
+            client=http,
+            timeout=timeout,
+            retry=retry,
+            inspect=_inspect,
+        )
+        self._wanted_team = team
+        self._page = page_size
+        self._full_every = full_every
+        self._margin = cursor_margin
+        self._team: LinearTeam | None = None
+
+    def __repr__(self) -> str:
+        return f"LinearClient({self._http.base_url!r})"
+
+    @property
+    def requests_sent(self) -> int:
+        return self._http.requests_sent
+
+    @property
+    def team(self) -> LinearTeam:
+        if self._team is None:
+            raise ConfigurationError("The Linear team isn't loaded yet.", hint="Call prepare() first.")
+        return self._team
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _gql(
+        self, query: str, variables: dict[str, Any] | None = None, *, mutation: bool = False
+    ) -> tuple[dict[str, Any], httpx.Response]:
+        """(``data``, response); GraphQL errors become ``core.errors`` (not-found is an error, not a 404)."""
+        response = await self._http.request(
+            "POST", "/graphql", json={"query": query, "variables": variables or {}}, idempotent=not mutation
+        )
+        body = self._http.json_of(response)
+        errors = _errors(body)
+        if errors:
+            first = errors[0]
+            ext = first.get("extensions") or {}
+            message = self._http.scrub(str(ext.get("userPresentableMessage") or first.get("message") or ""))
+            if "not found" in message.lower() or _code(first) in ("ENTITY_NOT_FOUND", "NOT_FOUND"):
+                raise NotFoundError("Linear has no such item (it may have been deleted).")
+            raise ValidationError(f"Linear refused the request: {message[:200] or 'invalid data'}.")
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            raise ValidationError("Linear sent a reply without data.")
+        return data, response
+
+    async def _pages(
+        self, query: str, root: str, variables: dict[str, Any] | None = None
+    ) -> AsyncIterator[tuple[list[dict[str, Any]], httpx.Response]]:
+        """Relay pages (``first``/``after``) until ``hasNextPage`` is false."""
+        after: str | None = None
+        seen: set[str] = set()
+        while True:
+            data, response = await self._gql(
+                query, {**(variables or {}), "first": self._page, "after": after}
+            )
+            conn = data.get(root) or {}
+            yield list(conn.get("nodes") or []), response
+            info = conn.get("pageInfo") or {}
+            after = info.get("endCursor")
+            if not info.get("hasNextPage") or not after or after in seen:
+                return
+            seen.add(after)
+
+    async def prepare(self) -> None:
+        """Pick the team (by id, key or name, else the first) and load its workflow states and labels."""
+        teams: list[dict[str, Any]] = []
+        async for nodes, _ in self._pages(q.TEAMS, "teams"):
+            teams.extend(nodes)
+        want = (self._wanted_team or "").strip().lower()
+        chosen = [
+            t
+            for t in teams
+            if not want or want in {str(t.get(k) or "").lower() for k in ("id", "key", "name")}
+        ]
+        if not chosen:
+            names = ", ".join(str(t.get("key") or t.get("name")) for t in teams) or "none"
+            raise NotFoundError(
+                f"Linear has no team `{self._wanted_team}`.", hint=f"Teams of this key: {names}."
+            )
+        self._team = LinearTeam.from_wire(chosen[0])
+
+    async def current_user(self) -> RemoteUser:
+        data, _ = await self._gql(q.VIEWER)
+        me = data.get("viewer") or {}
+        return RemoteUser(
+            str(me.get("id")), str(me.get("name") or me.get("displayName") or ""), me.get("email")
+        )
+
+    async def list_users(self) -> list[RemoteUser]:
+        users: list[RemoteUser] = []
+        async for nodes, _ in self._pages(q.USERS, "users"):
+            users.extend(
+                RemoteUser(str(u["id"]), str(u.get("name") or u.get("displayName") or ""), u.get("email"))
+                for u in nodes
+            )
+        return users
+
+    async def list_containers(self) -> list[RemoteContainer]:
+        out: list[RemoteContainer] = []
+        async for nodes, _ in self._pages(q.PROJECTS, "projects"):
+            for p in nodes:
+                teams = {str(t.get("id")) for t in ((p.get("teams") or {}).get("nodes") or [])}
+                if not teams or self.team.id in teams:  # projects of this team only
+                    out.append(
+                        RemoteContainer(
+                            str(p["id"]), str(p.get("name") or ""), str(p.get("description") or "")
+                        )
+                    )
+        return out
+
+    async def get_container(self, remote_id: str) -> RemoteContainer | None:
+        try:
+            data, _ = await self._gql(q.PROJECT, {"id": remote_id})
+        except NotFoundError:
+            return None
+        p = data.get("project")
+        if not p:
+            return None
+        return RemoteContainer(str(p["id"]), str(p.get("name") or ""), str(p.get("description") or ""))
+
+    async def create_container(self, name: str, description: str = "") -> RemoteContainer:
+        variables = {"input": {"name": name, "description": description, "teamIds": [self.team.id]}}
+        for _ in range(_CREATE_ATTEMPTS):
+            try:
+                data, _ = await self._gql(q.PROJECT_CREATE, variables, mutation=True)
+            except OutcomeUnknown:
+                same = [p for p in await self.list_containers() if p.name.lower() == name.lower()]
+                if same:
+                    return same[0]
+                continue
+            p = (data.get("projectCreate") or {}).get("project") or {}
+            return RemoteContainer(str(p["id"]), str(p.get("name") or name), description)
+        raise OutcomeUnknown("Linear didn't confirm creating the project.", hint="The next sync will retry.")
+
+    async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
+        variables = {"id": remote_id, "input": {"name": name, "description": description}}
+        data, _ = await self._gql(q.PROJECT_UPDATE, variables, mutation=True)
+        p = (data.get("projectUpdate") or {}).get("project") or {}
+        return RemoteContainer(str(p.get("id") or remote_id), str(p.get("name") or name), description)
+
+    async def delete_container(self, remote_id: str) -> None:
+        try:
+            await self._gql(q.PROJECT_DELETE, {"id": remote_id}, mutation=True)  # to the trash
+        except NotFoundError:
+            pass
+
+    async def changes_since(self, cursor: str | None, progress: Progress | None = None) -> ChangeSet:
+        """Issues updated since the cursor (everything on a full listing); trashed ones as deletions."""
+        state = SyncCursor.parse(cursor)
+        full = state.wants_full(datetime.now(UTC), self._full_every)
+        issue_filter: dict[str, Any] = {"team": {"id": {"eq": self.team.id}}}
+        after = None if full else state.listed_after(self._margin)
+        if after is not None:
+            issue_filter["updatedAt"] = {
+                "gt": after.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            }
+        tasks: list[RemoteTask] = []
+        deleted: set[str] = set()
+        started: datetime | None = None
+        newest: datetime | None = None
+        async for nodes, response in self._pages(q.ISSUES, "issues", {"filter": issue_filter}):
+            started = started or server_time(response)
+            for obj in nodes:
+                stamp = parse_time(obj.get("updatedAt"))
+                newest = max(newest, stamp) if newest and stamp else (stamp or newest)
+                if obj.get("trashed") or (obj.get("archivedAt") and not full):
+                    deleted.add(str(obj.get("id")))
+                    continue
+                if obj.get("archivedAt"):
+                    continue  # archived long ago: a full listing treats it as gone
+                try:
+                    tasks.append(task_from_wire(obj, self.team))
+                except (KeyError, TypeError, ValueError):
+                    log.warning("skipped a Linear issue the client could not read")
+            if progress:
+                progress("fetch", len(tasks), None)
+        next_cursor = state.next(newest, started or datetime.now(UTC), full=full)
+        changed = frozenset(t.id for t in tasks)
+        return ChangeSet(tasks, changed, next_cursor, snapshot=full, deleted_ids=frozenset(deleted))
+
+    async def get_task(self, remote_id: str) -> RemoteTask | None:
+        obj = await self._issue(remote_id)
+        if obj is None or obj.get("trashed"):
+            return None
+        return task_from_wire(obj, self.team)
+
+    async def _issue(self, remote_id: str) -> dict[str, Any] | None:
+        try:
+            data, _ = await self._gql(q.ISSUE, {"id": remote_id})
+        except NotFoundError:
+            return None
+        issue = data.get("issue")
+        return issue if isinstance(issue, dict) else None
+
+    async def _label_ids(self, tags: tuple[str, ...]) -> list[str]:
+        """The team's label ids for ``tags``, creating the labels it lacks."""
+        known, missing = self.team.label_ids(tags)
+        labels = dict(self.team.labels)
+        for name in missing:
+            data, _ = await self._gql(
+                q.LABEL_CREATE, {"input": {"name": name, "teamId": self.team.id}}, mutation=True
+            )
+            label = (data.get("issueLabelCreate") or {}).get("issueLabel") or {}
+            if label.get("id"):
+                labels[str(label["id"])] = str(label.get("name") or name)
+                known.append(str(label["id"]))
+        if missing:
+            self._team = LinearTeam(self.team.id, self.team.key, self.team.name, self.team.states, labels)
+        return known
+
+    async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
+        """Create the issue with our task id as its id: a retry or a resumed run finds it, never a twin."""
+        every = frozenset(SYNCED_FIELDS)
+        body = issue_input(fields, every, self.team, await self._label_ids(fields.tags))
+        body = {k: v for k, v in body.items() if v is not None}
+        body["teamId"] = self.team.id
+        issue_id = issue_id_for(local_ref)
+        if issue_id:
+            body["id"] = issue_id
+        for _ in range(_CREATE_ATTEMPTS):
+            try:
+                data, _ = await self._gql(q.ISSUE_CREATE, {"input": body}, mutation=True)
+            except (OutcomeUnknown, ValidationError) as exc:
+                # Lost answer, or "id already used" by an earlier attempt: adopt the issue when it exists.
+                existing = await self._issue(issue_id) if issue_id else None
+                if existing is not None:
+                    return await self._adopt(existing, fields)
+                if isinstance(exc, ValidationError):
+                    raise
+                continue
+            return task_from_wire((data.get("issueCreate") or {}).get("issue") or {}, self.team)
+        raise OutcomeUnknown("Linear didn't confirm creating the issue.", hint="The next sync will retry.")
+
+    async def _adopt(self, existing: dict[str, Any], fields: TaskFields) -> RemoteTask:
+        """An issue with our id already exists: restore it from the trash if needed and give it our fields."""
+        remote = task_from_wire(existing, self.team)
+        if not existing.get("trashed") and normalize(remote.fields, self.team) == normalize(
+            fields, self.team
+        ):
+            return remote
+        return await self.update_task(
+            remote.id, fields, frozenset(SYNCED_FIELDS), untrash=bool(existing.get("trashed"))
+        )
+
+    async def update_task(
+        self, remote_id: str, fields: TaskFields, changed: frozenset[str], *, untrash: bool = False
+    ) -> RemoteTask:
+        labels = await self._label_ids(fields.tags) if "tags" in changed else []
+        body = issue_input(fields, changed, self.team, labels)
+        if untrash:
+            body["trashed"] = False
+        if not body:
+            found = await self.get_task(remote_id)
+            if found is None:
+                raise NotFoundError("Linear has no such item (it may have been deleted).")
+            return found
+        data, _ = await self._gql(q.ISSUE_UPDATE, {"id": remote_id, "input": body}, mutation=True)
+        return task_from_wire((data.get("issueUpdate") or {}).get("issue") or {}, self.team)
+
+    async def delete_task(self, remote_id: str) -> None:
+        """To Linear's trash (30 days to restore); one already gone counts as deleted."""
+        try:
+            await self._gql(q.ISSUE_DELETE, {"id": remote_id}, mutation=True)
+        except NotFoundError:
+            pass
+
+    def normalize(self, fields: TaskFields) -> TaskFields:
+        return normalize(fields, self.team)
