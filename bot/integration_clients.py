@@ -38,6 +38,15 @@ def build_client(integration: Integration, credentials: Mapping[str, str]) -> In
             team=options.get("workspace"),
             rate=_rate(options, LINEAR_RATE),
         )
+    if integration.type is IntegrationType.gitlab:
+        from integrations.gitlab import GITLAB_RATE, GitLabClient
+
+        return GitLabClient(
+            credentials.get("api_key", ""),
+            project=options.get("workspace"),
+            base_url=integration.base_url,
+            rate=_rate(options, GITLAB_RATE),
+        )
     raise ConfigurationError(f"{integration.type.value.capitalize()} isn't supported yet.")
 
 

@@ -109,6 +109,9 @@ def _message_of(response: httpx.Response) -> str:
         msg = body.get("message") or body.get("error") or ""
         if isinstance(msg, list):
             msg = "; ".join(str(m) for m in msg)
+        elif isinstance(msg, dict):  # GitLab validation: {"field": ["message", ...]}
+            parts = (f"{k} {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in msg.items())
+            msg = "; ".join(parts)
         return str(msg)[:200]
     return ""
 

@@ -150,7 +150,8 @@ class TrackerFake:
     def now(self) -> datetime:
         """Strictly increasing, so "changed since" comparisons are exact even for back-to-back edits."""
         now = datetime.now(UTC)
-        if now <= self._last_time:
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        if now < self._last_time + timedelta(milliseconds=1):  # distinct at the wire's millisecond precision
             now = self._last_time + timedelta(milliseconds=1)
         self._last_time = now
         return now

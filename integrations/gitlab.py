@@ -1,0 +1,303 @@
+"""GitLab REST v4 (gitlab.com or a self-managed ``https://<host>/api/v4``) as an ``IntegrationClient``
+(api-facts §3).
+
+One integration syncs one GitLab project: its issues (addressed by ``iid``) are the tasks, its milestones the
+containers. Offset pages (``x-next-page``) of 100; incremental pulls use ``updated_after`` ordered by
+``updated_at``; a create is tagged ``[orc:<id>]`` and looked up by title before it is sent again. Deleting an
+issue takes an owner; other tokens close it and label it ``orchestrator::deleted``. A 429's body is plain
+text (``Retry later``) and may lack ``Retry-After``: the shared base backs off on its own then.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from core.errors import ConfigurationError, NotFoundError, PermissionDenied
+from core.integrations import (
+    SYNCED_FIELDS,
+    ChangeSet,
+    Progress,
+    RemoteContainer,
+    RemoteTask,
+    RemoteUser,
+    TaskFields,
+)
+from core.models import IntegrationType
+from integrations.gitlab_mapping import DELETED_LABEL, is_deleted, issue_body, normalize, task_from_wire
+from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
+from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, parse_time, server_time
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://gitlab.com/api/v4"
+GITLAB_RATE = RateLimit(requests=2000, per_seconds=60.0)  # gitlab.com, per user
+PAGE_SIZE = 100
+_CREATE_ATTEMPTS = 4
+
+
+class GitLabClient:
+    """Speaks GitLab's REST API for one project; everything it returns is neutral."""
+
+    kind = IntegrationType.gitlab
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        project: str | None,
+        base_url: str | None = None,
+        http: httpx.AsyncClient | None = None,
+        rate: RateLimit = GITLAB_RATE,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        page_size: int = PAGE_SIZE,
+        full_every: timedelta = FULL_EVERY,
+        cursor_margin: timedelta = MARGIN,
+    ) -> None:
+        if not token:
+            raise ConfigurationError(
+                "GitLab needs an access token.",
+                hint="Create one with the `api` scope (User settings → Access tokens).",
+            )
+        if not project:
+            raise ConfigurationError(
+                "GitLab needs a project.", hint="Give its path or id: `--workspace group/project`."
+            )
+        self._http = VendorHTTP(
+            "GitLab",
+            base_url or DEFAULT_BASE_URL,
+            {"PRIVATE-TOKEN": token},
+            rate=rate,
+            client=http,
+            timeout=timeout,
+            retry=retry,
+        )
+        self._project_ref = project
+        self._project_id: str | None = None
+        self._spelling: dict[str, str] = {}
+        self._page = page_size
+        self._full_every = full_every
+        self._margin = cursor_margin
+
+    def __repr__(self) -> str:
+        return f"GitLabClient({self._http.base_url!r})"
+
+    @property
+    def requests_sent(self) -> int:
+        return self._http.requests_sent
+
+    @property
+    def _p(self) -> str:
+        if self._project_id is None:
+            raise ConfigurationError("The GitLab project isn't loaded yet.", hint="Call prepare() first.")
+        return f"/projects/{self._project_id}"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _pages(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> AsyncIterator[tuple[list[dict[str, Any]], httpx.Response]]:
+        """Offset pages until ``x-next-page`` is empty."""
+        page: str | None = "1"
+        seen: set[str] = set()
+        while page:
+            response = await self._http.request(
+                "GET", path, params={**(params or {}), "page": page, "per_page": self._page}
+            )
+            body = self._http.json_of(response)
+            yield (body if isinstance(body, list) else []), response
+            seen.add(page)
+            page = response.headers.get("x-next-page", "").strip() or None
+            if page in seen:
+                return
+
+    async def prepare(self) -> None:
+        """Resolve the project (a path is URL-encoded) and load its labels' spelling."""
+        ref = self._project_ref or ""
+        try:
+            project = await self._http.get_json(f"/projects/{quote(ref, safe='')}")
+        except NotFoundError:
+            raise NotFoundError(
+                f"GitLab has no project `{ref}`, or this token can't see it.",
+                hint="Check the path (group/project) and that the token's user is a member.",
+            ) from None
+        self._project_id = str(project["id"])
+        spelling: dict[str, str] = {}
+        async for items, _ in self._pages(f"{self._p}/labels"):
+            spelling.update({str(x["name"]).lower(): str(x["name"]) for x in items if x.get("name")})
+        self._spelling = spelling
+
+    async def current_user(self) -> RemoteUser:
+        me = await self._http.get_json("/user")
+        return RemoteUser(str(me.get("id")), str(me.get("name") or me.get("username") or ""), me.get("email"))
+
+    async def list_users(self) -> list[RemoteUser]:
+        users: list[RemoteUser] = []
+        async for items, _ in self._pages(f"{self._p}/members/all"):
+            users.extend(
+                RemoteUser(
+                    str(u["id"]),
+                    str(u.get("name") or u.get("username") or ""),
+                    # Emails show only to admins, or when the user made one public.
+                    u.get("email") or u.get("public_email") or None,
+                )
+                for u in items
+            )
+        return users
+
+    @staticmethod
+    def _milestone(m: dict[str, Any]) -> RemoteContainer:
+        return RemoteContainer(str(m["id"]), str(m.get("title") or ""), str(m.get("description") or ""))
+
+    async def list_containers(self) -> list[RemoteContainer]:
+        out: list[RemoteContainer] = []
+        async for items, _ in self._pages(f"{self._p}/milestones", {"state": "active"}):
+            out.extend(self._milestone(m) for m in items)
+        return out
+
+    async def get_container(self, remote_id: str) -> RemoteContainer | None:
+        try:
+            return self._milestone(await self._http.get_json(f"{self._p}/milestones/{remote_id}"))
+        except NotFoundError:
+            return None
+
+    async def create_container(self, name: str, description: str = "") -> RemoteContainer:
+        for _ in range(_CREATE_ATTEMPTS):
+            try:
+                response = await self._http.request(
+                    "POST", f"{self._p}/milestones", json={"title": name, "description": description}
+                )
+            except OutcomeUnknown:
+                async for items, _ in self._pages(f"{self._p}/milestones", {"title": name}):
+                    if items:
+                        return self._milestone(items[0])
+                continue
+            return self._milestone(self._http.json_of(response))
+        raise OutcomeUnknown(
+            "GitLab didn't confirm creating the milestone.", hint="The next sync will retry."
+        )
+
+    async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
+        response = await self._http.request(
+            "PUT", f"{self._p}/milestones/{remote_id}", json={"title": name, "description": description}
+        )
+        return self._milestone(self._http.json_of(response))
+
+    async def delete_container(self, remote_id: str) -> None:
+        try:
+            await self._http.request("DELETE", f"{self._p}/milestones/{remote_id}")
+        except NotFoundError:
+            pass
+
+    async def changes_since(self, cursor: str | None, progress: Progress | None = None) -> ChangeSet:
+        """Issues updated since the cursor (all on a full listing); those we closed as deleted are gone."""
+        state = SyncCursor.parse(cursor)
+        full = state.wants_full(datetime.now(UTC), self._full_every)
+        params: dict[str, Any] = {"state": "all", "order_by": "updated_at", "sort": "asc"}
+        after = None if full else state.listed_after(self._margin)
+        if after is not None:
+            params["updated_after"] = after.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        tasks: list[RemoteTask] = []
+        deleted: set[str] = set()
+        started: datetime | None = None
+        newest: datetime | None = None
+        async for items, response in self._pages(f"{self._p}/issues", params):
+            started = started or server_time(response)
+            for obj in items:
+                stamp = parse_time(obj.get("updated_at"))
+                newest = max(newest, stamp) if newest and stamp else (stamp or newest)
+                if is_deleted(obj):
+                    deleted.add(str(obj.get("iid")))
+                    continue
+                try:
+                    tasks.append(task_from_wire(obj))
+                except (KeyError, TypeError, ValueError):
+                    log.warning("skipped a GitLab issue the client could not read")
+            if progress:
+                progress("fetch", len(tasks), None)
+        next_cursor = state.next(newest, started or datetime.now(UTC), full=full)
+        return ChangeSet(
+            tasks, frozenset(t.id for t in tasks), next_cursor, snapshot=full, deleted_ids=frozenset(deleted)
+        )
+
+    async def _issue(self, iid: str) -> dict[str, Any] | None:
+        try:
+            body = await self._http.get_json(f"{self._p}/issues/{iid}")
+        except NotFoundError:
+            return None
+        return body if isinstance(body, dict) else None
+
+    async def get_task(self, remote_id: str) -> RemoteTask | None:
+        obj = await self._issue(remote_id)
+        return task_from_wire(obj) if obj is not None and not is_deleted(obj) else None
+
+    async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
+        body = issue_body(fields, frozenset(SYNCED_FIELDS), self._spelling, local_ref=local_ref)
+        body = {k: v for k, v in body.items() if v not in (None, [], 0)}
+        for _ in range(_CREATE_ATTEMPTS):
+            try:
+                response = await self._http.request("POST", f"{self._p}/issues", json=body)
+            except OutcomeUnknown:
+                found = await self._find_tagged(fields.title, local_ref)
+                if found is not None:
+                    return found
+                continue
+            created = task_from_wire(self._http.json_of(response))
+            if not fields.status.is_open:  # an issue is always created open
+                return await self.update_task(created.id, fields, frozenset({"status"}))
+            return created
+        raise OutcomeUnknown("GitLab didn't confirm creating the issue.", hint="The next sync will retry.")
+
+    async def _find_tagged(self, title: str, local_ref: str) -> RemoteTask | None:
+        async for items, _ in self._pages(
+            f"{self._p}/issues", {"search": title, "in": "title", "state": "all"}
+        ):
+            for obj in items:
+                task = task_from_wire(obj)
+                if task.local_ref == local_ref:
+                    return task
+        return None
+
+    async def update_task(self, remote_id: str, fields: TaskFields, changed: frozenset[str]) -> RemoteTask:
+        was_closed = None
+        if "status" in changed:
+            current = await self._issue(remote_id)
+            if current is None:
+                raise NotFoundError("GitLab has no such item (it may have been deleted).")
+            was_closed = current.get("state") == "closed"
+        body = issue_body(fields, changed, self._spelling, was_closed=was_closed)
+        if not body:  # GitLab refuses an update without attributes
+            found = await self.get_task(remote_id)
+            if found is None:
+                raise NotFoundError("GitLab has no such item (it may have been deleted).")
+            return found
+        response = await self._http.request("PUT", f"{self._p}/issues/{remote_id}", json=body)
+        return task_from_wire(self._http.json_of(response))
+
+    async def delete_task(self, remote_id: str) -> None:
+        """Delete (project owners); otherwise close it with the ``orchestrator::deleted`` label."""
+        try:
+            await self._http.request("DELETE", f"{self._p}/issues/{remote_id}")
+            return
+        except NotFoundError:
+            return
+        except PermissionDenied:
+            pass
+        try:
+            await self._http.request(
+                "PUT",
+                f"{self._p}/issues/{remote_id}",
+                json={"state_event": "close", "add_labels": DELETED_LABEL},
+            )
+        except NotFoundError:
+            pass
+
+    def normalize(self, fields: TaskFields) -> TaskFields:
+        return normalize(fields)
