@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot import cli_db
 from bot.agent_cli import models_command, usage_command
 from bot.cli_integrations import integrations_app
 from bot.cli_sync import sync_app
@@ -27,6 +28,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Inspect and maintain the store.", no_args_is_help=True)
 users_app = typer.Typer(help="People of a workspace.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+cli_db.register(db_app)
 app.add_typer(users_app, name="users")
 app.add_typer(integrations_app, name="integrations")
 app.add_typer(sync_app, name="sync")
@@ -101,7 +103,11 @@ def serve(
 
     settings = Settings()
     configure_logging(settings)
-    raise typer.Exit(code=asyncio.run(run_serve(settings, host, port)))
+    try:
+        code = asyncio.run(run_serve(settings, host, port))
+    except OrchestratorError as exc:  # e.g. a database schema that is behind: say which command fixes it
+        _fail(exc)
+    raise typer.Exit(code=code)
 
 
 @db_app.command("info")

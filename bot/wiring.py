@@ -47,7 +47,7 @@ async def runtime(settings: Settings | None = None, *, model: str | None = None)
         storage_options=settings.storage_options or None,
         auto_maintain_files=settings.auto_maintain_files,
     )
-    await store.open()
+    await store.open()  # refuses a SQL schema that is behind, naming the fix (`orchestrator db upgrade`)
     try:
         services = Services(store)
         responder = AgentResponder(services, router, preference=model)

@@ -27,7 +27,7 @@ from tenacity import (
 
 from core.errors import OrchestratorError
 from storage.sql.engine import IMMEDIATE, SqlLocation, create_engine
-from storage.sql.errors import is_transient, translate
+from storage.sql.errors import DB_ERRORS, is_transient, translate
 
 T = TypeVar("T")
 Work = Callable[[AsyncConnection], Awaitable[T]]
@@ -70,7 +70,7 @@ class Database:
                     return await work(tx.connection)
             async with self.engine.connect() as conn:
                 return await work(conn)
-        except Exception as exc:
+        except DB_ERRORS as exc:
             raise translate(exc, action) from exc
 
     async def write(self, work: Work[T], *, action: str) -> T:
@@ -90,7 +90,7 @@ class Database:
                 with attempt:
                     async with self._writer_lock(), self._begin() as conn:
                         return await work(conn)
-        except Exception as exc:
+        except DB_ERRORS as exc:
             raise translate(exc, action) from exc
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
@@ -114,7 +114,7 @@ class Database:
                     yield
                 finally:
                     _current.reset(token)
-        except Exception as exc:
+        except DB_ERRORS as exc:
             raise translate(exc, "save the changes") from exc
 
     async def schema_work(self, work: Callable[[sa.Connection], T], *, action: str) -> T:

@@ -54,7 +54,8 @@ def parse_sql_url(text: str) -> SqlLocation:
         url = sa.make_url(text.strip())
     except sa.exc.ArgumentError as exc:
         raise ConfigurationError(f"`{text}` is not a valid database URL.") from exc
-    backend, driver = url.get_backend_name(), url.get_driver_name()
+    backend, _, driver = url.drivername.partition("+")
+    backend = "postgresql" if backend == "postgres" else backend
     if backend == "sqlite" and driver == "aiosqlite":
         if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
             raise ConfigurationError(

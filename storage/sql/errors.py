@@ -10,6 +10,10 @@ from core.errors import ConflictError, OrchestratorError, StorageError
 _RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
+# What a database call can raise: SQLAlchemy's (wrapping the driver's) and the socket's.
+DB_ERRORS: tuple[type[BaseException], ...] = (sa_exc.SQLAlchemyError, OSError)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:200]

@@ -51,7 +51,7 @@ from storage.sql.repos import (
     SqlWorkspaceRepo,
 )
 from storage.sql.rows import EntityRows
-from storage.sql.tables import metadata
+from storage.sql.tables import DATA_TABLES, number_counters
 
 
 class SqlStore:
@@ -108,7 +108,7 @@ class SqlStore:
     # -- statistics and maintenance --------------------------------------------------------------------------
 
     def _tables(self) -> list[sa.Table]:
-        return list(metadata.sorted_tables)
+        return [*DATA_TABLES, number_counters]
 
     async def info(self) -> list[TableInfo]:
         """Row counts per table; ``version`` is the schema revision, ``files`` 1 (a table is one relation)."""

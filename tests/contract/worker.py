@@ -1,11 +1,12 @@
 """A second OS process for the contract suite, writing to the store named by a URL.
 
-    python -m tests.contract.worker <url> create <workspace> <count> <label>
+    python -m tests.contract.worker <url> create <workspace> <count> <label> [<batch>]
     python -m tests.contract.worker <url> update <workspace> <field> <label> <task id>...
 
 It prints ``ready`` once the store is open, waits for a line on stdin so that every worker starts writing at
 the same moment, does its writes (creates run alongside a loop of reads, as in a live bot) and prints a JSON
-list of results (task numbers, or updated ids).
+list of results (task numbers, or updated ids). With ``batch`` > 1, creates go through ``create_many`` that
+many at a time.
 """
 
 from __future__ import annotations
@@ -29,12 +30,19 @@ async def main(argv: list[str]) -> list[object]:
     try:
         if mode == "create":
             count, label = int(argv[3]), argv[4]
+            batch = int(argv[5]) if len(argv) > 5 else 1
             done = asyncio.Event()
 
             async def create() -> None:
-                for i in range(count):
-                    created = await store.tasks.create(Task(workspace_id=workspace, title=f"{label}-{i}"))
-                    results.append(created.number)
+                for first in range(0, count, batch):
+                    titles = [f"{label}-{i}" for i in range(first, min(count, first + batch))]
+                    if batch == 1:
+                        made = [await store.tasks.create(Task(workspace_id=workspace, title=titles[0]))]
+                    else:
+                        made = await store.tasks.create_many(
+                            [Task(workspace_id=workspace, title=t) for t in titles]
+                        )
+                    results.extend(t.number for t in made)
                 done.set()
 
             async def read_meanwhile() -> None:
