@@ -15,7 +15,8 @@ from integrations.http import RateLimit
 
 
 def build_client(integration: Integration, credentials: Mapping[str, str]) -> IntegrationClient:
-    """The vendor client for ``integration``; options tune the workspace, timezone and rate limit."""
+    """The vendor client for ``integration``; options tune the workspace (Motion workspace, Linear team,
+    GitLab project, Notion database), timezone, Notion property names and the rate limit."""
     options = integration.options
     if integration.type is IntegrationType.motion:
         from integrations.http import RateLimit
@@ -46,6 +47,16 @@ def build_client(integration: Integration, credentials: Mapping[str, str]) -> In
             project=options.get("workspace"),
             base_url=integration.base_url,
             rate=_rate(options, GITLAB_RATE),
+        )
+    if integration.type is IntegrationType.notion:
+        from integrations.notion import NOTION_RATE, NotionClient
+
+        return NotionClient(
+            credentials.get("api_key", ""),
+            database=options.get("workspace"),
+            properties=options.get("properties") or None,
+            base_url=integration.base_url,
+            rate=_rate(options, NOTION_RATE),
         )
     raise ConfigurationError(f"{integration.type.value.capitalize()} isn't supported yet.")
 

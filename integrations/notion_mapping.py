@@ -1,0 +1,282 @@
+"""Notion page properties ↔ the neutral ``TaskFields`` (api-facts §4).
+
+A Notion database's properties are the users' own, so each synced field maps to a property by a
+configurable name; a field whose property the database lacks (or has with another type) is not synced.
+Priority is a select matched by its option names (Urgent/High/Medium/Low/Backlog and the like); status is a
+``status`` (its groups say which options are done) or a ``select``; the project is a select whose options
+are the containers. Rich text travels in chunks of at most 2,000 characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from core.integrations import RemoteTask, TaskFields
+from core.models import Priority, TaskStatus
+from integrations.sync_cursor import parse_time
+from integrations.wire_fields import clean_tags, strip_marker, with_marker
+
+DEFAULT_PROPERTIES: dict[str, str] = {
+    "title": "Name",
+    "status": "Status",
+    "priority": "Priority",
+    "due": "Due",
+    "assignee": "Assignee",
+    "tags": "Tags",
+    "description": "Description",
+    "project": "Project",
+    "estimate": "Estimate",
+}
+# The property types each field accepts.
+_TYPES = {
+    "title": ("title",),
+    "status": ("status", "select"),
+    "priority": ("select",),
+    "due": ("date",),
+    "assignee": ("people",),
+    "tags": ("multi_select",),
+    "description": ("rich_text",),
+    "project": ("select",),
+    "estimate": ("number",),
+}
+_RICH_TEXT_LIMIT = 2000
+_PRIORITY_WORDS = (
+    (Priority.critical, ("urgent", "critical", "asap", "highest", "p0")),
+    (Priority.high, ("high", "p1")),
+    (Priority.low, ("low", "p3")),
+    (Priority.backlog, ("backlog", "someday", "lowest", "p4")),
+    (Priority.medium, ("medium", "normal", "p2")),
+)
+_PRIORITY_NAMES = {
+    Priority.critical: "Urgent",
+    Priority.high: "High",
+    Priority.medium: "Medium",
+    Priority.low: "Low",
+    Priority.backlog: "Backlog",
+}
+
+
+def priority_of(name: str | None) -> Priority:
+    key = (name or "").lower()
+    for priority, words in _PRIORITY_WORDS:
+        if any(w in key for w in words):
+            return priority
+    return Priority.medium
+
+
+def status_of(name: str, group: str | None) -> TaskStatus:
+    """Our status for a status option named ``name`` in ``group`` (Notion's To-do/In progress/Complete)."""
+    key, grp = name.lower(), (group or "").lower()
+    if "cancel" in key or "won't" in key or "wont" in key:
+        return TaskStatus.cancelled
+    if grp == "complete" or key in ("done", "complete", "completed", "finished"):
+        return TaskStatus.completed
+    if "block" in key:
+        return TaskStatus.blocked
+    if "review" in key:
+        return TaskStatus.in_review
+    if grp == "in progress" or "progress" in key or "doing" in key:
+        return TaskStatus.in_progress
+    return TaskStatus.todo
+
+
+@dataclass(frozen=True)
+class NotionSchema:
+    """The database's properties the sync uses: field → (property name, type), and option names."""
+
+    database_id: str
+    props: dict[str, tuple[str, str]] = field(default_factory=dict)
+    status_options: tuple[tuple[str, str | None], ...] = ()  # (name, group)
+    priority_options: tuple[str, ...] = ()
+    project_options: tuple[str, ...] = ()
+
+    @classmethod
+    def from_wire(cls, db: dict[str, Any], names: Mapping[str, str]) -> NotionSchema:
+        wire = db.get("properties") or {}
+        props: dict[str, tuple[str, str]] = {}
+        for key, wanted in {**DEFAULT_PROPERTIES, **names}.items():
+            prop = wire.get(wanted)
+            if isinstance(prop, dict) and prop.get("type") in _TYPES.get(key, ()):
+                props[key] = (wanted, str(prop["type"]))
+        if "title" not in props:  # every database has exactly one title property, whatever its name
+            for name, prop in wire.items():
+                if isinstance(prop, dict) and prop.get("type") == "title":
+                    props["title"] = (name, "title")
+        return cls(
+            str(db.get("id") or ""),
+            props,
+            _status_options(wire, props.get("status")),
+            _options(wire, props.get("priority")),
+            _options(wire, props.get("project")),
+        )
+
+    def name(self, key: str) -> str | None:
+        return self.props[key][0] if key in self.props else None
+
+    def status_name(self, status: TaskStatus) -> str | None:
+        if not self.status_options:
+            return None
+        same = [n for n, g in self.status_options if status_of(n, g) is status]
+        if same:
+            return same[0]
+        fallback = TaskStatus.completed if not status.is_open else TaskStatus.todo
+        near = [n for n, g in self.status_options if status_of(n, g) is fallback]
+        return (near or [self.status_options[0][0]])[0]
+
+    def status_from_name(self, name: str) -> TaskStatus:
+        group = next((g for n, g in self.status_options if n == name), None)
+        return status_of(name, group)
+
+    def priority_name(self, priority: Priority) -> str:
+        same = [n for n in self.priority_options if priority_of(n) is priority]
+        return same[0] if same else _PRIORITY_NAMES[priority]  # Notion adds a new select option itself
+
+
+def _options(wire: dict[str, Any], prop: tuple[str, str] | None) -> tuple[str, ...]:
+    if prop is None:
+        return ()
+    body = (wire.get(prop[0]) or {}).get(prop[1]) or {}
+    return tuple(str(o.get("name")) for o in body.get("options") or [] if o.get("name"))
+
+
+def _status_options(wire: dict[str, Any], prop: tuple[str, str] | None) -> tuple[tuple[str, str | None], ...]:
+    if prop is None:
+        return ()
+    body = (wire.get(prop[0]) or {}).get(prop[1]) or {}
+    group_of: dict[str, str] = {}
+    for group in body.get("groups") or []:
+        for option_id in group.get("option_ids") or []:
+            group_of[str(option_id)] = str(group.get("name") or "")
+    return tuple(
+        (str(o["name"]), group_of.get(str(o.get("id")))) for o in body.get("options") or [] if o.get("name")
+    )
+
+
+def plain_text(items: Any) -> str:
+    return "".join(
+        str(x.get("plain_text") or (x.get("text") or {}).get("content") or "") for x in items or []
+    )
+
+
+def rich_text(text: str) -> list[dict[str, Any]]:
+    """Notion caps one rich text object at 2,000 characters (and an array at 100)."""
+    chunks = [text[i : i + _RICH_TEXT_LIMIT] for i in range(0, len(text), _RICH_TEXT_LIMIT)][:100]
+    return [{"type": "text", "text": {"content": c}} for c in chunks]
+
+
+def due_from(value: Any) -> tuple[date | None, time | None]:
+    start = str((value or {}).get("start") or "")
+    if not start:
+        return None, None
+    if len(start) <= 10:
+        try:
+            return date.fromisoformat(start), None
+        except ValueError:
+            return None, None
+    when = parse_time(start)
+    if when is None:
+        return None, None
+    return when.date(), when.time().replace(second=0, microsecond=0)
+
+
+def due_to(day: date | None, at: time | None) -> dict[str, Any] | None:
+    if day is None:
+        return None
+    start = day.isoformat() if at is None else datetime.combine(day, at, tzinfo=UTC).isoformat()
+    return {"start": start, "end": None}
+
+
+def page_from_wire(obj: dict[str, Any], schema: NotionSchema) -> RemoteTask:
+    """A Notion page as a neutral RemoteTask."""
+    props = obj.get("properties") or {}
+
+    def value(key: str) -> Any:
+        name = schema.name(key)
+        prop = props.get(name) if name else None
+        return prop.get(schema.props[key][1]) if isinstance(prop, dict) else None
+
+    description, local_ref = strip_marker(plain_text(value("description")))
+    status = value("status") or {}
+    people = value("assignee") or []
+    estimate = value("estimate")
+    due_date, due_time = due_from(value("due"))
+    fields = TaskFields(
+        title=" ".join(plain_text(value("title")).split()) or "(untitled)",
+        description=description.strip(),
+        status=schema.status_from_name(str(status.get("name") or "")) if status else TaskStatus.todo,
+        priority=priority_of((value("priority") or {}).get("name")),
+        tags=clean_tags([str(o.get("name") or "") for o in value("tags") or []]),
+        due_date=due_date,
+        due_time=due_time,
+        estimate_minutes=int(estimate) if isinstance(estimate, int | float) and estimate > 0 else None,
+        assignee=str(people[0]["id"]) if people and people[0].get("id") else None,
+        project=(value("project") or {}).get("name") or None,
+    )
+    return RemoteTask(
+        id=str(obj["id"]),
+        fields=fields,
+        updated_at=parse_time(obj.get("last_edited_time")) or datetime.now(UTC),
+        created_at=parse_time(obj.get("created_time")),
+        local_ref=local_ref,
+        url=obj.get("url"),
+    )
+
+
+def page_properties(
+    fields: TaskFields, changed: frozenset[str], schema: NotionSchema, *, local_ref: str | None = None
+) -> dict[str, Any]:
+    """The ``properties`` object for the ``changed`` fields (only those the database has)."""
+    out: dict[str, Any] = {}
+
+    def put(key: str, value: Any) -> None:
+        name = schema.name(key)
+        if name is not None:
+            out[name] = {schema.props[key][1]: value}
+
+    if "title" in changed:
+        put("title", rich_text(fields.title))
+    if "description" in changed or local_ref:
+        text = with_marker(fields.description, local_ref) if local_ref else fields.description
+        put("description", rich_text(text))
+    if "status" in changed and (status := schema.status_name(fields.status)):
+        put("status", {"name": status})
+    if "priority" in changed:
+        put("priority", {"name": schema.priority_name(fields.priority)})
+    if "tags" in changed:
+        put("tags", [{"name": t.replace(",", " ")} for t in fields.tags])  # commas are refused in options
+    if changed & {"due_date", "due_time"}:
+        put("due", due_to(fields.due_date, fields.due_time))
+    if "estimate_minutes" in changed:
+        put("estimate", fields.estimate_minutes)
+    if "assignee" in changed:
+        put("assignee", [{"object": "user", "id": fields.assignee}] if fields.assignee else [])
+    if "project" in changed:
+        put("project", {"name": fields.project} if fields.project else None)
+    return out
+
+
+def normalize(fields: TaskFields, schema: NotionSchema) -> TaskFields:
+    """``fields`` as this database would give them back (fields it has no property for fall to defaults)."""
+    has = schema.props
+    status = fields.status
+    if "status" in has and (name := schema.status_name(status)):
+        status = schema.status_from_name(name)
+    elif "status" not in has:
+        status = TaskStatus.todo
+    return fields.replace(
+        title=" ".join(fields.title.split()) or "(untitled)",
+        description=fields.description.strip() if "description" in has else "",
+        status=status,
+        priority=priority_of(schema.priority_name(fields.priority)) if "priority" in has else Priority.medium,
+        tags=clean_tags([t.replace(",", " ") for t in fields.tags]) if "tags" in has else (),
+        due_date=fields.due_date if "due" in has else None,
+        due_time=fields.due_time if "due" in has and fields.due_date else None,
+        estimate_minutes=fields.estimate_minutes
+        if "estimate" in has and fields.estimate_minutes and fields.estimate_minutes > 0
+        else None,
+        assignee=fields.assignee if "assignee" in has else None,
+        project=fields.project if "project" in has else None,
+    )
