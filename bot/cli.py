@@ -200,4 +200,6 @@ def users_list(workspace: Annotated[str, typer.Option(help="Workspace id.")] = L
 
 def main() -> None:
     """Console-script entry point."""
+    # pydantic-ai prints an advertising banner on a TTY; it has no place in a chat.
+    os.environ.setdefault("PYDANTIC_AI_NO_BANNER", "1")
     app()

@@ -107,7 +107,7 @@ def rich_renderable(reply: Reply) -> RenderableType:
             when = f"{t.due_time:%H:%M}" if t.due_time else ""
             due = due_text(t.due_date, t.days_until_due, t.is_overdue, when)
             table.add_row(
-                _STATUS_MARK[t.status],
+                Text(_STATUS_MARK[t.status]),  # a Text, or rich would read "[x]" as markup
                 Text(t.ref, style="cyan"),
                 Text(t.title, style="strike dim" if not t.is_open else ""),
                 f"#{t.project}" if t.project else "",
