@@ -17,11 +17,14 @@ from core.models import LOCAL_WORKSPACE, ConflictPolicy, SyncDirection
 from core.settings import Settings
 from core.sync import SyncService
 
-integrations_app = typer.Typer(help="Trackers kept in sync with the tasks (Motion).", no_args_is_help=True)
+integrations_app = typer.Typer(
+    help="Trackers kept in sync with the tasks (Motion, Linear, GitLab, Notion).", no_args_is_help=True
+)
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
 
+KINDS = "motion, linear, gitlab or notion"
 LocalWorkspace = Annotated[str, typer.Option("--local-workspace", "-W", help="Workspace id here.")]
 
 
@@ -37,9 +40,7 @@ def run_with_sync(work: Callable[[Runtime, SyncService], Awaitable[T]], *, creat
 
     async def main() -> T:
         async with runtime(settings) as rt:
-            sync = sync_service(
-                rt, create_key=create_key, say=lambda text: say(text, "yellow")
-            )
+            sync = sync_service(rt, create_key=create_key, say=lambda text: say(text, "yellow"))
             if sync is None:
                 raise ConfigurationError(
                     "No secret key yet, so no integration is stored.",
@@ -56,20 +57,40 @@ def run_with_sync(work: Callable[[Runtime, SyncService], Awaitable[T]], *, creat
 
 @integrations_app.command("add")
 def add(
-    kind: Annotated[str, typer.Argument(help="motion")],
+    kind: Annotated[str, typer.Argument(help=KINDS)],
     api_key: Annotated[
         str,
-        typer.Option("--api-key", envvar="MOTION_API_KEY", prompt=True, hide_input=True, help="The API key."),
+        typer.Option(
+            "--api-key", envvar="MOTION_API_KEY", prompt=True, hide_input=True, help="The API key or token."
+        ),
     ],
-    base_url: Annotated[str | None, typer.Option(help="API base URL (proxies, tests).")] = None,
-    workspace: Annotated[str | None, typer.Option(help="The tracker's workspace, by id or name.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="API base URL (self-managed GitLab: https://<host>/api/v4; proxies).")
+    ] = None,
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            help="Motion workspace, Linear team (key/name), GitLab project (group/name), Notion database id."
+        ),
+    ] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA zone for due dates (default UTC).")] = None,
     requests_per_minute: Annotated[
         int | None, typer.Option(min=1, help="The account's rate limit (Motion: 12, teams up to 120).")
     ] = None,
+    webhook_secret: Annotated[
+        str | None,
+        typer.Option(
+            help="Linear signing secret or GitLab secret token for /webhooks/<type> (kept encrypted)."
+        ),
+    ] = None,
+    prop: Annotated[
+        list[str] | None,
+        typer.Option("--property", help="Notion property name per field, e.g. --property status=State."),
+    ] = None,
     local_workspace: LocalWorkspace = LOCAL_WORKSPACE,
 ) -> None:
     """Connect a tracker; the key is stored encrypted (Fernet) and never shown again."""
+    properties = parse_properties(prop or [])
 
     async def work(rt: Runtime, sync: SyncService) -> str:
         integration = await sync.connect(
@@ -81,12 +102,26 @@ def add(
                 "workspace": workspace,
                 "timezone": timezone,
                 "requests_per_minute": requests_per_minute,
+                "properties": properties or None,
             },
+            webhook_secret=webhook_secret,
         )
         return integration.type.value
 
     name = run_with_sync(work, create_key=True)
     out.print(f"Connected {name}. Check the key with `orchestrator integrations test {name}`.")
+
+
+def parse_properties(items: list[str]) -> dict[str, str]:
+    """``field=Property Name`` pairs (Notion) as a dict; a malformed one stops with a plain message."""
+    out: dict[str, str] = {}
+    for item in items:
+        field, sep, name = item.partition("=")
+        if not sep or not field.strip() or not name.strip():
+            say(f"`--property {item}` should look like `status=State`.", "red")
+            raise typer.Exit(code=2)
+        out[field.strip().lower()] = name.strip()
+    return out
 
 
 @integrations_app.command("list")
@@ -114,7 +149,7 @@ def list_(local_workspace: LocalWorkspace = LOCAL_WORKSPACE) -> None:
 
 @integrations_app.command("set")
 def set_(
-    kind: Annotated[str, typer.Argument(help="motion")],
+    kind: Annotated[str, typer.Argument(help=KINDS)],
     direction: Annotated[SyncDirection | None, typer.Option(help="pull, push or both.")] = None,
     policy: Annotated[ConflictPolicy | None, typer.Option(help="How conflicts are settled.")] = None,
     interval: Annotated[int | None, typer.Option(min=1, help="Minutes between scheduled syncs.")] = None,
@@ -148,7 +183,7 @@ def set_(
 
 @integrations_app.command("test")
 def test(
-    kind: Annotated[str, typer.Argument(help="motion")], local_workspace: LocalWorkspace = LOCAL_WORKSPACE
+    kind: Annotated[str, typer.Argument(help=KINDS)], local_workspace: LocalWorkspace = LOCAL_WORKSPACE
 ) -> None:
     """Call the tracker with the stored key (Motion: GET /users/me) and say whose key it is."""
 
@@ -162,7 +197,7 @@ def test(
 
 @integrations_app.command("remove")
 def remove(
-    kind: Annotated[str, typer.Argument(help="motion")], local_workspace: LocalWorkspace = LOCAL_WORKSPACE
+    kind: Annotated[str, typer.Argument(help=KINDS)], local_workspace: LocalWorkspace = LOCAL_WORKSPACE
 ) -> None:
     """Forget a tracker and its credentials (tasks keep their links, so re-adding resumes the sync)."""
 
@@ -171,3 +206,25 @@ def remove(
 
     removed = run_with_sync(work)
     out.print(f"Removed {kind}." if removed else f"{kind} wasn't connected.")
+
+
+@integrations_app.command("webhook-token")
+def webhook_token(
+    kind: Annotated[str, typer.Argument(help=KINDS)],
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="Print it (it is a secret: your terminal only).")
+    ] = False,
+    local_workspace: LocalWorkspace = LOCAL_WORKSPACE,
+) -> None:
+    """Whether a webhook secret is stored; with --reveal, print it (Notion asks for the token it sent)."""
+
+    async def work(rt: Runtime, sync: SyncService) -> str | None:
+        return sync.credentials(await sync.get(local_workspace, kind)).get("webhook_secret")
+
+    secret = run_with_sync(work)
+    if not secret:
+        out.print(f"No webhook secret stored for {kind} yet.")
+    elif reveal:
+        out.print(secret, markup=False, highlight=False)
+    else:
+        out.print(f"A webhook secret is stored for {kind}; `--reveal` prints it.")

@@ -10,10 +10,14 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from bot.integration_clients import sync_service
 from bot.surface import ChatSurface
 from bot.sync_scheduler import SyncScheduler
+from bot.webhooks import Webhooks
 from bot.wiring import Runtime, runtime
 from core.settings import Settings
+from core.store import ReceiptRepo
+from core.sync import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -58,20 +62,43 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "surfaces": request.app[SURFACE_NAMES]})
 
 
-async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event | None = None) -> int:
-    """Run until SIGINT/SIGTERM (or ``stop`` is set). Returns a process exit code."""
+def build_app(
+    surfaces: list[ChatSurface], sync: SyncService | None, receipts: ReceiptRepo
+) -> web.Application:
+    """The HTTP app: /healthz, each chat surface's routes and the tracker webhooks."""
+    app = web.Application()
+    app[SURFACE_NAMES] = [s.name for s in surfaces]
+    app.router.add_get("/healthz", _healthz)
+    for surface in surfaces:
+        surface.mount(app)
+    Webhooks(sync, receipts).mount(app)
+    return app
+
+
+async def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> int:
+    """Run until SIGINT/SIGTERM (or ``stop`` is set). Returns a process exit code.
+
+    ``on_ready`` gets the base URL once listening (port 0 picks a free port).
+    """
     stop = stop or asyncio.Event()
     async with runtime(settings) as rt:
         surfaces = configured_surfaces(rt)
-        app = web.Application()
-        app[SURFACE_NAMES] = [s.name for s in surfaces]
-        app.router.add_get("/healthz", _healthz)
-        for surface in surfaces:
-            surface.mount(app)
+        # One SyncService for the scheduler and the webhooks: its locks keep their runs from overlapping.
+        sync = sync_service(rt, create_key=False)  # None without a secret key: nothing to sync
+        app = build_app(surfaces, sync, rt.store.receipts)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
+        sockets = getattr(site._server, "sockets", None) or []
+        port = sockets[0].getsockname()[1] if sockets else port
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
@@ -79,7 +106,7 @@ async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event
             except (NotImplementedError, RuntimeError):  # not on the main thread (tests) or not on POSIX
                 pass
         started: list[ChatSurface] = []
-        scheduler = SyncScheduler.from_runtime(rt)  # None without a secret key: nothing to sync
+        scheduler = SyncScheduler(sync) if sync is not None else None
         try:
             if scheduler is not None:
                 scheduler.start()
@@ -90,6 +117,8 @@ async def serve(settings: Settings, host: str, port: int, *, stop: asyncio.Event
                 log.warning("no chat surface configured; serving /healthz only")
             names = ", ".join(s.name for s in surfaces) or "no chat surfaces"
             print(f"serving on http://{host}:{port} ({names})")
+            if on_ready is not None:
+                on_ready(f"http://{host}:{port}")
             await stop.wait()
         finally:
             if scheduler is not None:

@@ -63,16 +63,26 @@ class SyncService:
         base_url: str | None = None,
         options: Mapping[str, Any] | None = None,
         actor: Actor | None = None,
+        webhook_secret: str | None = None,
     ) -> Integration:
-        """Store (or re-key) the workspace's integration of this kind. Only admins, when from chat."""
+        """Store (or re-key) the workspace's integration of this kind. Only admins, when from chat.
+
+        ``webhook_secret`` (Linear signing secret, GitLab secret token, Notion verification token) is kept
+        encrypted next to the key; re-keying without one keeps the stored one.
+        """
         if actor is not None and actor.user.role is not Role.admin:
             raise PermissionDenied("Only a workspace admin can connect an integration.")
         kind = parse_type(kind)
         if not api_key.strip():
             raise ValidationError("The API key is empty.")
-        token = self._box.encrypt({"api_key": api_key.strip()})
         store = self.services.store
         existing = await self.find(workspace_id, kind)
+        credentials = {"api_key": api_key.strip()}
+        kept = self.credentials(existing).get("webhook_secret") if existing is not None else None
+        secret = (webhook_secret or "").strip() or kept
+        if secret:
+            credentials["webhook_secret"] = secret
+        token = self._box.encrypt(credentials)
         opts = {k: v for k, v in (options or {}).items() if v is not None}
         if existing is not None:
             changes: dict[str, Any] = {"credentials_encrypted": token, "updated_at": utcnow()}
@@ -134,6 +144,19 @@ class SyncService:
     def client_for(self, integration: Integration) -> IntegrationClient:
         return self._factory(integration, self._box.decrypt(integration.credentials_encrypted))
 
+    def credentials(self, integration: Integration) -> dict[str, str]:
+        """The decrypted credentials (for the composition root only: webhook checks, clients)."""
+        return self._box.decrypt(integration.credentials_encrypted)
+
+    async def store_credential(self, integration: Integration, name: str, value: str) -> Integration:
+        """Add one secret to an integration's encrypted credentials (e.g. Notion's webhook token)."""
+        credentials = {**self.credentials(integration), name: value}
+        return await self.services.store.integrations.update(
+            integration.workspace_id,
+            integration.id,
+            {"credentials_encrypted": self._box.encrypt(credentials), "updated_at": utcnow()},
+        )
+
     async def test(self, workspace_id: str, kind: IntegrationType | str) -> RemoteUser:
         """Who the stored key belongs to (one cheap request)."""
         client = self.client_for(await self.get(workspace_id, kind))
@@ -161,14 +184,20 @@ class SyncService:
         *,
         direction: SyncDirection | None = None,
         progress: Progress | None = None,
+        full: bool = False,
     ) -> SyncLog:
+        """One run; ``full`` lists everything regardless of the cursor (deletions an updated-since
+        filter can't show, e.g. after a tracker's webhook said something was deleted)."""
         lock = self._locks.setdefault(integration.id, asyncio.Lock())
         async with lock:
             # Re-read: the previous run moved the cursor.
             fresh = await self.services.store.integrations.get(integration.workspace_id, integration.id)
-            client = self.client_for(fresh or integration)
+            row = fresh or integration
+            client = self.client_for(row)
+            if full:
+                row = row.model_copy(update={"last_sync_cursor": None})
             try:
-                engine = SyncEngine(self.services, client, fresh or integration, progress=progress)
+                engine = SyncEngine(self.services, client, row, progress=progress)
                 return await engine.run(direction)
             finally:
                 await client.aclose()

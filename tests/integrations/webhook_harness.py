@@ -1,0 +1,44 @@
+"""Serve's real aiohttp app (``bot.serve.build_app``) on 127.0.0.1 and an ephemeral port, with a
+SyncService whose clients talk to a tracker fake, for the webhook tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.serve import build_app
+from bot.webhooks import WEBHOOKS, Webhooks
+from core.integrations import IntegrationClient
+from core.models import Integration
+from core.secrets import SecretBox
+from core.services import Services
+from core.sync import SyncService
+from tests.integrations.tracker_scenarios import Kit
+
+
+@dataclass
+class Served:
+    url: str
+    webhooks: Webhooks
+    sync: SyncService
+
+
+@asynccontextmanager
+async def served(services: Services, box: SecretBox, kit: Kit) -> AsyncIterator[Served]:
+    def factory(row: Integration, credentials: Mapping[str, str]) -> IntegrationClient:
+        return kit.client()
+
+    sync = SyncService(services, box, factory)
+    app = build_app([], sync, services.store.receipts)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield Served(f"http://127.0.0.1:{port}", app[WEBHOOKS], sync)
+    finally:
+        await runner.cleanup()
