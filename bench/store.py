@@ -1,10 +1,13 @@
-"""Delta store benchmark: store operations against raw deltalake calls measured in the same run.
+"""Store benchmark: Delta store operations against raw deltalake calls measured in the same run, then the
+same store operations on SQLite and PostgreSQL, side by side.
 
     .venv/bin/python bench/store.py [--tasks 100000] [--projects 1000] [--repeat 50]
+                                    [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
 Prints medians and p95 in milliseconds, the ratio of each store operation to its raw baseline, and whether
 the targets hold: a store create costs at most 2x a raw one-row append; listing the open tasks of one project
 with 100,000 tasks in the store takes at most 50 ms (median). Numbers, not assertions: see docs/benchmarks.md.
+PostgreSQL runs in a schema of its own, dropped at the end; it is skipped (and says why) if unreachable.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from deltalake import DeltaTable, write_deltalake
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.models import OPEN_STATUSES, Priority, Task, TaskStatus
-from core.store import TaskQuery
+from core.store import Store, TaskQuery
 from storage.delta import DeltaStore
 from storage.delta.convert import to_arrow
 from storage.delta.predicates import and_, eq, is_in
@@ -37,6 +40,7 @@ from storage.delta.schema import TABLE_PROPERTIES, TASKS
 
 WS = "bench"
 OPEN = frozenset(OPEN_STATUSES)
+Samples = dict[str, list[float]]  # store operation -> seconds per call, for the side-by-side table
 
 
 def stats(samples: list[float]) -> tuple[float, float]:
@@ -82,7 +86,7 @@ def sample_task(i: int, projects: int, rnd: random.Random) -> Task:
     )
 
 
-async def small_ops(root: Path, repeat: int) -> tuple[float, float]:
+async def small_ops(root: Path, repeat: int, record: Samples) -> tuple[float, float]:
     """create / get / list of one workspace on fresh tables, interleaved with their raw baselines."""
     store = DeltaStore(str(root / "small"))
     await store.open()
@@ -122,10 +126,11 @@ async def small_ops(root: Path, repeat: int) -> tuple[float, float]:
         lists.append(await timed(lambda: store.tasks.list(WS, TaskQuery())))
     row(f"store tasks.list (1 workspace, {repeat} tasks) vs raw scan", lists, raw_lists)
     await store.close()
+    record.update({"create": creates, "get": gets, "list": lists})
     return create_median, raw_create_median
 
 
-async def large_list(root: Path, total: int, projects: int, repeat: int) -> float:
+async def large_list(root: Path, total: int, projects: int, repeat: int, record: Samples) -> float:
     """Open tasks of one project with ``total`` tasks in the store."""
     store = DeltaStore(str(root / "large"), auto_maintain_files=0)
     await store.open()
@@ -179,7 +184,125 @@ async def large_list(root: Path, total: int, projects: int, repeat: int) -> floa
         counts.append(await timed(lambda: store.tasks.counts_by_project(WS, date(2030, 6, 1))))
     row(f"store counts_by_project ({projects:,} projects)", counts)
     await store.close()
+    record.update({"build": [built], "project": lists, "first page": whole, "counts": counts})
     return median
+
+
+async def store_samples(small: Store, large: Store, total: int, projects: int, repeat: int) -> Samples:
+    """The store operations small_ops and large_list time, on any backend (no raw baseline)."""
+    await small.open()
+    creates: list[float] = []
+    ids: list[str] = []
+    for i in range(repeat):
+        made: list[Task] = []
+
+        async def create(i: int = i, made: list[Task] = made) -> None:
+            made.append(await small.tasks.create(Task(workspace_id=WS, title=f"store {i}")))
+
+        creates.append(await timed(create))
+        ids.append(made[0].id)
+    gets = [
+        await timed(lambda t=task_id: small.tasks.get(WS, t))  # type: ignore[misc]
+        for task_id in random.Random(1).sample(ids, len(ids))
+    ]
+    lists = [await timed(lambda: small.tasks.list(WS, TaskQuery())) for _ in range(repeat)]
+    await small.close()
+
+    await large.open()
+    rnd = random.Random(7)
+    started = time.perf_counter()
+    for first in range(0, total, 10_000):
+        await large.tasks.create_many(
+            [sample_task(i, projects, rnd) for i in range(first, min(total, first + 10_000))]
+        )
+    built = time.perf_counter() - started
+    await large.maintain(force=True)
+    picks = [f"p{rnd.randrange(projects):04d}" for _ in range(repeat)]
+    by_project = [
+        await timed(lambda p=p: large.tasks.list(WS, TaskQuery(project_id=p, statuses=OPEN, limit=200)))  # type: ignore[misc]
+        for p in picks
+    ]
+    rounds = max(5, repeat // 5)
+    whole = [await timed(lambda: large.tasks.list(WS, TaskQuery(statuses=OPEN))) for _ in range(rounds)]
+    counts = [await timed(lambda: large.tasks.counts_by_project(WS, date(2030, 6, 1))) for _ in range(rounds)]
+    await large.close()
+    return {
+        "create": creates,
+        "get": gets,
+        "list": lists,
+        "build": [built],
+        "project": by_project,
+        "first page": whole,
+        "counts": counts,
+    }
+
+
+async def sql_backends(root: Path, postgres: str, args: argparse.Namespace) -> dict[str, Samples | str]:
+    """SQLite (files under ``root``) and PostgreSQL (two schemas of their own, dropped at the end)."""
+    import sqlalchemy
+    from sqlalchemy import text
+
+    from storage.sql import SqlStore
+
+    out: dict[str, Samples | str] = {}
+    dims = (args.tasks, args.projects, args.repeat)
+    sqlite = [SqlStore(f"sqlite+aiosqlite:///{root}/{name}.db") for name in ("small", "large")]
+    out["sqlite"] = await store_samples(*sqlite, *dims)
+    tag = f"bench_{os.getpid()}"
+    pg = [SqlStore(f"{postgres}?schema={tag}_{name}") for name in ("small", "large")]
+    try:
+        out["postgres"] = await store_samples(*pg, *dims)
+    except Exception as exc:  # a benchmark reports a missing server rather than failing the whole run
+        out["postgres"] = f"skipped: {exc}"
+    finally:
+        try:
+            async with pg[0].db.engine.begin() as conn:
+                for name in ("small", "large"):
+                    await conn.execute(text(f'DROP SCHEMA IF EXISTS "{tag}_{name}" CASCADE'))
+                version = (await conn.execute(text("SHOW server_version"))).scalar()
+            print(f"\nSQL: SQLAlchemy {sqlalchemy.__version__}, PostgreSQL {version}", end="")
+        except Exception:
+            print(f"\nSQL: SQLAlchemy {sqlalchemy.__version__}", end="")
+        finally:
+            await pg[0].close()
+    import sqlite3
+
+    print(f", SQLite {sqlite3.sqlite_version}")
+    return out
+
+
+SIDE_BY_SIDE = [
+    ("create", "tasks.create (one task, fresh store)"),
+    ("get", "tasks.get"),
+    ("list", "tasks.list, 1 workspace of `repeat` tasks"),
+    ("project", "open tasks of one project, big store"),
+    ("first page", "first page of open tasks, big store"),
+    ("counts", "counts_by_project, big store"),
+]
+
+
+def side_by_side(results: dict[str, Samples | str], total: int) -> None:
+    names = list(results)
+    print(f"\nSide by side: the same store operations, median / p95 ms (big store: {total:,} tasks)")
+    print(f"  {'operation':<42}" + "".join(f"{n:>22}" for n in names))
+    for key, label in SIDE_BY_SIDE:
+        cells = []
+        for name in names:
+            samples = results[name]
+            if isinstance(samples, str):
+                cells.append(f"{'—':>22}")
+                continue
+            med, p95 = stats(samples[key])
+            cells.append(f"{med:>11.2f} / {p95:>7.2f}")
+        print(f"  {label:<42}" + "".join(cells))
+    built = [
+        f"{results[n]['build'][0]:>20.1f} s" if not isinstance(results[n], str) else f"{'—':>22}"  # type: ignore[index]
+        for n in names
+    ]
+    print(f"  {'build the big store (create_many x 10,000)':<42}" + "".join(built))
+    for name in names:
+        if isinstance(results[name], str):
+            print(f"  {name}: {results[name]}")
 
 
 async def main() -> None:
@@ -189,6 +312,7 @@ async def main() -> None:
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--projects", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
@@ -197,8 +321,11 @@ async def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         root = Path(tmp)
-        create_median, raw_median = await small_ops(root, args.repeat)
-        list_median = await large_list(root, args.tasks, args.projects, args.repeat)
+        delta: Samples = {}
+        create_median, raw_median = await small_ops(root, args.repeat, delta)
+        list_median = await large_list(root, args.tasks, args.projects, args.repeat, delta)
+        results: dict[str, Samples | str] = {"delta": delta, **await sql_backends(root, args.postgres, args)}
+    side_by_side(results, args.tasks)
     print("\nTargets")
     ratio = create_median / raw_median
     met = {True: "MET", False: "MISSED"}
