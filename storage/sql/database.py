@@ -61,14 +61,20 @@ class Database:
     def _writer_lock(self) -> contextlib.AbstractAsyncContextManager[Any]:
         return self._writer if self._writer is not None else contextlib.nullcontext()
 
-    async def read(self, work: Work[T], *, action: str) -> T:
-        """Run ``work`` on a connection in a read transaction (one consistent snapshot)."""
+    async def read(self, work: Work[T], *, action: str, snapshot: bool = False) -> T:
+        """Run ``work`` on a connection in a read transaction.
+
+        ``snapshot``: its statements must see one state of the data (a count and the page it describes).
+        SQLite's read transactions always do; PostgreSQL's need REPEATABLE READ for it.
+        """
         tx = self._joined()
         try:
             if tx is not None:
                 async with tx.lock:
                     return await work(tx.connection)
             async with self.engine.connect() as conn:
+                if snapshot and self.dialect == "postgresql":
+                    await conn.execution_options(isolation_level="REPEATABLE READ")
                 return await work(conn)
         except DB_ERRORS as exc:
             raise translate(exc, action) from exc

@@ -119,7 +119,7 @@ class SqlTaskRepo:
             items = [to_model(self._r.entity, row) for row in await conn.execute(page)] if total else []
             return TaskPage(items=items, total=total, offset=query.offset, limit=query.limit)
 
-        return await self._r.db.read(work, action="list the tasks")
+        return await self._r.db.read(work, action="list the tasks", snapshot=True)
 
     async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task:
         return await self._r.update(workspace_id, task_id, changes)
