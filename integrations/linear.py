@@ -280,11 +280,9 @@ class LinearClient:
             for obj in nodes:
                 stamp = parse_time(obj.get("updatedAt"))
                 newest = max(newest, stamp) if newest and stamp else (stamp or newest)
-                if obj.get("trashed") or (obj.get("archivedAt") and not full):
+                if obj.get("trashed"):  # deleted; merely archived issues (auto-archived when done) stay
                     deleted.add(str(obj.get("id")))
                     continue
-                if obj.get("archivedAt"):
-                    continue  # archived long ago: a full listing treats it as gone
                 try:
                     tasks.append(task_from_wire(obj, self.team))
                 except (KeyError, TypeError, ValueError):

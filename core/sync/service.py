@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from core.errors import NotFoundError, PermissionDenied, ValidationError
+from core.errors import ConfigurationError, NotFoundError, PermissionDenied, ValidationError
 from core.integrations import IntegrationClient, Progress, RemoteUser
 from core.models import Integration, IntegrationType, Platform, Role, SyncDirection, SyncLog, utcnow
 from core.secrets import SecretBox
@@ -78,7 +78,12 @@ class SyncService:
         store = self.services.store
         existing = await self.find(workspace_id, kind)
         credentials = {"api_key": api_key.strip()}
-        kept = self.credentials(existing).get("webhook_secret") if existing is not None else None
+        kept = None
+        if existing is not None:
+            try:
+                kept = self.credentials(existing).get("webhook_secret")
+            except ConfigurationError:  # saved under another secret key: re-keying replaces it all
+                kept = None
         secret = (webhook_secret or "").strip() or kept
         if secret:
             credentials["webhook_secret"] = secret

@@ -167,12 +167,12 @@ async def test_without_delete_rights_an_issue_is_closed_and_labelled(
 
 
 async def test_429_with_a_plain_text_body_is_retried(services: Services, box: SecretBox) -> None:
-    async with GitLabFake(window=WINDOW, rate_limit=5) as fake:
+    async with GitLabFake(window=WINDOW, rate_limit=4) as fake:
         for i in range(45):
             fake.add_issue(f"Issue {i}")
         kit = gitlab_kit(fake)
         integration = await sc.add_integration(services, box, kit, workspace=PROJECT_PATH)
-        log = await sc.run_sync(services, kit, integration, rate=RateLimit(20, WINDOW), page_size=10)
+        log = await sc.run_sync(services, kit, integration, rate=RateLimit(1000, WINDOW), page_size=3)
         assert log.status == "ok", log.errors
         assert log.pulled == 45 and fake.stats.rate_limited > 0
-        assert fake.stats.max_in_window(WINDOW) <= 5
+        assert fake.stats.max_in_window(WINDOW) <= 4

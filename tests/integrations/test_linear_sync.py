@@ -107,16 +107,16 @@ async def test_faults_without_duplicates(services: Services, box: SecretBox, ali
 async def test_ratelimited_inside_http_400_is_retried_and_never_exceeded(
     services: Services, box: SecretBox
 ) -> None:
-    async with LinearFake(window=WINDOW, rate_limit=6) as fake:
+    async with LinearFake(window=WINDOW, rate_limit=4) as fake:
         for i in range(30):
             fake.add_issue(f"Issue {i}", priority=i % 5)
         kit = linear_kit(fake)
         integration = await sc.add_integration(services, box, kit)
-        # A client that believes the limit is three times higher: the fake answers 400 RATELIMITED.
-        log = await sc.run_sync(services, kit, integration, rate=RateLimit(18, WINDOW), page_size=5)
+        # A client that believes the limit is far higher, paging back to back: the fake answers 400.
+        log = await sc.run_sync(services, kit, integration, rate=RateLimit(1000, WINDOW), page_size=2)
         assert log.status == "ok", log.errors
         assert fake.stats.rate_limited > 0 and log.pulled == 30
-        assert fake.stats.max_in_window(WINDOW) <= 6
+        assert fake.stats.max_in_window(WINDOW) <= 4
         tasks = await sc.all_tasks(services.store)
         assert sorted(t.priority for t in tasks).count(Priority.backlog) == 6  # priority 0 = no priority
 
@@ -131,3 +131,20 @@ async def test_bad_key_reads_plainly(linear: LinearFake) -> None:
     finally:
         await client.aclose()
     assert "lin_api_wrong_key_123456" not in str(caught.value)
+
+
+async def test_an_archived_issue_stays_a_task_a_trashed_one_does_not(
+    services: Services, linear: LinearFake, kit: sc.Kit, integration: Integration
+) -> None:
+    done = linear.add_issue("Done long ago", stateId="st-done")["id"]
+    trashed = linear.add_issue("Binned")["id"]
+    await sc.run_sync(services, kit, integration)
+    linear.edit_issue(done, title="Done long ago")  # touched, then auto-archived by Linear
+    linear.issues[done]["archivedAt"] = linear.issues[done]["updatedAt"]
+    linear.trash_issue(trashed)
+    log = await sc.run_sync(services, kit, integration, full_every=timedelta(0))  # a full listing
+    assert log.status == "ok" and log.deleted == 1
+    by_title = {t.title: t for t in await sc.all_tasks(services.store)}
+    assert by_title["Done long ago"].deleted_at is None
+    assert by_title["Done long ago"].status.value == "completed"
+    assert by_title["Binned"].deleted_at is not None
