@@ -41,7 +41,7 @@ class Backend:
 BACKENDS: list[Backend] = [
     # A Delta commit is ~10 ms and two writers conflict: one create per task makes the 2 x 500 test ~30 s, so
     # it creates in batches of 10 there (test_numbering covers one create each, 2 x 100).
-    Backend("delta", lambda tmp: str(tmp / "delta"), compacts_files=True, create_batch=10),
+    Backend("delta", lambda tmp: str(tmp / "delta"), compacts_files=True),
     Backend("sqlite", lambda tmp: f"sqlite+aiosqlite:///{tmp}/store.db"),
     Backend("postgres", provision=fresh_schema),
 ]
