@@ -123,7 +123,10 @@ def db_info() -> None:
             table.add_row(i.name, str(i.version), str(i.files), str(i.rows), i.location)
         out.print(table)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except OrchestratorError as exc:
+        _fail(exc)
 
 
 @db_app.command("maintain")
@@ -152,7 +155,10 @@ def db_maintain(
             )
         out.print(table)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except OrchestratorError as exc:
+        _fail(exc)
 
 
 @users_app.command("add")
@@ -195,7 +201,10 @@ def users_list(workspace: Annotated[str, typer.Option(help="Workspace id.")] = L
             table.add_row(u.name, u.role.value, u.timezone, u.email or "")
         out.print(table)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except OrchestratorError as exc:
+        _fail(exc)
 
 
 def main() -> None:
