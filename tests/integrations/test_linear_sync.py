@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.models import ConflictPolicy, Integration, IntegrationType, Priority
+from core.models import ConflictPolicy, Integration, IntegrationType, Priority, TaskStatus
 from core.secrets import SecretBox
 from core.services import Actor, Services
 from integrations.http import RateLimit
@@ -148,3 +148,30 @@ async def test_an_archived_issue_stays_a_task_a_trashed_one_does_not(
     assert by_title["Done long ago"].deleted_at is None
     assert by_title["Done long ago"].status.value == "completed"
     assert by_title["Binned"].deleted_at is not None
+
+
+async def test_people_projects_and_states_map_both_ways(
+    services: Services, linear: LinearFake, kit: sc.Kit, integration: Integration, alice: Actor
+) -> None:
+    bob = await services.users.ensure_user(sc.WS, "Bob Doe", email="bob@example.com")
+    roadmap = linear.add_project("Roadmap")
+    issue = linear.add_issue("Plan", assigneeId="lu-2", projectId=roadmap["id"], stateId="st-review")
+    await sc.run_sync(services, kit, integration)
+    task = (await sc.all_tasks(services.store))[0]
+    linked = await services.store.users.get(sc.WS, bob.id)
+    assert linked is not None and linked.linear_user_id == "lu-2"  # matched by email on first sight
+    project = await services.store.projects.find_by_name(sc.WS, "Roadmap")
+    assert project is not None and task.project_id == project.id and task.assignee_id == bob.id
+    assert task.status is TaskStatus.in_review
+
+    await services.tasks.update(
+        alice, task.ref, status="cancelled", assignee=None, add_tags=["ops", "new-tag"]
+    )
+    log = await sc.run_sync(services, kit, integration)
+    assert log.status == "ok", log.errors
+    remote = linear.issues[issue["id"]]
+    assert remote["state"]["type"] == "canceled" and remote["assignee"] is None
+    assert sorted(linear.labels[x] for x in remote["labelIds"]) == [
+        "Ops",
+        "new-tag",
+    ]  # a label made on the way
