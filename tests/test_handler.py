@@ -102,3 +102,15 @@ async def test_malformed_commands_go_to_an_llm_when_one_is_configured(services: 
 
     usage = await ConversationHandler(services, responder=Offline()).handle(msg("show project Launch please"))
     assert usage.kind is ReplyKind.error and usage.usage
+
+
+async def test_undo_reverts_everything_one_message_did(services: Services) -> None:
+    handler = ConversationHandler(services)
+    for title in ("One", "Two", "Three"):
+        await handler.handle(msg(f"add {title}"))
+    await handler.handle(msg("done T-1 T-2"))
+    reopened = await handler.handle(msg("reopen T-1 T-2"))  # two service calls, one message
+    assert reopened.kind is ReplyKind.success
+    await handler.handle(msg("undo"))
+    open_refs = [t.ref for t in (await handler.handle(msg("list"))).tasks]
+    assert open_refs == ["T-3"]  # both reopens were reverted together

@@ -73,7 +73,8 @@ class ConversationHandler:
         """Answer one message. Errors become short replies; unexpected ones are logged with an id."""
         try:
             actor = await self.actor_for(msg)
-            return await self._handle(actor, msg)
+            with self.services.audit.batch():
+                return await self._handle(actor, msg)
         except OrchestratorError as exc:
             usage = exc.usage if isinstance(exc, QuickAddError) else None
             return Reply(exc.message, kind=ReplyKind.error, usage=usage, footer=exc.hint)

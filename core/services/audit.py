@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,6 +14,8 @@ from core.services.actor import Actor
 from core.store import Store
 
 _IGNORED = {"updated_at"}
+# Events written while one message is handled share a batch id, so `undo` reverts that whole message.
+_BATCH: ContextVar[str | None] = ContextVar("audit_batch", default=None)
 
 
 def changed_fields(before: BaseModel, after: BaseModel) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -45,6 +49,24 @@ class AuditTrail:
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    @staticmethod
+    @contextmanager
+    def batch() -> Iterator[str]:
+        """Group every change made inside (one chat message, one agent turn) into one undoable unit."""
+        current = _BATCH.get()
+        if current is not None:  # nested: the outer unit wins
+            yield current
+            return
+        token = _BATCH.set(new_id())
+        try:
+            yield _BATCH.get() or ""
+        finally:
+            _BATCH.reset(token)
+
+    @staticmethod
+    def current_batch_id() -> str:
+        return _BATCH.get() or new_id()
+
     def event(
         self,
         actor: Actor,
@@ -73,7 +95,7 @@ class AuditTrail:
 
     async def created(self, actor: Actor, entities: Sequence[BaseModel]) -> None:
         """Record the creation of ``entities`` in one commit."""
-        batch = new_id()
+        batch = self.current_batch_id()
         events = [
             self.event(actor, AuditAction.create, e, None, snapshot(e), batch_id=batch) for e in entities
         ]
@@ -84,7 +106,7 @@ class AuditTrail:
     ) -> None:
         """Record (before, after) changes; pairs that changed nothing are skipped."""
         events = []
-        batch = new_id()
+        batch = self.current_batch_id()
         for before, after in pairs:
             old, new = changed_fields(before, after)
             if new:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.errors import NothingToUndo
-from core.models import AuditAction, AuditEvent, EntityType, Project, Task, new_id, utcnow
+from core.models import AuditAction, AuditEvent, EntityType, Project, Task, utcnow
 from core.services.actor import Actor
 from core.services.audit import AuditTrail, changed_fields
 from core.store import Store
@@ -47,7 +47,7 @@ class UndoService:
         """Revert the user's last command and record the undo itself."""
         events = await self.last_undoable(actor)
         ws = actor.workspace_id
-        batch = new_id()
+        batch = self._audit.current_batch_id()
         records: list[AuditEvent] = []
         entities: list[Task | Project] = []
         for event in events:
