@@ -98,6 +98,9 @@ class ButtonFlow:
         elif action == "assign":
             await services.tasks.assign(actor, task.number, "me")
             text = f"🙋 {task.ref} is now assigned to {who}."
+        elif action == "delete":
+            await services.tasks.delete(actor, [task.number])
+            text = f"🗑️ {who} deleted {task.ref}. `/task restore` or `/task undo` brings it back."
         else:
             snoozed = await services.tasks.snooze(actor, task.number, days=1)
             when = due_text(snoozed.due_date, snoozed.days_until_due, snoozed.is_overdue)

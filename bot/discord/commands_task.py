@@ -151,12 +151,12 @@ class TaskCommands(app_commands.Group):
     @app_commands.describe(ref="the task, e.g. T-3", share=SHARE)
     @app_commands.autocomplete(ref=open_task_choices)
     async def delete(self, interaction: Interaction, ref: str, share: bool = False) -> None:
-        # Typing the command and its ref is the confirmation; the chat `delete` asks "yes?" instead.
+        # Nothing is deleted yet: the reply carries a Delete button, and pressing it is the confirmation.
         async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            deleted = await ctx.services.tasks.delete(actor, [task_number(ref)])
-            views = await task_views(ctx.services.store, actor.workspace_id, deleted)
-            text = f"Deleted {deleted[0].ref}. `/task restore` or `/task undo` brings it back."
-            return Reply(text, kind=ReplyKind.success, tasks=views)
+            found = await ctx.services.tasks.get(actor, task_number(ref))
+            views = await task_views(ctx.services.store, actor.workspace_id, [found])
+            text = f"Delete {found.ref}? Press Delete to confirm; `/task restore` brings it back afterwards."
+            return Reply(text, kind=ReplyKind.confirm, tasks=views, confirm_action="delete")
 
         await respond(interaction, work, share=share)
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.discord.embeds import render
-from bot.discord.views import task_actions
-from core.conversation.messages import Reply
+from bot.discord.views import confirm_delete, task_actions
+from core.conversation.messages import Reply, ReplyKind
 
 
 @dataclass
@@ -21,7 +21,11 @@ class Outgoing:
     def of(cls, reply: Reply, workspace_id: str | None) -> Outgoing:
         """Buttons only for replies in a known workspace (their custom_ids name it)."""
         rendered = render(reply)
-        view = task_actions(reply.tasks, workspace_id) if workspace_id and not reply.is_error else None
+        view: discord.ui.View | None = None
+        if workspace_id and reply.kind is ReplyKind.confirm and reply.confirm_action == "delete":
+            view = confirm_delete(reply.tasks, workspace_id)
+        elif workspace_id and not reply.is_error:
+            view = task_actions(reply.tasks, workspace_id)
         return cls(rendered.content, rendered.embeds, view)
 
     @classmethod

@@ -19,7 +19,9 @@ from core.conversation.messages import TaskView
 
 ACTIONS = ("complete", "assign", "snooze")
 MAX_ROWS = 5  # Discord allows five action rows per message
-TEMPLATE = r"task:(?P<action>complete|assign|snooze):(?P<workspace>discord:\d+):(?P<task>[0-9a-f]{1,64})"
+TEMPLATE = (
+    r"task:(?P<action>complete|assign|snooze|delete):(?P<workspace>discord:\d+):(?P<task>[0-9a-f]{1,64})"
+)
 
 
 def custom_id(action: str, workspace_id: str, task_id: str) -> str:
@@ -45,6 +47,7 @@ class TaskButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
             "complete": ("Complete{ref}", discord.ButtonStyle.success, "✅"),
             "assign": ("Assign{ref} to me", discord.ButtonStyle.primary, "🙋"),
             "snooze": ("Snooze{ref} 1 day", discord.ButtonStyle.secondary, "💤"),
+            "delete": ("Delete{ref}", discord.ButtonStyle.danger, "🗑️"),
         }
         label, style, emoji = labels[action]
         super().__init__(
@@ -86,4 +89,16 @@ def task_actions(tasks: Sequence[TaskView], workspace_id: str) -> discord.ui.Vie
     for row, t in enumerate(open_tasks):
         for action in ACTIONS:
             view.add_item(TaskButton(action, workspace_id, t.id, ref=t.ref if show_ref else "", row=row))
+    return view
+
+
+def confirm_delete(tasks: Sequence[TaskView], workspace_id: str) -> discord.ui.View | None:
+    """A Delete button per task the reply asks about: pressing it is the confirmation."""
+    shown = [t for t in tasks if not t.deleted][:MAX_ROWS]
+    if not shown:
+        return None
+    view = discord.ui.View(timeout=None)
+    show_ref = len(shown) > 1
+    for row, t in enumerate(shown):
+        view.add_item(TaskButton("delete", workspace_id, t.id, ref=t.ref if show_ref else "", row=row))
     return view

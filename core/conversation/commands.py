@@ -118,6 +118,7 @@ class CommandRunner:
                 what = f"{len(found)} tasks" if len(found) > 1 else found[0].ref
                 reply.text = f"Delete {what}? Reply `yes` to delete or `no` to keep."
                 reply.kind = ReplyKind.confirm
+                reply.confirm_action = "delete"
                 pending: PendingAction = {"action": "delete_tasks", "numbers": list(command.numbers)}
                 return reply, pending
             case RestoreTask():

@@ -93,6 +93,8 @@ class Reply:
     usage: str | None = None
     footer: str | None = None
     ephemeral: bool = False
+    # For a `confirm` reply: what a platform button may do at once instead of a typed "yes" ("delete").
+    confirm_action: str | None = None
 
     @property
     def is_error(self) -> bool:

@@ -75,14 +75,24 @@ async def test_task_commands(world: World, bot: DiscordSurface, services: Servic
     await fake.slash(alice, "task assign", guild=acme, ref="T-2")
     assert (await task(services, ws, 2)).assignee_id is None
 
-    deleted = fake.message_for(await fake.slash(alice, "task delete", guild=acme, ref="T-2"))
-    assert deleted["content"].startswith("Deleted T-2.")
+    asked_record = await fake.slash(alice, "task delete", guild=acme, ref="T-2")
+    asked = fake.message_for(asked_record)
+    assert asked["content"].startswith("Delete T-2? Press Delete to confirm")
+    assert (await task(services, ws, 2)).deleted_at is None  # nothing happens before the button
+    [row] = asked["components"]
+    [button] = row["components"]
+    assert button["custom_id"].startswith("task:delete:") and button["style"] == 4  # danger
+    pressed = await fake.click(alice, asked_record.message_id, button["custom_id"])
+    deleted = await fake.wait_edited(pressed, edits=1)
+    assert "deleted T-2" in deleted["content"] and deleted["components"] == []
     assert (await task(services, ws, 2)).deleted_at is not None
     restored = fake.message_for(await fake.slash(alice, "task restore", guild=acme, ref="T-2"))
     assert restored["content"].startswith("Restored T-2")
     assert (await task(services, ws, 2)).deleted_at is None
 
-    await fake.slash(alice, "task delete", guild=acme, ref="T-2")
+    again = await fake.slash(alice, "task delete", guild=acme, ref="T-2")
+    again_button = fake.message_for(again)["components"][0]["components"][0]["custom_id"]
+    await fake.wait_edited(await fake.click(alice, again.message_id, again_button), edits=1)
     undone = fake.message_for(await fake.slash(alice, "task undo", guild=acme))
     assert undone["content"].startswith("Undid your last change: delete of T-2")
     assert (await task(services, ws, 2)).deleted_at is None
