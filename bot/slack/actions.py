@@ -36,6 +36,9 @@ async def _apply(deps: SlackDeps, actor: Actor, action_id: str, ref: str) -> tup
         return (await tasks.complete(actor, [ref]))[0], f":white_check_mark: Completed by {who}"
     if action_id == blocks.ASSIGN_ME:
         return await tasks.assign(actor, ref, "me"), f":bust_in_silhouette: Assigned to {who}"
+    if action_id == blocks.DELETE:
+        [gone] = await tasks.delete(actor, [ref])
+        return gone, f":wastebasket: Deleted by {who}; `/task restore {gone.ref}` brings it back"
     task = await tasks.snooze(actor, ref, days=1)
     return task, f":zzz: Snoozed by {who}"
 

@@ -18,7 +18,8 @@ Block = dict[str, Any]
 COMPLETE = "task_complete"
 ASSIGN_ME = "task_assign_me"
 SNOOZE = "task_snooze"
-TASK_ACTIONS = (COMPLETE, ASSIGN_ME, SNOOZE)
+DELETE = "task_delete"  # only on a "Delete T-3?" question: pressing it is the confirmation
+TASK_ACTIONS = (COMPLETE, ASSIGN_ME, SNOOZE, DELETE)
 
 SECTION_LIMIT = 3000
 TEXT_LIMIT = 3000
@@ -111,6 +112,18 @@ def task_summary(t: TaskView) -> str:
     return "\n".join(lines)
 
 
+def delete_card(t: TaskView) -> list[Block]:
+    """A task the reply asks to delete, with the Delete button that confirms it."""
+    return [
+        section(task_summary(t), card_id(t.ref)),
+        {
+            "type": "actions",
+            "block_id": f"{card_id(t.ref)}:actions",
+            "elements": [button(f"Delete {t.ref}", DELETE, t.ref, style="danger")],
+        },
+    ]
+
+
 def task_card(t: TaskView, note: str | None = None) -> list[Block]:
     """A task as a section, its buttons while it is open, and an optional note (what just happened)."""
     blocks = [section(task_summary(t), card_id(t.ref))]
@@ -154,8 +167,9 @@ def reply_blocks(reply: Reply, *, max_cards: int = MAX_CARDS) -> list[Block]:
         prefix = _KIND_PREFIX.get(reply.kind, "")
         # The core writes Slack-compatible mrkdwn (`code`, *bold*); only <, > and & need escaping.
         blocks += [section(prefix + escape_text(chunk)) for chunk in _chunks(reply.text.splitlines())]
+    asks_delete = reply.kind is ReplyKind.confirm and reply.confirm_action == "delete"
     for t in reply.tasks[:max_cards]:
-        blocks += task_card(t)
+        blocks += delete_card(t) if asks_delete and not t.deleted else task_card(t)
     rest = reply.tasks[max_cards:]
     if rest:
         lines = [task_summary(t).replace("\n", " · ") for t in rest]

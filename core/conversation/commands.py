@@ -214,7 +214,13 @@ class CommandRunner:
     async def confirm(self, actor: Actor, pending: PendingAction) -> Reply:
         """Carry out an action the user just confirmed with `yes`."""
         if pending.get("action") == "delete_tasks":
-            numbers = [int(n) for n in pending.get("numbers", [])]
+            numbers = []
+            for n in (int(n) for n in pending.get("numbers", [])):
+                task = await self.s.store.tasks.get_by_number(actor.workspace_id, n)
+                if task is not None and task.deleted_at is None:  # a Delete button may have done it
+                    numbers.append(n)
+            if not numbers:
+                return Reply("Already deleted; nothing else to do.", kind=ReplyKind.info)
             deleted = await self.s.tasks.delete(actor, numbers)
             text = f"Deleted {_refs(numbers)}. `restore {deleted[0].ref}` or `undo` brings it back."
             return await self._tasks_reply(actor, text, deleted, ReplyKind.success)

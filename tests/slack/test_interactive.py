@@ -274,3 +274,28 @@ async def test_without_a_response_url_the_card_is_updated_with_chat_update(
     assert (update.params["channel"], update.params["ts"]) == ("C1", "1700000600.000100")
     assert update.token is not None and update.params["blocks"][1]["block_id"] == "task:T-1"
     assert (await all_tasks(store))[0].assignee_id == (await user(store, "U1")).id
+
+
+async def test_delete_asks_first_and_its_button_confirms(
+    slack: SlackHarness, fake: FakeSlack, store: Store
+) -> None:
+    await slack.command("add Old idea")
+    await fake.wait_for("response_url")
+    await slack.command("delete T-1")
+    asked = (await fake.wait_for("response_url", 2))[1].params
+    assert "Delete T-1?" in asked["text"]
+    [button] = [e for b in asked["blocks"] if b.get("type") == "actions" for e in b["elements"]]
+    assert (button["action_id"], button["style"], button["value"]) == ("task_delete", "danger", "T-1")
+    assert (await all_tasks(store))[0].deleted_at is None  # nothing happens before the click
+
+    await slack.interaction(
+        click(None, "task_delete", "T-1", user_id="U1", response_url=fake.response_url("d1"))
+    )
+    [update] = [c for c in await fake.wait_for("response_url", 3) if c.path.endswith("/d1")]
+    assert [b["block_id"] for b in update.params["blocks"]] == ["task:T-1", "task:T-1:note"]
+    assert "Deleted by" in update.params["blocks"][1]["elements"][0]["text"]
+    assert (await all_tasks(store))[0].deleted_at is not None
+    # A typed "yes" afterwards finds nothing left to do rather than failing.
+    await slack.command("yes")
+    late = (await fake.wait_for("response_url", 4))[3].params
+    assert "Already deleted" in late["text"]
