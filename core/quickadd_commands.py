@@ -20,6 +20,7 @@ class QuickAddError(ValidationError):
     def __init__(self, message: str, usage: str, *, hint: str | None = None) -> None:
         super().__init__(message, hint=hint if hint is not None else f"Usage: `{usage}`")
         self.usage = usage
+        self.tip = hint  # the explicit hint alone: replies show the usage line separately
 
 
 @dataclass(frozen=True, slots=True)

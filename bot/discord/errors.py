@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 
 from core.conversation.messages import Reply, ReplyKind
 from core.errors import OrchestratorError
-from core.quickadd import QuickAddError
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +18,7 @@ class NoWorkspace(OrchestratorError):
 
 def error_reply(exc: OrchestratorError) -> Reply:
     """The core's message, with the hint or usage line under it."""
-    usage = exc.usage if isinstance(exc, QuickAddError) else None
-    return Reply(exc.message, kind=ReplyKind.error, usage=usage, footer=exc.hint)
+    return Reply.from_error(exc)
 
 
 def incident_reply(what: str) -> Reply:

@@ -76,8 +76,7 @@ class ConversationHandler:
             with self.services.audit.batch():
                 return await self._handle(actor, msg)
         except OrchestratorError as exc:
-            usage = exc.usage if isinstance(exc, QuickAddError) else None
-            return Reply(exc.message, kind=ReplyKind.error, usage=usage, footer=exc.hint)
+            return Reply.from_error(exc)
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("unexpected error handling a message (incident %s)", incident)

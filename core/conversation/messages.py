@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 
+from core.errors import OrchestratorError
 from core.models import Platform, Priority, ProjectStatus, TaskStatus
+from core.quickadd_commands import QuickAddError
 
 
 @dataclass(frozen=True)
@@ -99,3 +101,10 @@ class Reply:
     @property
     def is_error(self) -> bool:
         return self.kind is ReplyKind.error
+
+    @classmethod
+    def from_error(cls, exc: OrchestratorError) -> Reply:
+        """The error's message, its hint under it, and the usage line when a command was malformed."""
+        if isinstance(exc, QuickAddError):
+            return cls(exc.message, kind=ReplyKind.error, usage=exc.usage, footer=exc.tip)
+        return cls(exc.message, kind=ReplyKind.error, footer=exc.hint)
