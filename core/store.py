@@ -11,6 +11,7 @@ Rules every implementation keeps (the contract suite in ``tests/contract`` check
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -164,6 +165,15 @@ class TaskRepo(Protocol):
     async def list(self, workspace_id: str, query: TaskQuery) -> TaskPage: ...
 
     async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task: ...
+
+    async def update_many(
+        self, workspace_id: str, changes: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> builtins.list[Task]:
+        """Apply each task's own changes, in one commit where the backend allows; all or nothing.
+
+        Returns the stored tasks in the order of their first mention; NotFoundError when any is missing.
+        """
+        ...
 
     async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
         """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""

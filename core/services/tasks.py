@@ -266,10 +266,14 @@ class TaskService:
     async def _apply(
         self, actor: Actor, action: AuditAction, work: Sequence[tuple[Task, dict[str, Any]]]
     ) -> TaskList:
-        pairs: builtins.list[tuple[Task, Task]] = []
-        for task, changes in work:
-            after = await self._store.tasks.update(actor.workspace_id, task.id, changes)
-            pairs.append((task, after))
+        if len(work) == 1:
+            [(task, changes)] = work
+            stored = [await self._store.tasks.update(actor.workspace_id, task.id, changes)]
+        else:  # bulk commands and sync batches: one commit for all the rows
+            items = [(task.id, changes) for task, changes in work]
+            stored = await self._store.tasks.update_many(actor.workspace_id, items)
+        by_id = {t.id: t for t in stored}
+        pairs: builtins.list[tuple[Task, Task]] = [(task, by_id[task.id]) for task, _ in work]
         await self._audit.changed(actor, action, pairs)
         return [self.annotate(actor, after) for _, after in pairs]
 

@@ -114,3 +114,23 @@ def changes_to_arrow(spec: TableSpec[M], row_id: str, values: Mapping[str, Any])
     schema = pa.schema([spec.schema.field(n) for n in names])
     row = {"id": row_id, **{n: _encode(spec, n, v) for n, v in values.items()}}
     return pa.Table.from_pylist([row], schema=schema)
+
+
+SET_FLAG = "__set_"  # per-row flag columns of a multi-row update source: was this column given for this row?
+
+
+def changes_many_to_arrow(spec: TableSpec[M], rows: Mapping[str, Mapping[str, Any]]) -> pa.Table:
+    """A source with one row per id: the union of changed columns, and a flag per column and row."""
+    columns = sorted({c for values in rows.values() for c in values})
+    fields = [spec.schema.field("id")]
+    fields += [spec.schema.field(c).with_nullable(True) for c in columns]
+    fields += [pa.field(SET_FLAG + c, pa.bool_(), nullable=False) for c in columns]
+    data = [
+        {
+            "id": row_id,
+            **{c: _encode(spec, c, values[c]) if c in values else None for c in columns},
+            **{SET_FLAG + c: c in values for c in columns},
+        }
+        for row_id, values in rows.items()
+    ]
+    return pa.Table.from_pylist(data, schema=pa.schema(fields))

@@ -23,6 +23,8 @@ from core.errors import NotFoundError, StorageError
 from core.models import utcnow
 from core.store import TableInfo
 from storage.delta.convert import (
+    SET_FLAG,
+    changes_many_to_arrow,
     changes_to_arrow,
     plain,
     rows_at,
@@ -32,7 +34,7 @@ from storage.delta.convert import (
 )
 from storage.delta.errors import retry_conflicts, translate
 from storage.delta.numbering import NumberCache
-from storage.delta.predicates import and_, eq
+from storage.delta.predicates import and_, eq, is_in
 from storage.delta.schema import TABLE_PROPERTIES, M, TableSpec
 
 T = TypeVar("T")
@@ -294,6 +296,37 @@ class DeltaEntityTable(Generic[M]):
         if stored is None:
             raise self._not_found(row_id)
         return stored
+
+    async def update_many(self, scope_value: str, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[M]:
+        """Apply each row's own changes in one merge (one commit); other fields stay as stored."""
+        prepared: dict[str, dict[str, Any]] = {}
+        for row_id, changes in items:
+            values = validate_changes(self.spec, changes)
+            if self.spec.has_updated_at:
+                values["updated_at"] = utcnow()
+            prepared.setdefault(row_id, {}).update(values)
+        if not prepared:
+            return []
+        ids = list(prepared)
+        scope = and_(eq(self.spec.scope, scope_value), is_in("id", ids))
+        present = {str(getattr(m, "id", "")) for m in await self.models(scope)}
+        missing = [row_id for row_id in ids if row_id not in present]
+        if missing:  # checked before writing: all or nothing
+            raise self._not_found(missing[0])
+        source = changes_many_to_arrow(self.spec, prepared)
+        columns = sorted({c for values in prepared.values() for c in values})
+        # Each row takes only the columns it was given; a CASE per column keeps the others as stored.
+        updates = {f'"{c}"': f'CASE WHEN s."{SET_FLAG}{c}" THEN s."{c}" ELSE t."{c}" END' for c in columns}
+        predicate = f"t.id = s.id AND t.{eq(self.spec.scope, scope_value)} AND t.{is_in('id', ids)}"
+
+        def op(dt: DeltaTable) -> _Outcome[int]:
+            merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
+            metrics = merge.when_matched_update(updates).execute()
+            return int(metrics.get("num_target_rows_updated", 0)), None
+
+        await self._write(op, action=f"update the {self.spec.entity}s")
+        by_id = {str(getattr(m, "id", "")): m for m in await self.models(scope)}
+        return [by_id[row_id] for row_id in ids if row_id in by_id]
 
     def _not_found(self, row_id: str) -> NotFoundError:
         return NotFoundError(f"I couldn't find that {self.spec.entity} (`{row_id}`) in this workspace.")

@@ -91,6 +91,36 @@ class EntityRows(Generic[M]):
             raise self.entity.not_found(row_id)
         return updated
 
+    async def update_many(self, scope_value: str, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[M]:
+        """Apply each row's own changes in one transaction: all of them, or none when a row is missing."""
+        prepared: dict[str, dict[str, Any]] = {}
+        for row_id, changes in items:
+            values = validate_changes(self.entity, changes)
+            if self.entity.has_updated_at:
+                values["updated_at"] = utcnow()
+            prepared.setdefault(row_id, {}).update(values)
+        statements = [
+            (
+                row_id,
+                sa.update(self.table)
+                .where(self.entity.key(scope_value, row_id))
+                .values(values)
+                .returning(*self.table.columns),
+            )
+            for row_id, values in prepared.items()
+        ]
+
+        async def work(conn: AsyncConnection) -> list[M]:
+            out: list[M] = []
+            for row_id, stmt in statements:
+                row = (await conn.execute(stmt)).first()
+                if row is None:  # raising inside the transaction rolls back the rows already changed
+                    raise self.entity.not_found(row_id)
+                out.append(to_model(self.entity, row))
+            return out
+
+        return await self.db.write(work, action=f"update the {self.entity.noun}s") if statements else []
+
     async def upsert(self, model: M) -> None:
         """Insert the row, or replace every column of the existing one."""
         row = to_row(self.entity, model)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -123,6 +124,11 @@ class SqlTaskRepo:
 
     async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task:
         return await self._r.update(workspace_id, task_id, changes)
+
+    async def update_many(
+        self, workspace_id: str, changes: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> builtins.list[Task]:
+        return await self._r.update_many(workspace_id, changes)
 
     async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
         """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""
