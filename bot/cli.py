@@ -15,6 +15,7 @@ from bot import cli_db
 from bot.agent_cli import models_command, usage_command
 from bot.cli_integrations import integrations_app
 from bot.cli_sync import sync_app
+from bot.cli_workspaces import workspaces_app
 from bot.console import ConsoleAdapter
 from bot.wiring import configure_logging, runtime
 from core.dates import parse_tz
@@ -32,6 +33,7 @@ cli_db.register(db_app)
 app.add_typer(users_app, name="users")
 app.add_typer(integrations_app, name="integrations")
 app.add_typer(sync_app, name="sync")
+app.add_typer(workspaces_app, name="workspaces")
 app.command("models")(models_command)
 app.command("usage")(usage_command)
 out = Console()
