@@ -38,3 +38,21 @@ def test_bad_input_is_refused(data: Path) -> None:
     assert zone.exit_code == 2 and "Mars/Base" in zone.output
     nothing = runner.invoke(app, ["workspaces", "set", "local"])
     assert nothing.exit_code == 2 and "Nothing to change" in nothing.output
+
+
+async def test_new_people_get_the_workspace_default_timezone(tmp_path: Path) -> None:
+    from core.models import Platform
+    from core.services import Services
+    from storage.factory import open_store
+
+    store = open_store(str(tmp_path / "tz"))
+    await store.open()
+    try:
+        services = Services(store)
+        await services.users.ensure_workspace("w", Platform.console, timezone="Asia/Tokyo")
+        assert (await services.users.ensure_user("w", "kenji")).timezone == "Asia/Tokyo"
+        assert (
+            await services.users.ensure_user("w", "ana", timezone="Europe/Lisbon")
+        ).timezone == "Europe/Lisbon"
+    finally:
+        await store.close()

@@ -95,10 +95,13 @@ class UserService:
             await self._record(AuditAction.update, found, updated)
             return updated
         first = not await self._store.users.list(workspace_id)
+        if timezone is None:  # no zone from the platform: the workspace's default
+            workspace = await self._store.workspaces.get(workspace_id)
+            timezone = workspace.default_timezone if workspace is not None else "UTC"
         user = User(
             workspace_id=workspace_id,
             name=name,
-            timezone=timezone or "UTC",
+            timezone=timezone,
             role=role or (Role.admin if first else Role.member),
             **{k: v for k, v in identity.items() if v is not None},
         )
