@@ -139,9 +139,10 @@ async def list_tasks(
     )
     deps.turn.touch(page.items)
     if not page.items:
-        return "No tasks match."
+        narrowed = project or assignee or text or tag
+        return "Nothing is overdue." if overdue and not narrowed else "No tasks match."
     head = (
-        f"{page.total} task(s)"
+        f"{page.total} task{'s' if page.total != 1 else ''}"
         + (f", showing {len(page.items)}" if page.total > len(page.items) else "")
         + ":"
     )
@@ -321,7 +322,7 @@ async def show_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
         f"Project {project_line(project)}. It is now the active project: new tasks without a project go "
         "there.",
         project.description,
-        f"{page.total} open task(s):" if page.items else "No open tasks.",
+        f"{page.total} open task{'s' if page.total != 1 else ''}:" if page.items else "No open tasks.",
         *[await task_line(deps, t) for t in page.items],
     ]
     return "\n".join(line for line in lines if line)

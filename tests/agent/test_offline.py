@@ -102,8 +102,9 @@ async def test_a_whole_session_without_any_provider(
     venue = await chat.send("I need to book a venue by friday")
     assert (venue.tasks[0].title, venue.tasks[0].project) == ("book a venue", "Launch")
     week = await chat.send("what's due this week?")
-    assert sorted(t.ref for t in week.tasks) == ["T-2", "T-3"] and week.text == "2 task(s):"
+    assert sorted(t.ref for t in week.tasks) == ["T-2", "T-3"] and week.text == "2 tasks:"
     assert (await chat.send("what is overdue in Launch?")).text == "No tasks match."
+    assert (await chat.send("what is overdue?")).text == "Nothing is overdue."
     assert (await chat.send("mark T-2 as done")).tasks[0].status is TaskStatus.completed
     assigned = await chat.send("assign T-3 to @sam")
     assert assigned.text == "T-3 is now assigned to @sam." and assigned.tasks[0].assignee == "sam"

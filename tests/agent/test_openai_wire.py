@@ -166,4 +166,4 @@ def test_console_without_any_key_uses_the_offline_model(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Created T-1." in result.stdout and "T-1  water the plants" in result.stdout
-    assert "1 task(s):" in result.stdout
+    assert "1 task:" in result.stdout
