@@ -29,6 +29,7 @@ from core.integrations import (
     TaskFields,
 )
 from core.models import IntegrationType
+from integrations.client_base import VendorClient
 from integrations.gitlab_mapping import DELETED_LABEL, is_deleted, issue_body, normalize, task_from_wire
 from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
 from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, parse_time, server_time
@@ -41,7 +42,7 @@ PAGE_SIZE = 100
 _CREATE_ATTEMPTS = 4
 
 
-class GitLabClient:
+class GitLabClient(VendorClient):
     """Speaks GitLab's REST API for one project; everything it returns is neutral."""
 
     kind = IntegrationType.gitlab
@@ -85,21 +86,9 @@ class GitLabClient:
         self._full_every = full_every
         self._margin = cursor_margin
 
-    def __repr__(self) -> str:
-        return f"GitLabClient({self._http.base_url!r})"
-
-    @property
-    def requests_sent(self) -> int:
-        return self._http.requests_sent
-
     @property
     def _p(self) -> str:
-        if self._project_id is None:
-            raise ConfigurationError("The GitLab project isn't loaded yet.", hint="Call prepare() first.")
-        return f"/projects/{self._project_id}"
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
+        return f"/projects/{self._loaded(self._project_id, 'GitLab project')}"
 
     async def _pages(
         self, path: str, params: Mapping[str, Any] | None = None

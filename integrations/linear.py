@@ -28,6 +28,7 @@ from core.integrations import (
 )
 from core.models import IntegrationType
 from integrations import linear_queries as q
+from integrations.client_base import VendorClient
 from integrations.http import OutcomeUnknown, RateLimit, Retryable, RetryPolicy, VendorHTTP, parse_retry_after
 from integrations.linear_mapping import LinearTeam, issue_id_for, issue_input, normalize, task_from_wire
 from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, parse_time, server_time
@@ -85,7 +86,7 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-class LinearClient:
+class LinearClient(VendorClient):
     """Speaks Linear's GraphQL API; everything it returns is neutral (``core.integrations``)."""
 
     kind = IntegrationType.linear
@@ -123,21 +124,9 @@ class LinearClient:
         self._margin = cursor_margin
         self._team: LinearTeam | None = None
 
-    def __repr__(self) -> str:
-        return f"LinearClient({self._http.base_url!r})"
-
-    @property
-    def requests_sent(self) -> int:
-        return self._http.requests_sent
-
     @property
     def team(self) -> LinearTeam:
-        if self._team is None:
-            raise ConfigurationError("The Linear team isn't loaded yet.", hint="Call prepare() first.")
-        return self._team
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
+        return self._loaded(self._team, "Linear team")
 
     async def _gql(
         self, query: str, variables: dict[str, Any] | None = None, *, mutation: bool = False

@@ -24,6 +24,7 @@ from core.integrations import (
     TaskFields,
 )
 from core.models import IntegrationType
+from integrations.client_base import VendorClient
 from integrations.html_markdown import html_to_markdown
 from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
 from integrations.motion_mapping import MotionWorkspace, normalize, task_from_wire, task_to_wire
@@ -44,7 +45,7 @@ def _next_cursor(body: Any) -> str | None:
     return (meta or {}).get("nextCursor") or None
 
 
-class MotionClient:
+class MotionClient(VendorClient):
     """Speaks Motion's REST API; everything it returns is neutral (``core.integrations``)."""
 
     kind = IntegrationType.motion
@@ -79,21 +80,9 @@ class MotionClient:
             self._zone = ZoneInfo("UTC")
         self._ws: MotionWorkspace | None = None
 
-    def __repr__(self) -> str:
-        return f"MotionClient({self._http.base_url!r})"
-
-    @property
-    def requests_sent(self) -> int:
-        return self._http.requests_sent
-
     @property
     def workspace(self) -> MotionWorkspace:
-        if self._ws is None:
-            raise ConfigurationError("The Motion workspace isn't loaded yet.", hint="Call prepare() first.")
-        return self._ws
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
+        return self._loaded(self._ws, "Motion workspace")
 
     async def prepare(self) -> None:
         """Pick the workspace (by id or name, else the first) and load its statuses and labels."""

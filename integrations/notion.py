@@ -27,6 +27,7 @@ from core.integrations import (
     TaskFields,
 )
 from core.models import IntegrationType
+from integrations.client_base import VendorClient
 from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
 from integrations.notion_mapping import NotionSchema, normalize, page_from_wire, page_properties
 from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
@@ -44,7 +45,7 @@ def _minute(when: datetime) -> datetime:
     return when.replace(second=0, microsecond=0)
 
 
-class NotionClient:
+class NotionClient(VendorClient):
     """Speaks Notion's REST API for one database; everything it returns is neutral."""
 
     kind = IntegrationType.notion
@@ -91,21 +92,9 @@ class NotionClient:
         self._schema: NotionSchema | None = None
         self._me: str | None = None
 
-    def __repr__(self) -> str:
-        return f"NotionClient({self._http.base_url!r})"
-
-    @property
-    def requests_sent(self) -> int:
-        return self._http.requests_sent
-
     @property
     def schema(self) -> NotionSchema:
-        if self._schema is None:
-            raise ConfigurationError("The Notion database isn't loaded yet.", hint="Call prepare() first.")
-        return self._schema
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
+        return self._loaded(self._schema, "Notion database")
 
     async def _json(self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None) -> Any:
         response = await self._http.request(method, path, json=body, idempotent=idempotent)
@@ -272,4 +261,3 @@ class NotionClient:
 
     def normalize(self, fields: TaskFields) -> TaskFields:
         return normalize(fields, self.schema)
-
