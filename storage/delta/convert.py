@@ -9,10 +9,9 @@ from enum import Enum
 from typing import Any
 
 import pyarrow as pa
-import pydantic
 import pydantic_core
 
-from core.errors import ValidationError
+from storage.changes import validated_changes
 from storage.delta.schema import M, TableSpec
 
 
@@ -84,28 +83,10 @@ def to_models(spec: TableSpec[M], table: pa.Table) -> list[M]:
 
 
 def validate_changes(spec: TableSpec[M], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate each changed field through the model; returns the persisted columns' new python values.
-
-    Fields computed on read are dropped (callers may pass a whole snapshot); unknown or key fields are
-    refused.
-    """
-    probe = spec.model.model_construct()
-    out: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name in spec.exclude:
-            continue
-        if name not in spec.columns:
-            raise ValidationError(f"A {spec.entity} has no field called `{name}`.")
-        if name in spec.immutable:
-            raise ValidationError(f"The `{name}` of a {spec.entity} can't be changed.")
-        try:
-            setattr(probe, name, value)
-        except pydantic.ValidationError as exc:
-            reason = exc.errors()[0].get("msg", "invalid value") if exc.errors() else "invalid value"
-            message = f"`{value!r}` is not a valid {name} for a {spec.entity}: {reason}."
-            raise ValidationError(message) from exc
-        out[name] = getattr(probe, name)
-    return out
+    """The changed columns' new python values, validated through the model (see ``storage.changes``)."""
+    return validated_changes(
+        spec.model, changes, columns=spec.columns, exclude=spec.exclude, noun=spec.entity
+    )
 
 
 def changes_to_arrow(spec: TableSpec[M], row_id: str, values: Mapping[str, Any]) -> pa.Table:

@@ -28,6 +28,7 @@ from core.models import (
     new_id,
     utcnow,
 )
+from storage.changes import IMMUTABLE
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,7 +81,7 @@ class TableSpec(Generic[M]):
 
     @property
     def immutable(self) -> frozenset[str]:
-        return frozenset({"id", "workspace_id", "number"})
+        return IMMUTABLE
 
 
 WORKSPACES: TableSpec[Workspace] = TableSpec(

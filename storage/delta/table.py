@@ -22,6 +22,7 @@ from deltalake.exceptions import CommitFailedError
 from core.errors import NotFoundError, StorageError
 from core.models import utcnow
 from core.store import TableInfo
+from storage.changes import changes_by_row
 from storage.delta.convert import (
     SET_FLAG,
     changes_many_to_arrow,
@@ -299,12 +300,9 @@ class DeltaEntityTable(Generic[M]):
 
     async def update_many(self, scope_value: str, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[M]:
         """Apply each row's own changes in one merge (one commit); other fields stay as stored."""
-        prepared: dict[str, dict[str, Any]] = {}
-        for row_id, changes in items:
-            values = validate_changes(self.spec, changes)
-            if self.spec.has_updated_at:
-                values["updated_at"] = utcnow()
-            prepared.setdefault(row_id, {}).update(values)
+        prepared = changes_by_row(
+            items, partial(validate_changes, self.spec), stamp_updated_at=self.spec.has_updated_at
+        )
         if not prepared:
             return []
         ids = list(prepared)

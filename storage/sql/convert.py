@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-import pydantic
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError
 from core.models import (
     PERSISTED_EXCLUDE,
     AgentLog,
@@ -24,6 +23,7 @@ from core.models import (
     User,
     Workspace,
 )
+from storage.changes import validated_changes
 from storage.sql import tables as t
 
 M = TypeVar("M", bound=BaseModel)
@@ -69,8 +69,6 @@ AUDIT_EVENTS = Entity(t.audit_events, AuditEvent, "audit event")
 AGENT_LOGS = Entity(t.agent_logs, AgentLog, "agent log")
 SYNC_LOGS = Entity(t.sync_logs, SyncLog, "sync log")
 
-IMMUTABLE = frozenset({"id", "workspace_id", "number"})
-
 
 def plain(value: Any) -> Any:
     """A value as a column takes it: enums by value (lists of them too); everything else unchanged."""
@@ -93,26 +91,8 @@ def to_model(entity: Entity[M], row: sa.Row[Any] | Mapping[str, Any]) -> M:
 
 
 def validate_changes(entity: Entity[M], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate each changed field through the model; returns the new column values.
-
-    Fields computed on read are dropped (callers may pass a whole snapshot); unknown or key fields are
-    refused.
-    """
-    probe = entity.model.model_construct()
-    columns = set(entity.columns)
-    out: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name in entity.exclude:
-            continue
-        if name not in columns:
-            raise ValidationError(f"A {entity.noun} has no field called `{name}`.")
-        if name in IMMUTABLE:
-            raise ValidationError(f"The `{name}` of a {entity.noun} can't be changed.")
-        try:
-            setattr(probe, name, value)
-        except pydantic.ValidationError as exc:
-            reason = exc.errors()[0].get("msg", "invalid value") if exc.errors() else "invalid value"
-            message = f"`{value!r}` is not a valid {name} for a {entity.noun}: {reason}."
-            raise ValidationError(message) from exc
-        out[name] = plain(getattr(probe, name))
-    return out
+    """The changed columns' new values, validated through the model (see ``storage.changes``)."""
+    values = validated_changes(
+        entity.model, changes, columns=entity.columns, exclude=entity.exclude, noun=entity.noun
+    )
+    return {name: plain(value) for name, value in values.items()}

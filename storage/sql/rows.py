@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, Generic
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.models import utcnow
+from storage.changes import changes_by_row
 from storage.sql.convert import Entity, M, to_model, to_row, validate_changes
 from storage.sql.database import Database
 
@@ -93,12 +95,9 @@ class EntityRows(Generic[M]):
 
     async def update_many(self, scope_value: str, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[M]:
         """Apply each row's own changes in one transaction: all of them, or none when a row is missing."""
-        prepared: dict[str, dict[str, Any]] = {}
-        for row_id, changes in items:
-            values = validate_changes(self.entity, changes)
-            if self.entity.has_updated_at:
-                values["updated_at"] = utcnow()
-            prepared.setdefault(row_id, {}).update(values)
+        prepared = changes_by_row(
+            items, partial(validate_changes, self.entity), stamp_updated_at=self.entity.has_updated_at
+        )
         statements = [
             (
                 row_id,
