@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import os
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from bot import cli_db
 from bot.agent_cli import models_command, usage_command
 from bot.cli_integrations import integrations_app
+from bot.cli_output import fail, out, run
 from bot.cli_sync import sync_app
 from bot.cli_workspaces import workspaces_app
 from bot.console import ConsoleAdapter
@@ -36,8 +35,6 @@ app.add_typer(sync_app, name="sync")
 app.add_typer(workspaces_app, name="workspaces")
 app.command("models")(models_command)
 app.command("usage")(usage_command)
-out = Console()
-err = Console(stderr=True)
 
 
 def _default_user() -> str:
@@ -58,11 +55,6 @@ def _default_tz(settings: Settings) -> str:
         return settings.default_timezone
 
 
-def _fail(exc: OrchestratorError) -> None:
-    err.print(f"[red]{exc}[/red]")
-    raise typer.Exit(code=2)
-
-
 @app.command()
 def chat(
     workspace: Annotated[str, typer.Option(help="Workspace id for the console.")] = LOCAL_WORKSPACE,
@@ -79,7 +71,7 @@ def chat(
     try:
         parse_tz(zone)
     except OrchestratorError as exc:
-        _fail(exc)
+        fail(exc)
 
     async def main() -> int:
         async with runtime(settings, model=model) as rt:
@@ -88,10 +80,7 @@ def chat(
             )
             return await adapter.run()
 
-    try:
-        code = asyncio.run(main())
-    except OrchestratorError as exc:  # e.g. a broken providers file
-        _fail(exc)
+    code = run(main())
     raise typer.Exit(code=code)
 
 
@@ -105,10 +94,7 @@ def serve(
 
     settings = Settings()
     configure_logging(settings)
-    try:
-        code = asyncio.run(run_serve(settings, host, port))
-    except OrchestratorError as exc:  # e.g. a database schema that is behind: say which command fixes it
-        _fail(exc)
+    code = run(run_serve(settings, host, port))
     raise typer.Exit(code=code)
 
 
@@ -125,10 +111,7 @@ def db_info() -> None:
             table.add_row(i.name, str(i.version), str(i.files), str(i.rows), i.location)
         out.print(table)
 
-    try:
-        asyncio.run(main())
-    except OrchestratorError as exc:
-        _fail(exc)
+    run(main())
 
 
 @db_app.command("maintain")
@@ -157,10 +140,7 @@ def db_maintain(
             )
         out.print(table)
 
-    try:
-        asyncio.run(main())
-    except OrchestratorError as exc:
-        _fail(exc)
+    run(main())
 
 
 @users_app.command("add")
@@ -185,10 +165,7 @@ def users_add(
             )
         out.print(f"{u.name} ({u.role.value}, {u.timezone}) is in workspace {workspace}.")
 
-    try:
-        asyncio.run(main())
-    except OrchestratorError as exc:
-        _fail(exc)
+    run(main())
 
 
 @users_app.command("list")
@@ -203,10 +180,7 @@ def users_list(workspace: Annotated[str, typer.Option(help="Workspace id.")] = L
             table.add_row(u.name, u.role.value, u.timezone, u.email or "")
         out.print(table)
 
-    try:
-        asyncio.run(main())
-    except OrchestratorError as exc:
-        _fail(exc)
+    run(main())
 
 
 def main() -> None:

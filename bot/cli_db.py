@@ -7,7 +7,6 @@ import os
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,18 +17,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from core.errors import ConfigurationError, OrchestratorError
+from bot.cli_output import fail, out, run
+from core.errors import ConfigurationError
 from core.settings import Settings
 from core.store import Store
 from storage.factory import open_store
-
-out = Console()
-err = Console(stderr=True)
-
-
-def _fail(exc: OrchestratorError) -> None:
-    err.print(f"[red]{exc}[/red]")
-    raise typer.Exit(code=2)
 
 
 def db_upgrade(
@@ -57,10 +49,7 @@ def db_upgrade(
             return f"{where}: the schema is up to date (revision {state.after})."
         return f"{where}: schema upgraded from revision {state.before or 'none'} to {state.after}."
 
-    try:
-        out.print(asyncio.run(main()))
-    except OrchestratorError as exc:
-        _fail(exc)
+    out.print(run(main()))
 
 
 async def _open_source(url: str, options: dict[str, str] | None) -> Store:
@@ -101,7 +90,7 @@ def db_copy(
     settings = Settings()
     options = settings.storage_options or None
     if _same_place(source_url, target_url):
-        _fail(ConfigurationError("--from and --to name the same store."))
+        fail(ConfigurationError("--from and --to name the same store."))
 
     async def main() -> None:
         source = await _open_source(source_url, options)
@@ -145,10 +134,7 @@ def db_copy(
         out.print(table)
         out.print(f"Copied {report.total} rows in {report.seconds:.1f} s; every table's count matches.")
 
-    try:
-        asyncio.run(main())
-    except OrchestratorError as exc:
-        _fail(exc)
+    run(main())
 
 
 def register(db_app: typer.Typer) -> None:

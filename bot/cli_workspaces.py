@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from bot.cli_output import fail, out, run
 from bot.wiring import runtime
 from core.dates import parse_tz
 from core.errors import NotFoundError, OrchestratorError, ValidationError
 
 workspaces_app = typer.Typer(help="Workspaces (Slack teams, Discord servers, local) and their settings.")
-_out = Console()
-_err = Console(stderr=True)
 
 
 @workspaces_app.command("list")
@@ -27,10 +24,10 @@ def list_workspaces() -> None:
             return await rt.store.workspaces.list()
 
     table = Table("id", "platform", "name", "timezone", "daily token budget")
-    for ws in sorted(asyncio.run(main()), key=lambda w: w.id):
+    for ws in sorted(run(main()), key=lambda w: w.id):
         budget = "file default" if ws.daily_token_budget is None else f"{ws.daily_token_budget:,}"
         table.add_row(ws.id, ws.platform.value, ws.name, ws.default_timezone, budget)
-    _out.print(table)
+    out.print(table)
 
 
 @workspaces_app.command("set")
@@ -47,17 +44,17 @@ def set_workspace(
     """Change a workspace's budget or default timezone."""
     changes: dict[str, Any] = {}
     if daily_token_budget is not None and default_budget:
-        _fail(ValidationError("Give either --daily-token-budget or --default-budget, not both."))
+        fail(ValidationError("Give either --daily-token-budget or --default-budget, not both."))
     if daily_token_budget is not None or default_budget:
         changes["daily_token_budget"] = daily_token_budget
     if timezone is not None:
         try:
             parse_tz(timezone)
         except OrchestratorError as exc:
-            _fail(exc)
+            fail(exc)
         changes["default_timezone"] = timezone
     if not changes:
-        _fail(
+        fail(
             ValidationError(
                 "Nothing to change.", hint="Try --daily-token-budget 200000 or --timezone Europe/Paris."
             )
@@ -71,13 +68,5 @@ def set_workspace(
                 )
             await rt.store.workspaces.update(workspace, changes)
 
-    try:
-        asyncio.run(main())
-    except OrchestratorError as exc:
-        _fail(exc)
-    _out.print(f"Workspace {workspace} updated.")
-
-
-def _fail(exc: OrchestratorError) -> None:
-    _err.print(f"[red]{exc}[/red]")
-    raise typer.Exit(code=2)
+    run(main())
+    out.print(f"Workspace {workspace} updated.")
