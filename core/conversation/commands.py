@@ -88,9 +88,7 @@ class CommandRunner:
                 text = f"Completed {_refs(command.numbers)}. Nice work!"
                 return await self._tasks_reply(actor, text, done, ReplyKind.success), None
             case ReopenTask():
-                for n in command.numbers:  # every ref must exist before anything changes
-                    await tasks.get(actor, n)
-                reopened = [await tasks.reopen(actor, n) for n in command.numbers]
+                reopened = await tasks.reopen_all(actor, list(command.numbers))
                 text = f"Reopened {_refs(command.numbers)}."
                 return await self._tasks_reply(actor, text, reopened, ReplyKind.success), None
             case EditTask():
@@ -122,9 +120,7 @@ class CommandRunner:
                 pending: PendingAction = {"action": "delete_tasks", "numbers": list(command.numbers)}
                 return reply, pending
             case RestoreTask():
-                for n in command.numbers:
-                    await tasks.get(actor, n, include_deleted=True)
-                restored = [await tasks.restore(actor, n) for n in command.numbers]
+                restored = await tasks.restore_all(actor, list(command.numbers))
                 text = f"Restored {_refs(command.numbers)}."
                 return await self._tasks_reply(actor, text, restored, ReplyKind.success), None
             case Undo():

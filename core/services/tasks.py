@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time, timedelta
 from typing import Any, Literal
 
@@ -198,18 +198,25 @@ class TaskService:
     async def complete(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
         """Mark tasks completed (already completed ones are left alone)."""
         tasks = [await self._resolve.task(actor, r) for r in refs]
-        work = [(t, self._status_change(t, TaskStatus.completed)) for t in tasks if t.status.is_open]
-        done = await self._apply(actor, AuditAction.complete, work)
-        by_id = {t.id: t for t in done}
-        return [by_id.get(t.id, self.annotate(actor, t)) for t in tasks]
+        return await self._change_where(
+            actor,
+            AuditAction.complete,
+            tasks,
+            lambda t: self._status_change(t, TaskStatus.completed) if t.status.is_open else None,
+        )
 
     async def reopen(self, actor: Actor, ref: str | int) -> Task:
-        task = await self._resolve.task(actor, ref)
-        if task.status.is_open:
-            return self.annotate(actor, task)
-        return (
-            await self._apply(actor, AuditAction.reopen, [(task, self._status_change(task, TaskStatus.todo))])
-        )[0]
+        return (await self.reopen_all(actor, [ref]))[0]
+
+    async def reopen_all(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
+        """Reopen closed tasks in one change (open ones are left alone); every ref is checked first."""
+        tasks = [await self._resolve.task(actor, r) for r in refs]
+        return await self._change_where(
+            actor,
+            AuditAction.reopen,
+            tasks,
+            lambda t: None if t.status.is_open else self._status_change(t, TaskStatus.todo),
+        )
 
     async def assign(self, actor: Actor, ref: str | int, assignee: str | None) -> Task:
         """Assign to someone, or unassign with ``None``."""
@@ -231,11 +238,29 @@ class TaskService:
         return await self._apply(actor, AuditAction.delete, [(t, dict(stamp)) for t in tasks])
 
     async def restore(self, actor: Actor, ref: str | int) -> Task:
-        task = await self._resolve.task(actor, ref, include_deleted=True)
-        if task.deleted_at is None:
-            return self.annotate(actor, task)
-        changes = {"deleted_at": None, "deleted_by": None}
-        return (await self._apply(actor, AuditAction.restore, [(task, changes)]))[0]
+        return (await self.restore_all(actor, [ref]))[0]
+
+    async def restore_all(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
+        """Bring back soft-deleted tasks in one change; every ref is checked first."""
+        tasks = [await self._resolve.task(actor, r, include_deleted=True) for r in refs]
+        return await self._change_where(
+            actor,
+            AuditAction.restore,
+            tasks,
+            lambda t: {"deleted_at": None, "deleted_by": None} if t.deleted_at is not None else None,
+        )
+
+    async def _change_where(
+        self,
+        actor: Actor,
+        action: AuditAction,
+        tasks: Sequence[Task],
+        changes_for: Callable[[Task], dict[str, Any] | None],
+    ) -> TaskList:
+        """Apply ``changes_for`` to each task that needs it (None: leave it); returns all, in order."""
+        work = [(t, c) for t in tasks if (c := changes_for(t)) is not None]
+        changed = {t.id: t for t in await self._apply(actor, action, work)}
+        return [changed.get(t.id, self.annotate(actor, t)) for t in tasks]
 
     async def import_external(self, actor: Actor, tasks: Sequence[Task]) -> TaskList:
         """Store tasks built by a sync from a tracker's items, in one commit, with their audit events."""
@@ -266,6 +291,8 @@ class TaskService:
     async def _apply(
         self, actor: Actor, action: AuditAction, work: Sequence[tuple[Task, dict[str, Any]]]
     ) -> TaskList:
+        if not work:
+            return []
         if len(work) == 1:
             [(task, changes)] = work
             stored = [await self._store.tasks.update(actor.workspace_id, task.id, changes)]
