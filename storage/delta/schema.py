@@ -2,13 +2,17 @@
 
 Types are deliberately plain (string, int64, bool, float64, date32, timestamp[us, UTC], list<string>) so that
 DuckDB, Polars and Spark read the tables without any help. Delta has no time-of-day type, so ``Task.due_time``
-is kept as an ISO ``HH:MM:SS`` string (it still sorts correctly). Dict-shaped fields are JSON strings.
+is kept as an ISO ``HH:MM:SS`` string (it still sorts correctly). Dict-shaped fields are JSON strings. Each
+schema is derived from its pydantic model (``table()``), so a new model field is a new column.
 """
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 import pyarrow as pa
@@ -40,20 +44,6 @@ TABLE_PROPERTIES: dict[str, str | None] = {
     "delta.deletedFileRetentionDuration": "interval 1 days",
 }
 
-_STR = pa.string()
-_INT = pa.int64()
-_TS = pa.timestamp("us", tz="UTC")
-_DATE = pa.date32()
-_STRS = pa.list_(pa.string())
-
-
-def _f(name: str, type_: pa.DataType, nullable: bool = True) -> pa.Field:
-    return pa.field(name, type_, nullable=nullable)
-
-
-def _key() -> list[pa.Field]:
-    return [_f("id", _STR, False), _f("workspace_id", _STR, False)]
-
 
 @dataclass(frozen=True)
 class TableSpec(Generic[M]):
@@ -84,239 +74,127 @@ class TableSpec(Generic[M]):
         return IMMUTABLE
 
 
-WORKSPACES: TableSpec[Workspace] = TableSpec(
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+_PLAIN: dict[Any, pa.DataType] = {
+    str: pa.string(),
+    bool: pa.bool_(),
+    int: pa.int64(),
+    float: pa.float64(),
+    datetime: _TIMESTAMP,
+    date: pa.date32(),
+}
+
+
+def _column(annotation: Any) -> tuple[pa.DataType, str | None]:
+    """The arrow type of a model field, and "json" or "time" when the value is encoded as a string."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        [inner] = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _column(inner)
+    if origin is list:
+        [item] = typing.get_args(annotation)
+        return (pa.list_(pa.string()), None) if item is str else (pa.string(), "json")
+    if origin is dict or annotation is dict:
+        return pa.string(), "json"
+    if annotation is time:  # Delta has no time-of-day type
+        return pa.string(), "time"
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return pa.string(), None
+    if annotation in _PLAIN:
+        return _PLAIN[annotation], None
+    raise TypeError(f"no Delta column type for {annotation!r}")
+
+
+def table(
+    name: str,
+    entity: str,
+    model: type[M],
+    *,
+    scope: str = "workspace_id",
+    numbered: bool = False,
+    z_order: tuple[str, ...] = (),
+) -> TableSpec[M]:
+    """The spec of ``model``'s table, its schema derived from the model so the two can never drift."""
+    fields: list[pa.Field] = []
+    encoded: dict[str, set[str]] = {"json": set(), "time": set()}
+    for field_name, info in model.model_fields.items():
+        if field_name in PERSISTED_EXCLUDE.get(model, set()):
+            continue
+        arrow_type, encoding = _column(info.annotation)
+        if encoding:
+            encoded[encoding].add(field_name)
+        fields.append(pa.field(field_name, arrow_type, nullable=field_name not in ("id", "workspace_id")))
+    schema = pa.schema(fields)
+    return TableSpec(
+        name=name,
+        entity=entity,
+        model=model,
+        schema=schema,
+        scope=scope,
+        numbered=numbered,
+        has_updated_at="updated_at" in schema.names,
+        json_columns=frozenset(encoded["json"]),
+        time_columns=frozenset(encoded["time"]),
+        z_order=z_order,
+    )
+
+
+WORKSPACES: TableSpec[Workspace] = table(
     name="workspaces",
     entity="workspace",
     model=Workspace,
     scope="id",
-    json_columns=frozenset({"settings"}),
-    schema=pa.schema(
-        [
-            _f("id", _STR, False),
-            _f("platform", _STR),
-            _f("name", _STR),
-            _f("external_id", _STR),
-            _f("default_timezone", _STR),
-            _f("daily_token_budget", _INT),
-            _f("settings", _STR),
-            _f("created_at", _TS),
-        ]
-    ),
 )
 
-USERS: TableSpec[User] = TableSpec(
+USERS: TableSpec[User] = table(
     name="users",
     entity="user",
     model=User,
-    has_updated_at=True,
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("name", _STR),
-            _f("display_name", _STR),
-            _f("email", _STR),
-            _f("timezone", _STR),
-            _f("role", _STR),
-            _f("slack_user_id", _STR),
-            _f("discord_user_id", _STR),
-            _f("motion_user_id", _STR),
-            _f("linear_user_id", _STR),
-            _f("gitlab_user_id", _STR),
-            _f("notion_user_id", _STR),
-            _f("created_at", _TS),
-            _f("updated_at", _TS),
-            _f("deleted_at", _TS),
-        ]
-    ),
 )
 
-PROJECTS: TableSpec[Project] = TableSpec(
+PROJECTS: TableSpec[Project] = table(
     name="projects",
     entity="project",
     model=Project,
     numbered=True,
-    has_updated_at=True,
-    json_columns=frozenset({"external_ids"}),
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("number", _INT),
-            _f("name", _STR),
-            _f("description", _STR),
-            _f("status", _STR),
-            _f("priority", _STR),
-            _f("tags", _STRS),
-            _f("start_date", _DATE),
-            _f("due_date", _DATE),
-            _f("owner_id", _STR),
-            _f("external_ids", _STR),
-            _f("created_by", _STR),
-            _f("created_at", _TS),
-            _f("updated_at", _TS),
-            _f("deleted_at", _TS),
-            _f("deleted_by", _STR),
-        ]
-    ),
 )
 
-TASKS: TableSpec[Task] = TableSpec(
+TASKS: TableSpec[Task] = table(
     name="tasks",
     entity="task",
     model=Task,
     numbered=True,
-    has_updated_at=True,
-    json_columns=frozenset({"external_ids"}),
-    time_columns=frozenset({"due_time"}),
     z_order=("workspace_id", "project_id"),
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("number", _INT),
-            _f("title", _STR),
-            _f("description", _STR),
-            _f("project_id", _STR),
-            _f("status", _STR),
-            _f("priority", _STR),
-            _f("due_date", _DATE),
-            _f("due_time", _STR),
-            _f("assignee_id", _STR),
-            _f("tags", _STRS),
-            _f("estimate_minutes", _INT),
-            _f("parent_id", _STR),
-            _f("dependencies", _STRS),
-            _f("external_ids", _STR),
-            _f("source_url", _STR),
-            _f("created_by", _STR),
-            _f("created_at", _TS),
-            _f("updated_at", _TS),
-            _f("completed_at", _TS),
-            _f("deleted_at", _TS),
-            _f("deleted_by", _STR),
-        ]
-    ),
 )
 
-INTEGRATIONS: TableSpec[Integration] = TableSpec(
+INTEGRATIONS: TableSpec[Integration] = table(
     name="integrations",
     entity="integration",
     model=Integration,
-    has_updated_at=True,
-    json_columns=frozenset({"options"}),
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("type", _STR),
-            _f("name", _STR),
-            _f("base_url", _STR),
-            _f("credentials_encrypted", _STR),
-            _f("options", _STR),
-            _f("enabled", pa.bool_()),
-            _f("sync_direction", _STR),
-            _f("sync_interval_minutes", _INT),
-            _f("conflict_policy", _STR),
-            _f("last_sync_cursor", _STR),
-            _f("last_sync_at", _TS),
-            _f("last_sync_status", _STR),
-            _f("created_at", _TS),
-            _f("updated_at", _TS),
-        ]
-    ),
 )
 
-CONVERSATIONS: TableSpec[Conversation] = TableSpec(
+CONVERSATIONS: TableSpec[Conversation] = table(
     name="conversations",
     entity="conversation",
     model=Conversation,
-    has_updated_at=True,
-    json_columns=frozenset({"pending_action"}),
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("user_id", _STR),
-            _f("platform", _STR),
-            _f("channel_id", _STR),
-            _f("thread_id", _STR),
-            _f("messages_json", _STR),
-            _f("summary", _STR),
-            _f("active_project_id", _STR),
-            _f("pending_action", _STR),
-            _f("preferred_model", _STR),
-            _f("tokens_in", _INT),
-            _f("tokens_out", _INT),
-            _f("created_at", _TS),
-            _f("updated_at", _TS),
-        ]
-    ),
 )
 
-AUDIT_EVENTS: TableSpec[AuditEvent] = TableSpec(
+AUDIT_EVENTS: TableSpec[AuditEvent] = table(
     name="audit_events",
     entity="audit event",
     model=AuditEvent,
-    json_columns=frozenset({"before", "after"}),
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("actor_id", _STR),
-            _f("surface", _STR),
-            _f("action", _STR),
-            _f("entity_type", _STR),
-            _f("entity_id", _STR),
-            _f("entity_ref", _STR),
-            _f("before", _STR),
-            _f("after", _STR),
-            _f("undoes", _STR),
-            _f("batch_id", _STR),
-            _f("created_at", _TS),
-        ]
-    ),
 )
 
-AGENT_LOGS: TableSpec[AgentLog] = TableSpec(
+AGENT_LOGS: TableSpec[AgentLog] = table(
     name="agent_logs",
     entity="agent log",
     model=AgentLog,
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("user_id", _STR),
-            _f("conversation_id", _STR),
-            _f("provider", _STR),
-            _f("model", _STR),
-            _f("task_type", _STR),
-            _f("input_tokens", _INT),
-            _f("output_tokens", _INT),
-            _f("cost_usd", pa.float64()),
-            _f("latency_ms", pa.float64()),
-            _f("tool_calls", _STRS),
-            _f("error", _STR),
-            _f("created_at", _TS),
-        ]
-    ),
 )
 
-SYNC_LOGS: TableSpec[SyncLog] = TableSpec(
+SYNC_LOGS: TableSpec[SyncLog] = table(
     name="sync_logs",
     entity="sync log",
     model=SyncLog,
-    json_columns=frozenset({"conflicts"}),
-    schema=pa.schema(
-        [
-            *_key(),
-            _f("integration_id", _STR),
-            _f("direction", _STR),
-            _f("status", _STR),
-            _f("started_at", _TS),
-            _f("finished_at", _TS),
-            _f("pulled", _INT),
-            _f("pushed", _INT),
-            _f("created", _INT),
-            _f("updated", _INT),
-            _f("deleted", _INT),
-            _f("conflicts", _STR),
-            _f("errors", _STRS),
-        ]
-    ),
 )
 
 
@@ -330,11 +208,10 @@ class Receipt(BaseModel):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-RECEIPTS: TableSpec[Receipt] = TableSpec(
+RECEIPTS: TableSpec[Receipt] = table(
     name="receipts",
     entity="receipt",
     model=Receipt,
-    schema=pa.schema([*_key(), _f("created_at", _TS)]),
 )
 
 
@@ -348,12 +225,11 @@ class MaintenanceLease(BaseModel):
     expires_at: datetime
 
 
-LEASES: TableSpec[MaintenanceLease] = TableSpec(
+LEASES: TableSpec[MaintenanceLease] = table(
     name="maintenance_leases",
     entity="maintenance lease",
     model=MaintenanceLease,
     scope="id",
-    schema=pa.schema([_f("id", _STR, False), _f("holder", _STR), _f("expires_at", _TS)]),
 )
 
 ALL_SPECS: tuple[TableSpec[Any], ...] = (
