@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +15,9 @@ class Actor:
 
     user: User
     surface: Surface = Surface.command
+    # The moment of the turn this actor acts in: one `now` for everything one message does, so a due
+    # phrase, an overdue check and an audit time never disagree near midnight. None: the machine's clock.
+    at: datetime | None = None
 
     @property
     def workspace_id(self) -> str:
@@ -33,8 +36,8 @@ class Actor:
             return ZoneInfo("UTC")
 
     def now(self) -> datetime:
-        """The current moment in the user's timezone."""
-        return utcnow().astimezone(self.zone)
+        """The turn's moment (or the current one) in the user's timezone."""
+        return (self.at or utcnow()).astimezone(self.zone)
 
     def today(self) -> date:
         """Today's date where the user is."""
@@ -42,4 +45,8 @@ class Actor:
 
     def via(self, surface: Surface) -> Actor:
         """The same user acting through another surface."""
-        return Actor(self.user, surface)
+        return replace(self, surface=surface)
+
+    def at_moment(self, moment: datetime) -> Actor:
+        """The same user, with every service call of this turn seeing ``moment`` as now."""
+        return replace(self, at=moment)

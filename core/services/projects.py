@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from core.dates import parse_due
+from core.dates import Due, parse_due
 from core.errors import ValidationError
 from core.models import AuditAction, Priority, Project, ProjectStatus, utcnow
 from core.services.actor import Actor
@@ -23,6 +23,15 @@ def _with_counts(project: Project, counts: ProjectCounts | None) -> Project:
     )
 
 
+def _due_date(actor: Actor, due: str | date | Due | None) -> date | None:
+    """A project's due day: a resolved value as given, a phrase read at the turn's moment."""
+    if due is None or isinstance(due, date):
+        return due
+    if isinstance(due, Due):
+        return due.date
+    return parse_due(due, actor.user.timezone, now=actor.now()).date
+
+
 class ProjectService:
     def __init__(self, store: Store, resolver: Resolver, audit: AuditTrail) -> None:
         self._store = store
@@ -35,13 +44,13 @@ class ProjectService:
         name: str,
         *,
         description: str = "",
-        due: str | date | None = None,
+        due: str | date | Due | None = None,
         priority: Priority | str | None = None,
         tags: Sequence[str] = (),
     ) -> Project:
         """Names are unique per workspace, case-insensitively."""
         clean = clean_project_name(name)
-        due_date = due if isinstance(due, date) or due is None else parse_due(due, actor.user.timezone).date
+        due_date = _due_date(actor, due)
         existing = await self._store.projects.find_by_name(actor.workspace_id, clean)
         if existing is not None:
             raise ValidationError(f"A project called `{existing.name}` already exists ({existing.ref}).")
@@ -81,7 +90,7 @@ class ProjectService:
         description: str | None = None,
         status: ProjectStatus | str | None = None,
         priority: Priority | str | None = None,
-        due: str | date | None = None,
+        due: str | date | Due | None = None,
     ) -> Project:
         project = await self._resolve.project(actor, ref)
         changes: dict[str, Any] = {}
@@ -104,7 +113,7 @@ class ProjectService:
         if priority is not None:
             changes["priority"] = parse_priority(priority)
         if due is not None:
-            changes["due_date"] = due if isinstance(due, date) else parse_due(due, actor.user.timezone).date
+            changes["due_date"] = _due_date(actor, due)
         if not changes:
             raise ValidationError("Nothing to change.")
         after = await self._store.projects.update(actor.workspace_id, project.id, changes)

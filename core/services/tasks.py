@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, time, timedelta
 from typing import Any, Literal
 
-from core.dates import parse_due
+from core.dates import Due, parse_due
 from core.errors import ValidationError
 from core.models import OPEN_STATUSES, AuditAction, Priority, Task, TaskStatus, utcnow
 from core.services.actor import Actor
@@ -29,12 +29,17 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def _resolve_due(actor: Actor, due: str | date | None) -> tuple[date | None, time | None]:
+DueInput = str | date | Due | None  # a phrase (agent, sync) or a value the unit of work already resolved
+
+
+def _resolve_due(actor: Actor, due: DueInput) -> tuple[date | None, time | None]:
     if due is None:
         return None, None
+    if isinstance(due, Due):
+        return due.date, due.time
     if isinstance(due, date):
         return due, None
-    parsed = parse_due(due, actor.user.timezone, now=utcnow())
+    parsed = parse_due(due, actor.user.timezone, now=actor.now())
     return parsed.date, parsed.time
 
 
@@ -55,7 +60,7 @@ class TaskService:
         *,
         description: str = "",
         project: str | None = None,
-        due: str | date | None = None,
+        due: DueInput = None,
         due_time: time | None = None,
         priority: Priority | str | None = None,
         assignee: str | None = None,
@@ -158,7 +163,7 @@ class TaskService:
         title: str = UNSET,
         description: str = UNSET,
         project: str | None = UNSET,
-        due: str | date | None = UNSET,
+        due: DueInput = UNSET,
         priority: Priority | str = UNSET,
         assignee: str | None = UNSET,
         status: TaskStatus | str = UNSET,
