@@ -90,6 +90,11 @@ class Due:
     date: date
     time: time | None = None
 
+    def phrase(self) -> str:
+        """An absolute phrase that ``parse_due`` reads back as this value (``2026-12-04 15:00``)."""
+        day = self.date.isoformat()
+        return f"{day} {self.time.strftime('%H:%M')}" if self.time is not None else day
+
 
 def parse_tz(name: str) -> ZoneInfo:
     """The IANA zone called ``name`` (case-insensitive), or ValidationError."""

@@ -34,7 +34,12 @@ from core.quickadd_commands import (
     RestoreTask,
     ShowProject,
     ShowTask,
+    SnoozeTask,
+    SuggestProjects,
+    SuggestTasks,
+    Text,
     Undo,
+    UseProject,
     Window,
 )
 from core.quickadd_options import scan, title_of
@@ -73,7 +78,12 @@ __all__ = [
     "RestoreTask",
     "ShowProject",
     "ShowTask",
+    "SnoozeTask",
+    "SuggestProjects",
+    "SuggestTasks",
+    "Text",
     "Undo",
+    "UseProject",
     "is_command",
     "parse",
 ]
@@ -96,6 +106,7 @@ _KEYWORDS = {
     "help": "help",
     "project": "project",
     "projects": "project list",
+    "use": "use",
     "yes": "confirm",
     "y": "confirm",
     "confirm": "confirm",
@@ -142,6 +153,8 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
         raise QuickAddError("There's an unclosed quote in that command.", usage) from None
     if name == "project":
         return _project(tokens, tz=tz, now=now)
+    if name == "use":
+        return _use(tokens, usage)
     if name == "add":
         return _add(tokens, tz=tz, now=now)
     if name == "edit":
@@ -309,6 +322,17 @@ def _edit(tokens: list[Token], *, tz: str, now: datetime | None) -> EditTask:
     if edit == EditTask(number=numbers[0]):
         raise QuickAddError(f"Nothing to change on T-{numbers[0]}. Say what to change.", usage)
     return edit
+
+
+def _use(tokens: list[Token], usage: str) -> UseProject:
+    ref = " ".join(t.text for t in tokens).strip()
+    if len(tokens) == 1 and not tokens[0].quoted and ref.startswith("#"):
+        ref = ref[1:]
+    if not ref:
+        raise QuickAddError("Which project? Give its name or number, like `use #Launch`.", usage)
+    if ref.lower() in ("none", "nothing", "-"):
+        return UseProject(None)
+    return UseProject(ref)
 
 
 def _project(tokens: list[Token], *, tz: str, now: datetime | None) -> Command:

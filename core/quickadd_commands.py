@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.dates import Due
 from core.errors import ValidationError
 from core.models import Priority
 
@@ -26,10 +27,10 @@ class QuickAddError(ValidationError):
 @dataclass(frozen=True, slots=True)
 class AddTask:
     title: str
-    due: str | None = None  # the raw phrase, resolved by the service in the actor's timezone
+    due: Due | None = None  # resolved when parsed, at the turn's moment in the actor's zone
     priority: Priority | None = None
     project: str | None = None
-    assignee: str | None = None  # "bob", "me", or a raw platform mention such as "<@U123>"
+    assignee: str | None = None  # "bob", "me", or a neutral mention "<@U123>" (core/refs.py)
     tags: tuple[str, ...] = ()
 
 
@@ -59,6 +60,7 @@ class ReopenTask:
 @dataclass(frozen=True, slots=True)
 class DeleteTask:
     numbers: tuple[int, ...]
+    confirmed: bool = False  # a platform's Delete button is the confirmation; typed deletes ask first
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ class RestoreTask:
 class EditTask:
     number: int
     title: str | None = None
-    due: str | None = None
+    due: Due | None = None
     clear_due: bool = False
     priority: Priority | None = None
     project: str | None = None
@@ -115,7 +117,7 @@ class Reset:
 @dataclass(frozen=True, slots=True)
 class AddProject:
     name: str
-    due: str | None = None
+    due: Due | None = None
     priority: Priority | None = None
     tags: tuple[str, ...] = ()
 
@@ -140,6 +142,42 @@ class ArchiveProject:
     ref: str
 
 
+@dataclass(frozen=True, slots=True)
+class UseProject:
+    """Make a project the conversation's home for new tasks; ``ref=None`` stops using one."""
+
+    ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeTask:
+    number: int
+    days: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestTasks:
+    """Autocomplete: open tasks whose ref starts with, or whose title contains, what was typed."""
+
+    typed: str
+    limit: int = 25
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestProjects:
+    """Autocomplete: projects whose name contains, or whose ref is, what was typed."""
+
+    typed: str
+    limit: int = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text to understand: quick-add first, then the offline model or the LLM agent."""
+
+    text: str
+
+
 Command = (
     AddTask
     | ListTasks
@@ -160,6 +198,10 @@ Command = (
     | ShowProject
     | DeleteProject
     | ArchiveProject
+    | UseProject
+    | SnoozeTask
+    | SuggestTasks
+    | SuggestProjects
 )
 
 USAGE: dict[str, str] = {
@@ -185,6 +227,7 @@ USAGE: dict[str, str] = {
     "project show": "project show <name|P-2>",
     "project delete": "project delete <name|P-2>",
     "project archive": "project archive <name|P-2>",
+    "use": "use #project  (or `use none`)",
 }
 
 HELP_TEXT = """\
@@ -198,6 +241,7 @@ HELP_TEXT = """\
 • `delete T-3` · `restore T-3`
 *Projects*
 • `project add Launch due dec 5 !high +q4` · `project list` · `project show Launch` · `project archive P-2`
+• `use #Launch` — new tasks in this conversation go to Launch until `use none`
 *Conversation*
 • `undo` — revert your last change · `yes` / `no` — answer a confirmation · `reset` — forget this chat
 • `help add` — usage of one command

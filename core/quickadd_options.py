@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.dates import parse_due
+from core.dates import Due, parse_due
 from core.errors import ValidationError
 from core.models import Priority
 from core.quickadd_commands import QuickAddError
 from core.quickadd_tokens import PRIORITY_WORDS, Kind, Token, assignee_of, classify
-
-MAX_TITLE = 500  # the same limit the task service enforces; checked here so the user hears it at once
+from core.services.validation import MAX_TITLE
 
 _CLEAR_WORDS = {"none", "clear", "-"}
 
@@ -22,7 +21,7 @@ class Options:
     """What the option scanner found in an add/edit/project-add command."""
 
     words: list[Token] = field(default_factory=list)
-    due: str | None = None
+    due: Due | None = None  # resolved once, at the turn's moment, in the user's zone
     clear_due: bool = False
     priority: Priority | None = None
     priority_text: str = ""  # as written, for the duplicate message
@@ -109,12 +108,12 @@ def _due(
         found.clear_due = True
         return
     try:
-        parse_due(phrase, tz, now)
+        due = parse_due(phrase, tz, now)
     except ValidationError as err:
         # Outside `edit`, the likeliest cause is a title like "Fix the due date bug" read as an option.
         tip = None if editing else f"If the {noun} itself contains the word due, put the {noun} in quotes."
         raise QuickAddError(str(err), usage, hint=tip) from None
-    found.due = phrase
+    found.due = due
 
 
 def title_of(words: list[Token], usage: str, *, what: str = "task", noun: str = "title") -> str:

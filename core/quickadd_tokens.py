@@ -7,11 +7,11 @@ instead of raising shlex's ValueError.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 
 from core.models import Priority
+from core.refs import is_mention_token, task_number
 
 DOUBLE_QUOTES = '"“”„‟'
 SINGLE_QUOTES = "'‘’‚‛"
@@ -29,9 +29,6 @@ PRIORITY_WORDS: dict[str, Priority] = {
     "!backlog": Priority.backlog,
 }
 
-# Slack escapes user mentions as <@U123> or <@U123|name>; Discord uses <@123> and <@!123>.
-_MENTION_RE = re.compile(r"^<@[!&]?[A-Za-z0-9]+(?:\|[^<>\s]*)?>$")
-_REF_RE = re.compile(r"^(?:t-?)?(\d{1,9})$", re.IGNORECASE)
 
 
 class UnclosedQuote(Exception):
@@ -126,12 +123,12 @@ def classify(token: Token, *, allow_untag: bool = False) -> Kind:
 
 
 def is_mention(text: str) -> bool:
-    """True for a raw Slack or Discord user mention such as ``<@U123>`` or ``<@!123>``."""
-    return bool(_MENTION_RE.match(text))
+    """True for the neutral mention token ``<@U123>`` adapters write for a platform mention."""
+    return is_mention_token(text)
 
 
 def assignee_of(token: Token) -> str:
-    """``@bob`` → ``bob``; a platform mention stays as written."""
+    """``@bob`` → ``bob``; a neutral mention token stays as written."""
     return token.text if is_mention(token.text) else token.text[1:]
 
 
@@ -150,8 +147,5 @@ def parse_refs(tokens: list[Token]) -> list[int] | None:
 
 
 def parse_ref(text: str) -> int | None:
-    """The task number in ``T-3``/``t3``/``3``, or None."""
-    match = _REF_RE.match(text.strip())
-    if match is None or int(match[1]) == 0:
-        return None
-    return int(match[1])
+    """The task number in ``T-3``/``t3``/``3``, or None (``#3`` is a project here, never a task)."""
+    return None if text.strip().startswith("#") else task_number(text)

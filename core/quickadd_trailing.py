@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from core.dates import parse_due
+from core.dates import Due, parse_due
 from core.errors import ValidationError
 from core.quickadd_tokens import Token
 
@@ -32,8 +32,8 @@ _LONGEST = 5  # "by next fri at 3pm" is five words
 
 def split_trailing_due(
     words: list[Token], *, tz: str, now: datetime | None
-) -> tuple[list[Token], str | None]:
-    """The title words without a trailing date phrase, and that phrase (None when there is none)."""
+) -> tuple[list[Token], Due | None]:
+    """The title words without a trailing date phrase, and its resolved date (None when there is none)."""
     for size in range(min(_LONGEST, len(words) - 1), 0, -1):
         tail = words[-size:]
         if any(t.quoted for t in tail):
@@ -43,8 +43,8 @@ def split_trailing_due(
             continue
         phrase = match.group(1)
         try:
-            parse_due(phrase, tz, now)
+            due = parse_due(phrase, tz, now)
         except ValidationError:
             continue
-        return words[:-size], phrase
+        return words[:-size], due
     return words, None

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from core.dates import Due, parse_due
 from core.errors import ValidationError
 from core.models import Priority
 from core.quickadd import (
@@ -46,6 +47,11 @@ def p(text: str, tz: str = "UTC") -> Command | None:
     return parse(text, tz=tz, now=NOW)
 
 
+def D(phrase: str, tz: str = "UTC", now: datetime | None = NOW) -> Due:
+    """The value a due phrase resolves to when the grammar reads it at ``now``."""
+    return parse_due(phrase, tz, now)
+
+
 CASES: list[tuple[str, Command]] = [
     # add
     ("add Buy milk", AddTask("Buy milk")),
@@ -54,11 +60,11 @@ CASES: list[tuple[str, Command]] = [
     ("/TASK add Buy milk", AddTask("Buy milk")),
     (
         "add Write report due fri 3pm p2 #launch @alice +docs +q4",
-        AddTask("Write report", "fri 3pm", Priority.high, "launch", "alice", ("docs", "q4")),
+        AddTask("Write report", D("fri 3pm"), Priority.high, "launch", "alice", ("docs", "q4")),
     ),
     (
         "add p1 Write +docs report #launch due tomorrow",
-        AddTask("Write report", "tomorrow", Priority.critical, "launch", None, ("docs",)),
+        AddTask("Write report", D("tomorrow"), Priority.critical, "launch", None, ("docs",)),
     ),
     ("add Fix bug P3", AddTask("Fix bug", priority=Priority.medium)),
     ("add Fix bug p4", AddTask("Fix bug", priority=Priority.low)),
@@ -68,24 +74,25 @@ CASES: list[tuple[str, Command]] = [
     ("add Fix bug !low", AddTask("Fix bug", priority=Priority.low)),
     ("add Fix bug !backlog", AddTask("Fix bug", priority=Priority.backlog)),
     ("add Fix bug p5", AddTask("Fix bug p5")),
-    ("add Fix bug due dec 5", AddTask("Fix bug", due="dec 5")),
-    ("add Fix bug due 2026-12-05 09:00 @bob", AddTask("Fix bug", due="2026-12-05 09:00", assignee="bob")),
-    ("add Fix bug due tomorrow at 15:30", AddTask("Fix bug", due="tomorrow at 15:30")),
-    ('add "Fix the due date bug" due fri', AddTask("Fix the due date bug", due="fri")),
+    ("add Fix bug due dec 5", AddTask("Fix bug", due=D("dec 5"))),
+    ("add Fix bug due 2026-12-05 09:00 @bob", AddTask("Fix bug", due=D("2026-12-05 09:00"), assignee="bob")),
+    ("add Fix bug due tomorrow at 15:30", AddTask("Fix bug", due=D("tomorrow at 15:30"))),
+    ('add "Fix the due date bug" due fri', AddTask("Fix the due date bug", due=D("fri"))),
     ('add "Review #launch p1 notes" !low', AddTask("Review #launch p1 notes", priority=Priority.low)),
     ("add 'single quoted due p1'", AddTask("single quoted due p1")),
-    ("add “Smart quoted due” due dec 5", AddTask("Smart quoted due", due="dec 5")),
+    ("add “Smart quoted due” due dec 5", AddTask("Smart quoted due", due=D("dec 5"))),
     ("add ‘Smart single due’", AddTask("Smart single due")),
-    ("add 'Bob's plan' today", AddTask("Bob's plan", due="today")),
+    ("add 'Bob's plan' today", AddTask("Bob's plan", due=D("today"))),
     ("add 'Bob's plan' soon", AddTask("Bob's plan soon")),
     ("add don't forget 'til later", AddTask("don't forget 'til later")),
     ("add Review the team’s plan", AddTask("Review the team’s plan")),
     ('add Ship it #"Big Launch"', AddTask("Ship it", project="Big Launch")),
     ("add Ship it #Big-Launch", AddTask("Ship it", project="Big-Launch")),
     ("add Ship it <@U123>", AddTask("Ship it", assignee="<@U123>")),
-    ("add Ship it <@U123|bob>", AddTask("Ship it", assignee="<@U123|bob>")),
+    # platform syntax is the adapters' to translate: the core reads only the neutral token
+    ("add Ship it <@U123|bob>", AddTask("Ship it <@U123|bob>")),
     ("add Ship it <@123>", AddTask("Ship it", assignee="<@123>")),
-    ("add Ship it <@!123>", AddTask("Ship it", assignee="<@!123>")),
+    ("add Ship it <@!123>", AddTask("Ship it <@!123>")),
     ("add Ship it @me", AddTask("Ship it", assignee="me")),
     ("add Fix C++ build #", AddTask("Fix C++ build #")),
     ("add a + b -c", AddTask("a + b -c")),
@@ -114,14 +121,14 @@ CASES: list[tuple[str, Command]] = [
     ("restore 7", RestoreTask((7,))),
     # edit
     ('edit T-3 "New title"', EditTask(3, title="New title")),
-    ("edit T-3 due fri", EditTask(3, due="fri")),
+    ("edit T-3 due fri", EditTask(3, due=D("fri"))),
     ("edit T-3 due none", EditTask(3, clear_due=True)),
     ("edit T-3 due clear", EditTask(3, clear_due=True)),
     ("edit t3 p1", EditTask(3, priority=Priority.critical)),
     ("edit T-3 #launch @bob", EditTask(3, project="launch", assignee="bob")),
     ("edit T-3 #none @none", EditTask(3, clear_project=True, clear_assignee=True)),
     ("edit T-3 +urgent -later", EditTask(3, add_tags=("urgent",), remove_tags=("later",))),
-    ('edit T-3 due mon "Renamed" !low', EditTask(3, title="Renamed", due="mon", priority=Priority.low)),
+    ('edit T-3 due mon "Renamed" !low', EditTask(3, title="Renamed", due=D("mon"), priority=Priority.low)),
     # assign
     ("assign T-3 @bob", AssignTask(3, "bob")),
     ("assign T-3 to @bob", AssignTask(3, "bob")),
@@ -150,7 +157,7 @@ CASES: list[tuple[str, Command]] = [
     ("project add Launch", AddProject("Launch")),
     (
         "project add Big Launch due dec 5 !high +q4",
-        AddProject("Big Launch", "dec 5", Priority.high, ("q4",)),
+        AddProject("Big Launch", D("dec 5"), Priority.high, ("q4",)),
     ),
     ('project add "Due diligence" p2', AddProject("Due diligence", priority=Priority.high)),
     ("/project add Launch", AddProject("Launch")),
@@ -284,14 +291,14 @@ def test_title_limit_is_named() -> None:
 
 
 def test_due_is_validated_in_the_users_zone_but_kept_raw() -> None:
-    assert p("add x due today", tz="Pacific/Auckland") == AddTask("x", due="today")
-    assert p("add x due fri 3pm", tz="America/Los_Angeles") == AddTask("x", due="fri 3pm")
+    assert p("add x due today", tz="Pacific/Auckland") == AddTask("x", due=D("today", "Pacific/Auckland"))
+    assert p("add x due fri 3pm", tz="America/Los_Angeles") == AddTask("x", due=D("fri 3pm", "America/Los_Angeles"))
     with pytest.raises(QuickAddError, match="timezone"):
         p("add x due today", tz="Mars/Olympus")
 
 
 def test_defaults_for_tz_and_now() -> None:
-    assert parse("add x due tomorrow") == AddTask("x", due="tomorrow")
+    assert parse("add x due tomorrow") == AddTask("x", due=D("tomorrow", now=None))
 
 
 def test_usage_and_help_cover_every_command() -> None:
@@ -361,7 +368,7 @@ def test_quoted_titles_round_trip(title: str) -> None:
     quote = next((q for q in _FAMILIES if not any(c in title for c in _FAMILIES[q])), None)
     assume(quote is not None)
     command = p(f"add {quote}{title}{quote} due tomorrow p2")
-    assert command == AddTask(" ".join(title.split()), due="tomorrow", priority=Priority.high)
+    assert command == AddTask(" ".join(title.split()), due=D("tomorrow"), priority=Priority.high)
 
 
 _plain_word = st.from_regex(r"[A-Za-z][A-Za-z0-9'.,?]{0,11}", fullmatch=True).filter(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.dates import parse_due
 from core.quickadd import AddTask, parse
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
@@ -33,4 +34,5 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
 def test_trailing_due_phrases(text: str, title: str, due: str | None) -> None:
     command = parse(text, tz="UTC", now=NOW)
     assert isinstance(command, AddTask)
-    assert (command.title, command.due) == (title, due)
+    expected = parse_due(due, "UTC", NOW) if due is not None else None
+    assert (command.title, command.due) == (title, expected)

@@ -228,7 +228,7 @@ def _from_command(command: qa.Command) -> Interpretation:
         case qa.AddTask():
             args: dict[str, Any] = {
                 "title": command.title,
-                "due": command.due,
+                "due": command.due.phrase() if command.due else None,
                 "priority": command.priority.value if command.priority else None,
                 "project": command.project,
                 "assignee": command.assignee,
@@ -259,7 +259,7 @@ def _from_command(command: qa.Command) -> Interpretation:
         case qa.AddProject():
             args = {
                 "name": command.name,
-                "due": command.due,
+                "due": command.due.phrase() if command.due else None,
                 "priority": command.priority.value if command.priority else None,
             }
             return [Call("create_project", _drop_none(args))]
@@ -275,7 +275,7 @@ def _edit_calls(command: qa.EditTask) -> list[Call]:
     args = {
         "ref": ref,
         "title": command.title,
-        "due": "none" if command.clear_due else command.due,
+        "due": "none" if command.clear_due else (command.due.phrase() if command.due else None),
         "priority": command.priority.value if command.priority else None,
         "project": "none" if command.clear_project else command.project,
         "add_tags": list(command.add_tags) or None,

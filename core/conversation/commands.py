@@ -1,10 +1,11 @@
-"""Running parsed quick-add commands through the services and phrasing the replies."""
+"""Running parsed commands through the services and phrasing the replies: one handler per command type."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from core.conversation.active import active_project
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import BATCH, run_batch
 from core.conversation.views import project_view, task_views
@@ -29,197 +30,267 @@ from core.quickadd import (
     RestoreTask,
     ShowProject,
     ShowTask,
+    SnoozeTask,
+    SuggestProjects,
+    SuggestTasks,
     Undo,
+    UseProject,
 )
+from core.refs import format_tasks, task_prefix
 from core.services import UNSET, Actor, Services
 
 PendingAction = dict[str, Any]
+Outcome = tuple[Reply, PendingAction | None]
+Handler = Callable[[Any, Actor, Any, Conversation], Awaitable[Outcome]]
+_HANDLERS: dict[type, Handler] = {}
 
 
-def _refs(numbers: Sequence[int]) -> str:
-    return ", ".join(f"T-{n}" for n in numbers)
+def _handles(*types: type) -> Callable[[Handler], Handler]:
+    """Register a CommandRunner method as the handler of ``types``."""
+
+    def register(method: Handler) -> Handler:
+        for kind in types:
+            _HANDLERS[kind] = method
+        return method
+
+    return register
+
+
+def _done(reply: Reply) -> Outcome:
+    return reply, None
 
 
 class CommandRunner:
-    """Maps each command to one service call; every reply names the task refs it touched."""
+    """Maps each command to its service calls; every reply names the task refs it touched.
+
+    Only the unit of work (ConversationHandler.execute) calls it: it owns the actor, the clock and the audit.
+    """
 
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    async def _active_project(self, actor: Actor, conv: Conversation) -> str | None:
-        """The ref of the project last shown in this conversation, if it still exists."""
-        if not conv.active_project_id:
-            return None
-        project = await self.s.store.projects.get(actor.workspace_id, conv.active_project_id)
-        return project.ref if project is not None and project.deleted_at is None else None
-
-    async def _views(self, actor: Actor, tasks: Sequence[Task]) -> Reply:
-        return Reply("", tasks=await task_views(self.s.store, actor.workspace_id, tasks))
-
-    async def _tasks_reply(self, actor: Actor, text: str, tasks: Sequence[Task], kind: ReplyKind) -> Reply:
-        reply = await self._views(actor, tasks)
-        reply.text, reply.kind = text, kind
-        return reply
-
-    async def run(
-        self, actor: Actor, command: Command, conv: Conversation
-    ) -> tuple[Reply, PendingAction | None]:
+    async def run(self, actor: Actor, command: Command, conv: Conversation) -> Outcome:
         """The reply, and an action to confirm on the next turn (deletes), if any."""
-        tasks = self.s.tasks
-        match command:
-            case AddTask():
-                task = await tasks.create(
-                    actor,
-                    command.title,
-                    project=command.project or await self._active_project(actor, conv),
-                    due=command.due,
-                    priority=command.priority,
-                    assignee=command.assignee,
-                    tags=command.tags,
-                )
-                return await self._tasks_reply(actor, f"Created {task.ref}.", [task], ReplyKind.success), None
-            case ListTasks():
-                return await self._list(actor, command), None
-            case ShowTask():
-                task = await tasks.get(actor, command.number)
-                return await self._tasks_reply(actor, "", [task], ReplyKind.info), None
-            case CompleteTask():
-                done = await tasks.complete(actor, list(command.numbers))
-                text = f"Completed {_refs(command.numbers)}. Nice work!"
-                return await self._tasks_reply(actor, text, done, ReplyKind.success), None
-            case ReopenTask():
-                reopened = await tasks.reopen_all(actor, list(command.numbers))
-                text = f"Reopened {_refs(command.numbers)}."
-                return await self._tasks_reply(actor, text, reopened, ReplyKind.success), None
-            case EditTask():
-                task = await tasks.update(
-                    actor,
-                    command.number,
-                    title=command.title if command.title is not None else UNSET,
-                    due=None if command.clear_due else (command.due if command.due is not None else UNSET),
-                    priority=command.priority if command.priority is not None else UNSET,
-                    project=None if command.clear_project else (command.project or UNSET),
-                    assignee=None if command.clear_assignee else (command.assignee or UNSET),
-                    add_tags=command.add_tags,
-                    remove_tags=command.remove_tags,
-                )
-                return await self._tasks_reply(actor, f"Updated {task.ref}.", [task], ReplyKind.success), None
-            case AssignTask():
-                task = await tasks.assign(actor, command.number, command.assignee)
-                views = await task_views(self.s.store, actor.workspace_id, [task])
-                who = f"@{views[0].assignee}" if views[0].assignee else "nobody"
-                text = f"{task.ref} is now assigned to {who}."
-                return Reply(text, kind=ReplyKind.success, tasks=views), None
-            case DeleteTask():
-                found = [await tasks.get(actor, n) for n in command.numbers]
-                reply = await self._views(actor, found)
-                what = f"{len(found)} tasks" if len(found) > 1 else found[0].ref
-                reply.text = f"Delete {what}? Reply `yes` to delete or `no` to keep."
-                reply.kind = ReplyKind.confirm
-                reply.confirm_action = "delete"
-                pending: PendingAction = {"action": "delete_tasks", "numbers": list(command.numbers)}
-                return reply, pending
-            case RestoreTask():
-                restored = await tasks.restore_all(actor, list(command.numbers))
-                text = f"Restored {_refs(command.numbers)}."
-                return await self._tasks_reply(actor, text, restored, ReplyKind.success), None
-            case Undo():
-                result = await self.s.undo.undo(actor)
-                ev = result.undone
-                text = (
-                    f"Undid your last change: {ev.action.value} of {ev.entity_ref or ev.entity_type.value}."
-                )
-                undone = [self.s.tasks.annotate(actor, e) for e in result.entities if isinstance(e, Task)]
-                if undone:
-                    return await self._tasks_reply(actor, text, undone, ReplyKind.success), None
-                return Reply(text, kind=ReplyKind.success), None
-            case AddProject():
-                project = await self.s.projects.create(
-                    actor, command.name, due=command.due, priority=command.priority, tags=command.tags
-                )
-                handle = project.ref if " " in project.name else project.name
-                text = f"Created project {project.name} ({project.ref}). Add tasks: `add TITLE #{handle}`."
-                return Reply(text, kind=ReplyKind.success, projects=[project_view(project)]), None
-            case ListProjects():
-                projects = await self.s.projects.list(actor)
-                if not projects:
-                    return Reply("No projects yet. Create one with `project add NAME`."), None
-                return Reply(
-                    f"{len(projects)} project{'s' if len(projects) != 1 else ''}:",
-                    projects=[project_view(p) for p in projects],
-                ), None
-            case ShowProject():
-                project = await self.s.projects.get(actor, command.ref)
-                conv.active_project_id = project.id  # "add X" now goes to this project
-                page = await tasks.list(actor, project=project.ref, limit=25)
-                reply = await self._views(actor, page.items)
-                reply.projects = [project_view(project)]
-                reply.text = project.description
-                if page.total > len(page.items):
-                    reply.footer = f"Showing {len(page.items)} of {page.total} open tasks."
-                elif not page.items:
-                    reply.footer = f"No open tasks. Add one with `add TITLE #{project.ref}`."
-                return reply, None
-            case Help():
-                topic = (command.topic or "").lower()
-                if topic in USAGE:
-                    return Reply(f"Usage: {USAGE[topic]}", kind=ReplyKind.help), None
-                return Reply(HELP_TEXT, kind=ReplyKind.help), None
-            case DeleteProject():
-                project = await self.s.projects.get(actor, command.ref)
-                text = (
-                    f"Delete project {project.name} ({project.ref})? Its {project.task_count} task(s) stay. "
-                    "Reply `yes` to delete or `no` to keep."
-                )
-                pending = {"action": "delete_project", "project_id": project.id}
-                return Reply(text, kind=ReplyKind.confirm, projects=[project_view(project)]), pending
-            case ArchiveProject():
-                archived = await self.s.projects.update(actor, command.ref, status="archived")
-                text = f"Archived project {archived.name} ({archived.ref})."
-                return Reply(text, kind=ReplyKind.success, projects=[project_view(archived)]), None
-            case Reset():
-                await self.s.store.conversations.delete(actor.workspace_id, conv.id)
-                return Reply("Conversation cleared.", kind=ReplyKind.success), None
-        return Reply("That command isn't supported here yet.", kind=ReplyKind.error), None
+        handler = _HANDLERS.get(type(command))
+        if handler is None:
+            return _done(Reply("That command isn't supported here yet.", kind=ReplyKind.error))
+        return await handler(self, actor, command, conv)
 
-    async def _list(self, actor: Actor, command: ListTasks) -> Reply:
-        page = await self.s.tasks.list(
+    async def _views(self, actor: Actor, text: str, tasks: Sequence[Task], kind: ReplyKind) -> Reply:
+        views = await task_views(self.s.store, actor.workspace_id, tasks)
+        return Reply(text, kind=kind, tasks=views)
+
+    @_handles(AddTask)
+    async def _add(self, actor: Actor, c: AddTask, conv: Conversation) -> Outcome:
+        project = c.project
+        if project is None and (active := await active_project(self.s.store, conv)) is not None:
+            project = active.ref
+        task = await self.s.tasks.create(
             actor,
-            project=command.project,
-            assignee=command.assignee,
-            window=command.window,
-            include_closed=command.include_closed,
+            c.title,
+            project=project,
+            due=c.due,
+            priority=c.priority,
+            assignee=c.assignee,
+            tags=c.tags,
         )
-        reply = await self._views(actor, page.items)
-        noun = "task" if page.total == 1 else "tasks"
-        scope = noun if command.include_closed else f"open {noun}"
+        return _done(await self._views(actor, f"Created {task.ref}.", [task], ReplyKind.success))
+
+    @_handles(ListTasks)
+    async def _list(self, actor: Actor, c: ListTasks, conv: Conversation) -> Outcome:
+        page = await self.s.tasks.list(
+            actor, project=c.project, assignee=c.assignee, window=c.window, include_closed=c.include_closed
+        )
+        reply = await self._views(actor, "", page.items, ReplyKind.info)
         if not page.items:
-            which = "tasks" if command.include_closed else "open tasks"
+            which = "tasks" if c.include_closed else "open tasks"
             reply.text = f"No {which} match. Add one with `add TITLE due fri`."
-            return reply
-        reply.text = (
-            f"{page.total} {scope}:"
-            if page.total == len(page.items)
-            else (f"{len(page.items)} of {page.total} {scope}:")
-        )
+            return _done(reply)
+        noun = "task" if page.total == 1 else "tasks"
+        scope = noun if c.include_closed else f"open {noun}"
+        shown = len(page.items)
+        reply.text = f"{page.total} {scope}:" if page.total == shown else f"{shown} of {page.total} {scope}:"
         overdue = sum(1 for t in page.items if t.is_overdue)
         if overdue:
             reply.footer = f"{overdue} overdue."
-        return reply
+        return _done(reply)
+
+    @_handles(ShowTask)
+    async def _show(self, actor: Actor, c: ShowTask, conv: Conversation) -> Outcome:
+        task = await self.s.tasks.get(actor, c.number)
+        return _done(await self._views(actor, "", [task], ReplyKind.info))
+
+    @_handles(CompleteTask)
+    async def _complete(self, actor: Actor, c: CompleteTask, conv: Conversation) -> Outcome:
+        done = await self.s.tasks.complete(actor, list(c.numbers))
+        text = f"Completed {format_tasks(c.numbers)}. Nice work!"
+        return _done(await self._views(actor, text, done, ReplyKind.success))
+
+    @_handles(ReopenTask)
+    async def _reopen(self, actor: Actor, c: ReopenTask, conv: Conversation) -> Outcome:
+        reopened = await self.s.tasks.reopen_all(actor, list(c.numbers))
+        return _done(
+            await self._views(actor, f"Reopened {format_tasks(c.numbers)}.", reopened, ReplyKind.success)
+        )
+
+    @_handles(EditTask)
+    async def _edit(self, actor: Actor, c: EditTask, conv: Conversation) -> Outcome:
+        task = await self.s.tasks.update(
+            actor,
+            c.number,
+            title=c.title if c.title is not None else UNSET,
+            due=None if c.clear_due else (c.due if c.due is not None else UNSET),
+            priority=c.priority if c.priority is not None else UNSET,
+            project=None if c.clear_project else (c.project or UNSET),
+            assignee=None if c.clear_assignee else (c.assignee or UNSET),
+            add_tags=c.add_tags,
+            remove_tags=c.remove_tags,
+        )
+        return _done(await self._views(actor, f"Updated {task.ref}.", [task], ReplyKind.success))
+
+    @_handles(AssignTask)
+    async def _assign(self, actor: Actor, c: AssignTask, conv: Conversation) -> Outcome:
+        task = await self.s.tasks.assign(actor, c.number, c.assignee)
+        reply = await self._views(actor, "", [task], ReplyKind.success)
+        who = f"@{reply.tasks[0].assignee}" if reply.tasks[0].assignee else "nobody"
+        reply.text = f"{task.ref} is now assigned to {who}."
+        return _done(reply)
+
+    @_handles(SnoozeTask)
+    async def _snooze(self, actor: Actor, c: SnoozeTask, conv: Conversation) -> Outcome:
+        task = await self.s.tasks.snooze(actor, c.number, days=c.days)
+        days = f"{c.days} day{'s' if c.days != 1 else ''}"
+        return _done(await self._views(actor, f"Snoozed {task.ref} by {days}.", [task], ReplyKind.success))
+
+    @_handles(DeleteTask)
+    async def _delete(self, actor: Actor, c: DeleteTask, conv: Conversation) -> Outcome:
+        if c.confirmed:
+            return _done(await self._delete_now(actor, list(c.numbers)))
+        found = [await self.s.tasks.get(actor, n) for n in c.numbers]
+        what = f"{len(found)} tasks" if len(found) > 1 else found[0].ref
+        text = f"Delete {what}? Reply `yes` to delete or `no` to keep."
+        reply = await self._views(actor, text, found, ReplyKind.confirm)
+        reply.confirm_action = "delete"
+        return reply, {"action": "delete_tasks", "numbers": list(c.numbers)}
+
+    @_handles(RestoreTask)
+    async def _restore(self, actor: Actor, c: RestoreTask, conv: Conversation) -> Outcome:
+        restored = await self.s.tasks.restore_all(actor, list(c.numbers))
+        text = f"Restored {format_tasks(c.numbers)}."
+        return _done(await self._views(actor, text, restored, ReplyKind.success))
+
+    @_handles(Undo)
+    async def _undo(self, actor: Actor, c: Undo, conv: Conversation) -> Outcome:
+        result = await self.s.undo.undo(actor)
+        ev = result.undone
+        text = f"Undid your last change: {ev.action.value} of {ev.entity_ref or ev.entity_type.value}."
+        undone = [self.s.tasks.annotate(actor, e) for e in result.entities if isinstance(e, Task)]
+        if undone:
+            return _done(await self._views(actor, text, undone, ReplyKind.success))
+        return _done(Reply(text, kind=ReplyKind.success))
+
+    @_handles(AddProject)
+    async def _add_project(self, actor: Actor, c: AddProject, conv: Conversation) -> Outcome:
+        project = await self.s.projects.create(
+            actor, c.name, due=c.due, priority=c.priority, tags=c.tags
+        )
+        handle = project.ref if " " in project.name else project.name
+        text = f"Created project {project.name} ({project.ref}). Add tasks: `add TITLE #{handle}`."
+        return _done(Reply(text, kind=ReplyKind.success, projects=[project_view(project)]))
+
+    @_handles(ListProjects)
+    async def _list_projects(self, actor: Actor, c: ListProjects, conv: Conversation) -> Outcome:
+        projects = await self.s.projects.list(actor)
+        if not projects:
+            return _done(Reply("No projects yet. Create one with `project add NAME`."))
+        text = f"{len(projects)} project{'s' if len(projects) != 1 else ''}:"
+        return _done(Reply(text, projects=[project_view(p) for p in projects]))
+
+    @_handles(ShowProject)
+    async def _show_project(self, actor: Actor, c: ShowProject, conv: Conversation) -> Outcome:
+        # A question: it never changes where new tasks go (that is `use #Project`).
+        project = await self.s.projects.get(actor, c.ref)
+        page = await self.s.tasks.list(actor, project=project.ref, limit=25)
+        reply = await self._views(actor, project.description, page.items, ReplyKind.info)
+        reply.projects = [project_view(project)]
+        if page.total > len(page.items):
+            reply.footer = f"Showing {len(page.items)} of {page.total} open tasks."
+        elif not page.items:
+            reply.footer = f"No open tasks. Add one with `add TITLE #{project.ref}`."
+        return _done(reply)
+
+    @_handles(UseProject)
+    async def _use(self, actor: Actor, c: UseProject, conv: Conversation) -> Outcome:
+        if c.ref is None:
+            conv.active_project_id = None
+            return _done(Reply("New tasks here no longer go to a project.", kind=ReplyKind.success))
+        project = await self.s.projects.get(actor, c.ref)
+        conv.active_project_id = project.id
+        return _done(Reply(f"Now using project {project.name} ({project.ref}).", kind=ReplyKind.success))
+
+    @_handles(Help)
+    async def _help(self, actor: Actor, c: Help, conv: Conversation) -> Outcome:
+        topic = (c.topic or "").lower()
+        if topic in USAGE:
+            return _done(Reply(f"Usage: {USAGE[topic]}", kind=ReplyKind.help))
+        return _done(Reply(HELP_TEXT, kind=ReplyKind.help))
+
+    @_handles(DeleteProject)
+    async def _delete_project(self, actor: Actor, c: DeleteProject, conv: Conversation) -> Outcome:
+        project = await self.s.projects.get(actor, c.ref)
+        text = (
+            f"Delete project {project.name} ({project.ref})? Its {project.task_count} task(s) stay. "
+            "Reply `yes` to delete or `no` to keep."
+        )
+        reply = Reply(text, kind=ReplyKind.confirm, projects=[project_view(project)])
+        return reply, {"action": "delete_project", "project_id": project.id}
+
+    @_handles(ArchiveProject)
+    async def _archive(self, actor: Actor, c: ArchiveProject, conv: Conversation) -> Outcome:
+        archived = await self.s.projects.update(actor, c.ref, status="archived")
+        text = f"Archived project {archived.name} ({archived.ref})."
+        return _done(Reply(text, kind=ReplyKind.success, projects=[project_view(archived)]))
+
+    @_handles(Reset)
+    async def _reset(self, actor: Actor, c: Reset, conv: Conversation) -> Outcome:
+        await self.s.store.conversations.delete(actor.workspace_id, conv.id)
+        return _done(Reply("Conversation cleared.", kind=ReplyKind.success))
+
+    async def lookup(self, actor: Actor, command: SuggestTasks | SuggestProjects) -> Reply:
+        """Autocomplete answers: no conversation, no audit."""
+        if isinstance(command, SuggestProjects):
+            needle = command.typed.strip().lstrip("#").lower()
+            projects = [
+                p
+                for p in await self.s.projects.list(actor)
+                if needle in p.name.lower() or needle == p.ref.lower()
+            ]
+            return Reply("", projects=[project_view(p) for p in projects[: command.limit]])
+        digits = task_prefix(command.typed)
+        if digits is not None:
+            page = await self.s.tasks.list(actor, limit=200)
+            tasks = [t for t in page.items if str(t.number).startswith(digits)]
+        else:
+            page = await self.s.tasks.list(actor, text=command.typed.strip(), limit=command.limit)
+            tasks = page.items
+        return await self._views(actor, "", tasks[: command.limit], ReplyKind.info)
+
+    async def _delete_now(self, actor: Actor, wanted: list[int]) -> Reply:
+        numbers = []
+        for n in wanted:
+            task = await self.s.store.tasks.get_by_number(actor.workspace_id, n)
+            if task is not None and task.deleted_at is None:  # a Delete button may have done it
+                numbers.append(n)
+        if not numbers:
+            return Reply("Already deleted; nothing else to do.", kind=ReplyKind.info)
+        deleted = await self.s.tasks.delete(actor, numbers)
+        text = f"Deleted {format_tasks(numbers)}. `restore {deleted[0].ref}` or `undo` brings it back."
+        return await self._views(actor, text, deleted, ReplyKind.success)
 
     async def confirm(self, actor: Actor, pending: PendingAction) -> Reply:
         """Carry out an action the user just confirmed with `yes`."""
         if pending.get("action") == "delete_tasks":
-            numbers = []
-            for n in (int(n) for n in pending.get("numbers", [])):
-                task = await self.s.store.tasks.get_by_number(actor.workspace_id, n)
-                if task is not None and task.deleted_at is None:  # a Delete button may have done it
-                    numbers.append(n)
-            if not numbers:
-                return Reply("Already deleted; nothing else to do.", kind=ReplyKind.info)
-            deleted = await self.s.tasks.delete(actor, numbers)
-            text = f"Deleted {_refs(numbers)}. `restore {deleted[0].ref}` or `undo` brings it back."
-            return await self._tasks_reply(actor, text, deleted, ReplyKind.success)
+            return await self._delete_now(actor, [int(n) for n in pending.get("numbers", [])])
         if pending.get("action") == "delete_project":
             project = await self.s.store.projects.get(actor.workspace_id, str(pending.get("project_id")))
             if project is None or project.deleted_at is not None:

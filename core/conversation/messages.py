@@ -7,13 +7,28 @@ from datetime import date, time
 from enum import StrEnum
 
 from core.errors import OrchestratorError
-from core.models import Platform, Priority, ProjectStatus, TaskStatus
+from core.models import Platform, Priority, ProjectStatus, Surface, TaskStatus
 from core.quickadd_commands import QuickAddError
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone a message names, as the platform describes them, so the core can give them a User row."""
+
+    user_id: str  # the platform's user id: the ID of the neutral mention token `<@ID>`
+    name: str
+    display_name: str | None = None
+    email: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
 class IncomingMessage:
-    """One message from any platform, already translated by its adapter."""
+    """Who acts, where, and what they typed (empty for a button or a typed slash command): the turn's context.
+
+    Adapters write mentions as the neutral token ``<@ID>`` (core/refs.py) and describe the people they name
+    in ``people``; the unit of work gives those people User rows before the command runs.
+    """
 
     platform: Platform
     workspace_id: str
@@ -29,6 +44,8 @@ class IncomingMessage:
     timezone: str | None = None
     email: str | None = None
     workspace_name: str = ""
+    surface: Surface = Surface.command  # recorded on the audit events of this turn
+    people: tuple[Person, ...] = ()
 
     @property
     def conversation_id(self) -> str:

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
+from core import refs
 from core.errors import NotFoundError, ValidationError
 from core.models import Project, Task, User
 from core.services.actor import Actor
 from core.store import Store
 
-_TASK_REF = re.compile(r"^\s*(?:t-?|#)?(\d{1,9})\s*$", re.IGNORECASE)
-_PROJECT_REF = re.compile(r"^\s*p-(\d{1,9})\s*$", re.IGNORECASE)
-_SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_DISCORD_MENTION = re.compile(r"^<@!?(\d+)>$")
-_ME = {"me", "mine", "myself", "i"}
-
 
 def task_number(ref: str | int) -> int:
     """The number in `T-3`, `t3`, `3`; ValidationError for anything else."""
-    if isinstance(ref, int):
-        return ref
-    match = _TASK_REF.match(ref)
-    if not match:
+    number = refs.task_number(ref)
+    if number is None:
         raise ValidationError(f"`{ref}` is not a task reference.", hint="Task references look like `T-3`.")
-    return int(match.group(1))
+    return number
 
 
 class Resolver:
@@ -45,10 +36,10 @@ class Resolver:
         text = ref.strip().lstrip("#").strip()
         if not text:
             raise ValidationError("Which project?", hint="Name it like `#Launch` or `P-2`.")
-        match = _PROJECT_REF.match(text)
+        number = refs.project_number(text)
         project: Project | None
-        if match:
-            project = await self._store.projects.get_by_number(actor.workspace_id, int(match.group(1)))
+        if number is not None:
+            project = await self._store.projects.get_by_number(actor.workspace_id, number)
             if project is not None and project.deleted_at is not None:
                 project = None
         else:
@@ -65,13 +56,13 @@ class Resolver:
 
     async def user(self, actor: Actor, ref: str) -> User:
         text = ref.strip()
-        if text.lower().lstrip("@") in _ME:
+        person = refs.parse_person(text)
+        if person is not None and person.me:
             return actor.user
         user: User | None = None
-        if m := _SLACK_MENTION.match(text):
-            user = await self._store.users.find_by_field(actor.workspace_id, "slack_user_id", m.group(1))
-        elif m := _DISCORD_MENTION.match(text):
-            user = await self._store.users.find_by_field(actor.workspace_id, "discord_user_id", m.group(1))
+        if person is not None and person.platform_id is not None:
+            field = "discord_user_id" if refs.is_discord_id(person.platform_id) else "slack_user_id"
+            user = await self._store.users.find_by_field(actor.workspace_id, field, person.platform_id)
         else:
             name = text.lstrip("@")
             if "@" in name and "." in name:
