@@ -15,6 +15,18 @@ from core.models import Priority
 Window = Literal["overdue", "today", "week"]
 
 
+@dataclass(frozen=True, slots=True)
+class DuePhrase:
+    """A due date as typed into a platform's form field (``/task add due:fri``); the unit of work resolves
+    it into a ``Due`` at the turn's moment before the command runs, so every command runs on resolved dates.
+    """
+
+    text: str
+
+
+DueValue = Due | DuePhrase
+
+
 class QuickAddError(ValidationError):
     """Text that starts like a command but is malformed; ``usage`` is that command's usage line."""
 
@@ -27,7 +39,7 @@ class QuickAddError(ValidationError):
 @dataclass(frozen=True, slots=True)
 class AddTask:
     title: str
-    due: Due | None = None  # resolved when parsed, at the turn's moment in the actor's zone
+    due: DueValue | None = None  # resolved at the turn's moment in the actor's zone
     priority: Priority | None = None
     project: str | None = None
     assignee: str | None = None  # "bob", "me", or a neutral mention "<@U123>" (core/refs.py)
@@ -72,7 +84,7 @@ class RestoreTask:
 class EditTask:
     number: int
     title: str | None = None
-    due: Due | None = None
+    due: DueValue | None = None
     clear_due: bool = False
     priority: Priority | None = None
     project: str | None = None
@@ -117,7 +129,7 @@ class Reset:
 @dataclass(frozen=True, slots=True)
 class AddProject:
     name: str
-    due: Due | None = None
+    due: DueValue | None = None
     priority: Priority | None = None
     tags: tuple[str, ...] = ()
 

@@ -17,6 +17,7 @@ from core.conversation.active import active_note, active_project
 from core.conversation.commands import CommandRunner, PendingAction
 from core.conversation.failures import failure_reply
 from core.conversation.messages import IncomingMessage, Person, Reply, ReplyKind
+from core.conversation.resolve_values import resolved
 from core.models import Conversation, Platform
 from core.quickadd import Cancel, Command, Confirm, QuickAddError, Reset, Text, parse
 from core.quickadd_commands import SuggestProjects, SuggestTasks
@@ -117,6 +118,7 @@ class ConversationHandler:
 
     async def _turn(self, actor: Actor, ctx: IncomingMessage, command: Command | Text) -> Reply:
         text = command.text if isinstance(command, Text) else None
+        typed: Command | None = None if isinstance(command, Text) else resolved(command, actor)
         if text is not None:
             for pre in self.pre_commands:
                 answer = await pre.handle(actor, text, private=ctx.is_dm)
@@ -133,7 +135,7 @@ class ConversationHandler:
         )
         parsed: Command | None
         if text is None:
-            parsed = command  # type: ignore[assignment]  # not Text here
+            parsed = typed
         else:
             try:
                 parsed = parse(text, tz=actor.user.timezone, now=actor.now())
