@@ -9,6 +9,7 @@ from core.conversation.active import active_project
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import BATCH, run_batch
 from core.conversation.views import project_view, task_views
+from core.dates import Due
 from core.models import Conversation, Task
 from core.quickadd import (
     HELP_TEXT,
@@ -36,6 +37,7 @@ from core.quickadd import (
     Undo,
     UseProject,
 )
+from core.quickadd_commands import DuePhrase, DueValue
 from core.refs import format_tasks, task_prefix
 from core.services import UNSET, Actor, Services
 
@@ -58,6 +60,12 @@ def _handles(*types: type) -> Callable[[Handler], Handler]:
 
 def _done(reply: Reply) -> Outcome:
     return reply, None
+
+
+def _due(value: DueValue | None) -> Due | None:
+    if isinstance(value, DuePhrase):  # the unit of work resolves phrases before a command runs
+        raise TypeError("a due phrase reached the command runner unresolved")
+    return value
 
 
 class CommandRunner:
@@ -89,7 +97,7 @@ class CommandRunner:
             actor,
             c.title,
             project=project,
-            due=c.due,
+            due=_due(c.due),
             priority=c.priority,
             assignee=c.assignee,
             tags=c.tags,
@@ -139,7 +147,7 @@ class CommandRunner:
             actor,
             c.number,
             title=c.title if c.title is not None else UNSET,
-            due=None if c.clear_due else (c.due if c.due is not None else UNSET),
+            due=None if c.clear_due else (_due(c.due) if c.due is not None else UNSET),
             priority=c.priority if c.priority is not None else UNSET,
             project=None if c.clear_project else (c.project or UNSET),
             assignee=None if c.clear_assignee else (c.assignee or UNSET),
@@ -192,7 +200,7 @@ class CommandRunner:
     @_handles(AddProject)
     async def _add_project(self, actor: Actor, c: AddProject, conv: Conversation) -> Outcome:
         project = await self.s.projects.create(
-            actor, c.name, due=c.due, priority=c.priority, tags=c.tags
+            actor, c.name, due=_due(c.due), priority=c.priority, tags=c.tags
         )
         handle = project.ref if " " in project.name else project.name
         text = f"Created project {project.name} ({project.ref}). Add tasks: `add TITLE #{handle}`."
