@@ -23,6 +23,10 @@ class DuePhrase:
 
     text: str
 
+    def phrase(self) -> str:
+        """The phrase as typed (``Due.phrase`` gives the same shape for a resolved value)."""
+        return self.text
+
 
 DueValue = Due | DuePhrase
 

@@ -20,6 +20,9 @@ _PROJECT_RE = re.compile(r"^\s*[pP]-(?P<n>\d{1,9})\s*$")
 # The neutral mention: `<@ID>` where ID is the platform's user id (Slack `U…`/`W…`, Discord digits).
 _MENTION_RE = re.compile(r"^<@(?P<id>[A-Za-z0-9]+)>$")
 _ANY_MENTION_RE = re.compile(r"<@(?P<id>[A-Za-z0-9]+)>")
+MENTION_PATTERN = r"<@[A-Za-z0-9]+>"  # for grammars that embed it
+_AT_NAME_RE = re.compile(r"(?<![\w<])@(?P<name>[\w.\-]+)")
+_ANY_TASK_RE = re.compile(rf"(?<![\w-]){TASK_REF_PATTERN}(?!\w)")
 ME_WORDS = frozenset({"me", "mine", "myself", "i"})
 
 
@@ -40,6 +43,12 @@ def task_numbers(text: str) -> list[int] | None:
     if any(n is None for n in numbers):
         return None
     return [n for n in numbers if n is not None]
+
+
+def find_task_numbers(text: str) -> list[int]:
+    """Every task reference that says it is one (``T-3``, ``#3``) inside free text, in order."""
+    found = (task_number(m[0]) for m in _ANY_TASK_RE.finditer(text))
+    return [n for n in found if n is not None]
 
 
 def task_prefix(text: str) -> str | None:
@@ -86,6 +95,15 @@ def is_mention_token(text: str) -> bool:
 def mentioned_ids(text: str) -> tuple[str, ...]:
     """Platform ids of every neutral mention in ``text``, in order, once each."""
     return tuple(dict.fromkeys(m["id"] for m in _ANY_MENTION_RE.finditer(text)))
+
+
+def find_person(text: str) -> str | None:
+    """The first person named in free text: a neutral mention token as written, or an ``@name``'s name."""
+    if match := _ANY_MENTION_RE.search(text):
+        return match[0]
+    if match := _AT_NAME_RE.search(text):
+        return match["name"]
+    return None
 
 
 def parse_person(text: str) -> Mention | None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from core import quickadd as qa
+from core import refs
 from core.dates import parse_due
 from core.errors import ValidationError
 
@@ -24,7 +25,7 @@ class Call:
 
 Interpretation = list[Call] | str | None
 
-_REF = r"(?:t-?\d+|#\d+)"
+_REF = refs.TASK_REF_PATTERN
 _REFS = rf"{_REF}(?:(?:\s*,\s*|\s+and\s+|\s+|\s*&\s*){_REF})*"
 _PRIORITY = r"critical|high|medium|low|backlog|urgent|p[1-4]"
 _POLITE = re.compile(
@@ -55,8 +56,13 @@ _CREATE_PROJECT = re.compile(
     r"(?P<name>.+?)[\"”]?(?:\s+due\s+(?P<due>.+))?$",
     re.I,
 )
+_USE_PROJECT = re.compile(
+    r"^(?:use|switch to|go to|focus on|work on|let's work on|move to)(?: the)?"
+    r"(?: project)?\s+#?(?P<name>.+?)(?: project)?$",
+    re.I,
+)
 _SHOW_PROJECT = re.compile(
-    r"^(?:show|open|switch to|go to|focus on|work on|let's work on|what's in|what is in)(?: me)?(?: the)?"
+    r"^(?:show|open|what's in|what is in|whats in)(?: me)?(?: the)?"
     r"(?: project)?\s+#?(?P<name>.+?)(?: project)?$",
     re.I,
 )
@@ -90,7 +96,7 @@ _PRIORITIZE = re.compile(
     rf"\s+(?P<prio>{_PRIORITY})(?:\s+priority)?$",
     re.I,
 )
-_MENTION = r"<@[!&]?[\w|.\-]+>"  # Slack `<@U123>` / `<@U123|bob>`, Discord `<@123>` / `<@!123>`
+_MENTION = refs.MENTION_PATTERN  # the neutral token adapters write for a platform mention
 _REMIND = re.compile(
     rf"^remind\s+(?P<who>me|{_MENTION}|@?[\w.\-]+)\s+(?:to|that|about)\s+(?P<rest>.+)$", re.I
 )
@@ -157,6 +163,8 @@ def _from_phrase(text: str, tz: str, now: datetime | None) -> Interpretation:
         return [Call("create_task", _drop_none({"title": title, "due": due}))]
     if _QUESTION.match(text) and _TASKISH.search(text):
         return [Call("list_tasks", _list_filters(text, tz, now))]
+    if m := _USE_PROJECT.match(text):
+        return [Call("use_project", {"name_or_ref": m["name"]})]
     if m := _SHOW_PROJECT.match(text):
         return [Call("show_project", {"name_or_ref": m["name"]})]
     return None
@@ -185,10 +193,8 @@ def _list_filters(text: str, tz: str, now: datetime | None) -> dict[str, Any]:
         args["overdue"] = True
     if re.search(r"\b(?:my|mine|i have|me|i'm|am i)\b", low):
         args["assignee"] = "me"
-    if m := re.search(_MENTION, text):
-        args["assignee"] = m[0]  # the resolver maps platform mentions to people
-    elif m := re.search(r"@([\w.\-]+)", text):
-        args["assignee"] = m[1]
+    if who := refs.find_person(text):
+        args["assignee"] = who  # the resolver maps mention tokens to people
     elif m := re.search(r"\b(?:is|are)\s+([A-Za-z][\w.\-]*)\s+working on\b", text):
         args["assignee"] = m[1]
     if re.search(r"\b(?:finished|done|completed)\b", low) and "overdue" not in args:
@@ -292,12 +298,12 @@ def _drop_none(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ref(text: str) -> str:
-    return "T-" + re.sub(r"\D", "", text)
+    return refs.format_tasks(refs.find_task_numbers(text))
 
 
 def _ref_list(text: str) -> str:
-    return ", ".join(_ref(r) for r in re.findall(_REF, text, re.I))
+    return refs.format_tasks(refs.find_task_numbers(text))
 
 
 def _numbers(numbers: tuple[int, ...]) -> str:
-    return ", ".join(f"T-{n}" for n in numbers)
+    return refs.format_tasks(numbers)

@@ -7,15 +7,16 @@ user's ``yes`` (both in core/agent/guard.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic_ai import RunContext
 
+from core import refs
 from core.agent.deps import AgentDeps
 from core.agent.describe import project_line, task_line
 from core.agent.guard import queue_or_check, service_errors
+from core.conversation.active import active_project
 from core.dates import parse_due
 from core.errors import ValidationError
 from core.models import Task, TaskStatus
@@ -36,10 +37,13 @@ _STATUS_WORDS = {
 
 def _refs(text: str) -> list[int]:
     """`T-3`, `3`, `T-3, T-4 and T-5` → task numbers."""
-    parts = [p for p in re.split(r"[,;\s]+|\band\b", text) if p.strip()]
-    if not parts:
+    numbers = refs.task_numbers(text)
+    if numbers is None:
+        bad = next(p for p in text.replace(",", " ").split() if refs.task_number(p) is None)
+        raise ValidationError(f"`{bad}` is not a task reference.", hint="Task references look like `T-3`.")
+    if not numbers:
         raise ValidationError("Which task?", hint="Task references look like `T-3`.")
-    return [task_number(p) for p in parts]
+    return numbers
 
 
 def _clear(value: str | None) -> str | None:
@@ -48,12 +52,9 @@ def _clear(value: str | None) -> str | None:
 
 
 async def _active_project(deps: AgentDeps) -> str | None:
-    """The ref of the conversation's active project, if it still exists."""
-    pid = deps.conversation.active_project_id
-    if not pid:
-        return None
-    project = await deps.services.store.projects.get(deps.actor.workspace_id, pid)
-    return project.ref if project and project.deleted_at is None else None
+    """The ref of the project the conversation uses (`use #Launch`), if it still exists."""
+    project = await active_project(deps.services.store, deps.conversation)
+    return project.ref if project is not None else None
 
 
 @service_errors
@@ -307,25 +308,41 @@ async def list_projects(ctx: RunContext[AgentDeps]) -> str:
 
 @service_errors
 async def show_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
-    """Show a project and its open tasks, and make it the conversation's active project.
+    """Show a project and its open tasks (a question: where new tasks go stays as it is).
 
     Args:
         name_or_ref: Project name or P-n.
     """
     deps = ctx.deps
     project = await deps.services.projects.get(deps.actor, name_or_ref)
-    deps.conversation.active_project_id = project.id
     deps.turn.touch_project(project)
     page = await deps.services.tasks.list(deps.actor, project=project.ref, limit=LIST_LIMIT)
     deps.turn.touch(page.items)
     lines = [
-        f"Project {project_line(project)}. It is now the active project: new tasks without a project go "
-        "there.",
+        f"Project {project_line(project)}.",
         project.description,
         f"{page.total} open task{'s' if page.total != 1 else ''}:" if page.items else "No open tasks.",
         *[await task_line(deps, t) for t in page.items],
     ]
     return "\n".join(line for line in lines if line)
+
+
+@service_errors
+async def use_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
+    """Make new tasks of this conversation go to a project, when the user asks for that explicitly
+    ("use #Launch", "switch to Launch", "work on Launch"); "none" stops.
+
+    Args:
+        name_or_ref: Project name or P-n, or "none".
+    """
+    deps = ctx.deps
+    if _clear(name_or_ref) is None:
+        deps.conversation.active_project_id = None
+        return "New tasks no longer go to a project."
+    project = await deps.services.projects.get(deps.actor, name_or_ref)
+    deps.conversation.active_project_id = project.id
+    deps.turn.touch_project(project)
+    return f"Now using project {project_line(project)}: new tasks without a project go there."
 
 
 @service_errors
@@ -350,6 +367,7 @@ TOOLS: list[Callable[..., Awaitable[str]]] = [
     create_project,
     list_projects,
     show_project,
+    use_project,
     undo,
 ]
 TOOL_NAMES: frozenset[str] = frozenset(fn.__name__ for fn in TOOLS)
