@@ -86,7 +86,7 @@ async def main(repeat: int) -> None:
     await store.open()
     services = Services(store)
     # No provider keys: the router's only model is the offline one, so the turn is deterministic and free.
-    handler = ConversationHandler(services, AgentResponder(services, Router.from_env({})))
+    handler = ConversationHandler(services, AgentResponder(services, Router.from_variables({})))
     first = await handler.handle(message("add Warm up"))
     await handler.handle(message("remind me to warm up tomorrow"))
     user = await services.store.users.find_by_name(WS, "bench")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Annotated
 
 import typer
@@ -12,9 +11,12 @@ from rich.table import Table
 
 from bot.wiring import runtime
 from core.agent.classify import TaskType
+from core.agent.config import GENAI_PROVIDER, ProviderKind
+from core.agent.pricing import FREE, ModelPrice, list_price
 from core.agent.router import Router
 from core.agent.usage import usage_since
 from core.errors import OrchestratorError
+from core.settings import Settings
 
 out = Console()
 err = Console(stderr=True)
@@ -22,10 +24,19 @@ err = Console(stderr=True)
 
 def _router() -> Router:
     try:
-        return Router.from_env(os.environ)
+        return Router.from_settings(Settings())
     except OrchestratorError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=2) from None
+
+
+def _price(kind: ProviderKind, model: str, price: ModelPrice | None) -> str:
+    """The file's price, else genai-prices' list price; `?` when neither knows the model."""
+    if price is None and kind.local:
+        price = FREE
+    if price is None and kind in GENAI_PROVIDER:
+        price = list_price(GENAI_PROVIDER[kind], model)
+    return f"{price.input:g} / {price.output:g}" if price is not None else "? / ?"
 
 
 def models_command() -> None:
@@ -34,7 +45,7 @@ def models_command() -> None:
     providers = Table("provider", "available", "models ($ per 1M tokens in / out)")
     for status in router.statuses():
         spec = status.spec
-        models = "\n".join(f"{m} ({p.input:g} / {p.output:g})" for m, p in spec.models.items())
+        models = "\n".join(f"{m} ({_price(spec.kind, m, p)})" for m, p in spec.models.items())
         state = "yes" if status.available else "no: set " + ", ".join(status.missing)
         providers.add_row(f"{status.name}\n({spec.kind.value})", state, models)
     out.print(providers)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from bot import cli_db
 from bot.agent_cli import models_command, usage_command
+from bot.cli_config import config_app, load_settings
 from bot.cli_integrations import integrations_app
 from bot.cli_output import fail, out, run
 from bot.cli_sync import sync_app
@@ -33,6 +34,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(integrations_app, name="integrations")
 app.add_typer(sync_app, name="sync")
 app.add_typer(workspaces_app, name="workspaces")
+app.add_typer(config_app, name="config")
 app.command("models")(models_command)
 app.command("usage")(usage_command)
 
@@ -45,14 +47,14 @@ def _default_user() -> str:
 
 
 def _default_tz(settings: Settings) -> str:
-    if os.environ.get("ORCHESTRATOR_DEFAULT_TIMEZONE"):
+    if settings.default_timezone:
         return settings.default_timezone
     try:
         from tzlocal import get_localzone_name
 
-        return get_localzone_name() or settings.default_timezone
+        return get_localzone_name() or "UTC"
     except Exception:  # tzlocal raises several kinds of errors on odd systems; UTC is a safe fallback
-        return settings.default_timezone
+        return "UTC"
 
 
 @app.command()
@@ -65,7 +67,7 @@ def chat(
     ] = None,
 ) -> None:
     """Chat with the assistant in this terminal (reads lines from stdin when it is not a TTY)."""
-    settings = Settings()
+    settings = load_settings()
     configure_logging(settings)
     zone = tz or _default_tz(settings)
     try:
@@ -92,7 +94,7 @@ def serve(
     """Run every chat adapter whose credentials are set (Slack, Discord) and the HTTP endpoint."""
     from bot.serve import serve as run_serve
 
-    settings = Settings()
+    settings = load_settings()
     configure_logging(settings)
     code = run(run_serve(settings, host, port))
     raise typer.Exit(code=code)

@@ -31,12 +31,12 @@ def db_upgrade(
 ) -> None:
     """Bring the store's schema up to date (SQL: apply the Alembic migrations it is missing)."""
     settings = Settings()
-    target = url or settings.storage_url
+    target = url or settings.storage.url
 
     async def main() -> str:
         from storage.sql import SqlStore
 
-        store = open_store(target, storage_options=settings.storage_options or None)
+        store = open_store(target, storage_options=settings.storage.options or None)
         try:
             if not isinstance(store, SqlStore):
                 await store.open()  # Delta tables gain missing columns when they are opened
@@ -88,7 +88,7 @@ def db_copy(
     from storage.transfer.rows import rows_of
 
     settings = Settings()
-    options = settings.storage_options or None
+    options = settings.storage.options or None
     if _same_place(source_url, target_url):
         fail(ConfigurationError("--from and --to name the same store."))
 

@@ -6,7 +6,6 @@ credentials (serve's scheduled syncs) never create one.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,8 +17,8 @@ def key_file_path(settings: Settings) -> Path:
     """``ORCHESTRATOR_SECRET_KEY_FILE``, else ``$XDG_CONFIG_HOME/orchestrator/secret.key`` (``~/.config``)."""
     if settings.secret_key_file:
         return Path(settings.secret_key_file).expanduser()
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "orchestrator" / "secret.key"
+    config = Path(settings.config_home).expanduser() if settings.config_home else Path.home() / ".config"
+    return config / "orchestrator" / "secret.key"
 
 
 def secret_box(

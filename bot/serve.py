@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from collections.abc import Callable
 
@@ -21,38 +20,34 @@ from core.sync import SyncService
 
 log = logging.getLogger(__name__)
 
-# Each entry: (name, is it configured?, factory). Factories import their platform lazily so a deployment
-# without Slack never imports slack_bolt.
+# Each entry: (name, is it configured in these settings?, factory). Factories import their platform lazily, so
+# a deployment without Discord never imports discord.py (about 20 MB of a process).
 SurfaceFactory = Callable[[Runtime], ChatSurface]
 SURFACE_NAMES = web.AppKey("surface_names", list[str])
 
 
-def _registry() -> list[tuple[str, Callable[[], bool], Callable[[], SurfaceFactory]]]:
+def _registry() -> list[tuple[str, Callable[[Settings], bool], Callable[[], SurfaceFactory]]]:
     def slack() -> SurfaceFactory:
         from bot.slack.surface import SlackSurface
 
-        return SlackSurface.from_env
+        return SlackSurface.from_runtime
 
     def discord() -> SurfaceFactory:
         from bot.discord.surface import DiscordSurface
 
-        return DiscordSurface.from_env
+        return DiscordSurface.from_runtime
 
     return [
-        (
-            "slack",
-            lambda: bool(os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET")),
-            slack,
-        ),
-        ("discord", lambda: bool(os.environ.get("DISCORD_BOT_TOKEN")), discord),
+        ("slack", lambda s: s.slack.configured, slack),
+        ("discord", lambda s: s.discord.configured, discord),
     ]
 
 
 def configured_surfaces(rt: Runtime) -> list[ChatSurface]:
-    """The adapters whose credentials are set in the environment."""
+    """The adapters whose credentials are set in the runtime's settings (environment or `.env`)."""
     surfaces: list[ChatSurface] = []
     for name, is_configured, factory in _registry():
-        if is_configured():
+        if is_configured(rt.settings):
             surfaces.append(factory()(rt))
             log.info("surface %s configured", name)
     return surfaces
@@ -106,7 +101,11 @@ async def serve(
             except (NotImplementedError, RuntimeError):  # not on the main thread (tests) or not on POSIX
                 pass
         started: list[ChatSurface] = []
-        scheduler = SyncScheduler(sync) if sync is not None else None
+        scheduler = (
+            SyncScheduler(sync, tick=settings.scheduler.tick_seconds)
+            if sync is not None and settings.scheduler.enabled
+            else None
+        )
         try:
             if scheduler is not None:
                 scheduler.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from storage.factory import open_store
 
 @dataclass
 class Runtime:
+    """What the composition root built: the settings it read once, the store and the core over it."""
+
     settings: Settings
     store: Store
     services: Services
@@ -27,6 +28,7 @@ class Runtime:
 
 
 def configure_logging(settings: Settings) -> None:
+    """Root logging at the settings' level; quiet libraries' noise that says nothing about this bot."""
     logging.basicConfig(
         level=getattr(logging, settings.log_level.upper(), logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -37,15 +39,15 @@ def configure_logging(settings: Settings) -> None:
 async def runtime(settings: Settings | None = None, *, model: str | None = None) -> AsyncIterator[Runtime]:
     """Open the store, build the services, the agent and the conversation handler; close the store at the end.
 
-    ``model`` is an explicit model preference (the console's ``--model``); providers come from
-    $ORCHESTRATOR_PROVIDERS or the shipped file, keys from the environment.
+    ``model`` is an explicit model preference (the console's ``--model``); providers, keys and the storage
+    come from ``settings`` (read from the environment and `.env` when not given).
     """
     settings = settings or Settings()
-    router = Router.from_env(os.environ)  # a broken providers file fails here, before the store opens
+    router = Router.from_settings(settings)  # a broken providers file fails here, before the store opens
     store = open_store(
-        settings.storage_url,
-        storage_options=settings.storage_options or None,
-        auto_maintain_files=settings.auto_maintain_files,
+        settings.storage.url,
+        storage_options=settings.storage.options or None,
+        auto_maintain_files=settings.storage.auto_maintain_files,
     )
     await store.open()  # refuses a SQL schema that is behind, naming the fix (`orchestrator db upgrade`)
     try:

@@ -1,4 +1,5 @@
-"""Discord settings from the environment, and pointing discord.py at another REST/Gateway host.
+"""Pointing discord.py at another REST/Gateway host, and the intents; the ``DISCORD_*`` values are the Discord
+section of the one Settings (core/settings.py).
 
 ``DISCORD_API_URL`` and ``DISCORD_GATEWAY_URL`` exist for proxies and for the loopback fake in the tests.
 discord.py keeps both endpoints as class attributes, so applying them affects every client in the process.
@@ -7,49 +8,17 @@ discord.py keeps both endpoints as class attributes, so applying them affects ev
 from __future__ import annotations
 
 import re
-from typing import Annotated
 
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from core.errors import ConfigurationError
+from core.settings import DiscordSettings
+
+__all__ = ["DiscordSettings", "api_base", "apply_endpoints", "intents"]
 
 _API_VERSION = re.compile(r"/api/v\d+/?$")
-
-
-class DiscordSettings(BaseSettings):
-    """``DISCORD_*`` variables; only the token is required."""
-
-    model_config = SettingsConfigDict(env_prefix="DISCORD_", env_file=".env", extra="ignore")
-
-    bot_token: SecretStr = SecretStr("")
-    api_url: str | None = Field(default=None, description="REST base, e.g. https://proxy.example/api/v10")
-    gateway_url: str | None = Field(default=None, description="Gateway URL, e.g. wss://proxy.example/")
-    command_guilds: Annotated[list[int], NoDecode] = Field(
-        default_factory=list,
-        description="register slash commands in these guilds only (instant; for development)",
-    )
-
-    @field_validator("command_guilds", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> object:
-        # `DISCORD_COMMAND_GUILDS=1,2` is friendlier than the JSON list pydantic-settings expects.
-        if isinstance(value, str):
-            return [int(v) for v in re.split(r"[,\s]+", value.strip()) if v]
-        if isinstance(value, int):
-            return [value]
-        return value
-
-    def token(self) -> str:
-        """The bot token; raises ConfigurationError when unset. Never log the result."""
-        value = self.bot_token.get_secret_value().strip()
-        if not value:
-            raise ConfigurationError("DISCORD_BOT_TOKEN is not set.", hint="See docs/discord.md.")
-        return value
 
 
 def api_base(url: str) -> str:

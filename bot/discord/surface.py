@@ -1,4 +1,4 @@
-"""DiscordSurface: what `orchestrator serve` runs when DISCORD_BOT_TOKEN is set."""
+"""DiscordSurface: what `orchestrator serve` runs when the settings have a Discord bot token."""
 
 from __future__ import annotations
 
@@ -37,19 +37,20 @@ class DiscordSurface:
         self,
         services: Services,
         handler: ConversationHandler,
-        settings: DiscordSettings | None = None,
+        settings: DiscordSettings,
         **client_options: Any,
     ) -> None:
         self._services = services
         self._handler = handler
-        self._settings = settings or DiscordSettings()
+        self._settings = settings
         self._options = client_options  # passed to discord.Client (tests shorten guild_ready_timeout)
         self.client: OrchestratorClient | None = None
         self._task: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_env(cls, rt: Runtime) -> DiscordSurface:
-        return cls(rt.services, rt.handler, DiscordSettings())
+    def from_runtime(cls, rt: Runtime) -> DiscordSurface:
+        """Built by `serve` when the settings have a Discord bot token."""
+        return cls(rt.services, rt.handler, rt.settings.discord)
 
     def mount(self, app: web.Application) -> None:
         """Nothing to mount: Discord reaches the bot over the Gateway, not HTTP."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from pydantic import SecretStr
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,9 +21,13 @@ from core.services import Services
 log = logging.getLogger(__name__)
 
 
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
 def web_client(settings: SlackSettings) -> AsyncWebClient:
     """The Web API client; ``SLACK_API_URL`` points it at a proxy, GovSlack or a test fake."""
-    return AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.base_url)
+    return AsyncWebClient(token=_secret(settings.bot_token), base_url=settings.base_url)
 
 
 def build_deps(handler: ConversationHandler, services: Services) -> SlackDeps:
@@ -37,11 +42,20 @@ def build_deps(handler: ConversationHandler, services: Services) -> SlackDeps:
 
 def build_app(settings: SlackSettings, deps: SlackDeps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     """The bolt app with our middleware and listeners; ``client`` overrides the Web API client."""
-    app = AsyncApp(
-        client=client or web_client(settings),
-        signing_secret=settings.signing_secret.get_secret_value(),
-        name="orchestrator",
-    )
+    if client is None:
+        # Bolt builds its own client from ``token``; handing it a client instead makes it warn "token will
+        # be unused" whenever SLACK_BOT_TOKEN is in the environment (bolt reads that variable itself). So pass
+        # the token, then point the client at the configured Web API URL: bolt copies ``base_url`` from it.
+        app = AsyncApp(
+            token=_secret(settings.bot_token),
+            signing_secret=_secret(settings.signing_secret) or "",
+            name="orchestrator",
+        )
+        app.client.base_url = settings.base_url
+    else:
+        app = AsyncApp(
+            client=client, signing_secret=_secret(settings.signing_secret) or "", name="orchestrator"
+        )
     app.use(deps.deliveries.middleware)
 
     @app.error

@@ -41,9 +41,9 @@ class SlackSurface:
         self._socket: AsyncSocketModeHandler | None = None
 
     @classmethod
-    def from_env(cls, rt: Runtime) -> SlackSurface:
-        """Built by `serve` when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set."""
-        return cls(rt.handler, rt.services, SlackSettings())  # type: ignore[call-arg]  # values from env
+    def from_runtime(cls, rt: Runtime) -> SlackSurface:
+        """Built by `serve` when the settings have a Slack bot token and signing secret."""
+        return cls(rt.handler, rt.services, rt.settings.slack)
 
     @property
     def mode(self) -> str:

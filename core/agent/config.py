@@ -1,30 +1,47 @@
-"""The providers file: providers with their models, prices and key variables, routing rules and budgets.
+"""The providers file: providers with their models, key variables, local prices, routing rules and budgets.
 
 The shipped default is ``core/agent/providers.yaml``; ``ORCHESTRATOR_PROVIDERS=/path/file.yaml`` replaces it.
+Variable values (keys, base URLs) come from Settings, as a name → value mapping: the file names the variables,
+never their values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.agent.classify import TaskType
-from core.agent.pricing import ModelPrice
+from core.agent.pricing import FREE, ModelPrice
 from core.errors import ConfigurationError
 
 DEFAULT_PATH = Path(__file__).with_name("providers.yaml")
-PATH_ENV = "ORCHESTRATOR_PROVIDERS"
 
 
 class ProviderKind(StrEnum):
     anthropic = "anthropic"
     openai = "openai"  # OpenAI itself (Chat Completions); honours base_url / base_url_env
     google = "google"  # Gemini API
-    openai_compatible = "openai-compatible"  # xAI Grok, Ollama, vLLM, LM Studio, …: needs a base URL
+    xai = "xai"  # xAI Grok through its own SDK (gRPC)
+    ollama = "ollama"  # Ollama's OpenAI-compatible endpoint, with pydantic-ai's Ollama model profiles
+    openai_compatible = "openai-compatible"  # vLLM, LM Studio, llama.cpp, …: needs a base URL
+
+    @property
+    def local(self) -> bool:
+        """Served by the deployment itself: no price list knows it, so the file's prices count."""
+        return self in (ProviderKind.ollama, ProviderKind.openai_compatible)
+
+
+# genai-prices' provider ids for the cloud kinds (list prices when the file gives none).
+GENAI_PROVIDER = {
+    ProviderKind.anthropic: "anthropic",
+    ProviderKind.openai: "openai",
+    ProviderKind.google: "google",
+    ProviderKind.xai: "x-ai",
+}
 
 
 class ProviderSpec(BaseModel):
@@ -32,26 +49,48 @@ class ProviderSpec(BaseModel):
 
     kind: ProviderKind
     label: str = ""
-    key_env: str | None = None  # env var holding the API key; None for servers that need none
+    key_env: str | None = None  # variable holding the API key; None for servers that need none
     base_url: str | None = None
     base_url_env: str | None = None  # overrides base_url when set
     requires_env: list[str] = Field(
         default_factory=list
     )  # also needed for the provider to count as available
-    models: dict[str, ModelPrice] = Field(min_length=1)
+    # Model name → price per million tokens. Cloud models may be listed without a price (a YAML list, or
+    # `name: null`): genai-prices has the vendor's list price. Local models cost what the file says (0 by
+    # default).
+    models: dict[str, ModelPrice | None] = Field(min_length=1)
 
-    def key(self, environ: Mapping[str, str]) -> str | None:
-        """The API key from the environment, or None."""
-        return (environ.get(self.key_env) or None) if self.key_env else None
+    @field_validator("models", mode="before")
+    @classmethod
+    def _names_only(cls, value: object) -> object:
+        if isinstance(value, list):
+            return dict.fromkeys(value)
+        return value
 
-    def url(self, environ: Mapping[str, str]) -> str | None:
-        """The base URL: the env override first, then the file's value."""
-        return (environ.get(self.base_url_env) if self.base_url_env else None) or self.base_url
+    def price(self, model: str) -> ModelPrice | None:
+        """The file's price for ``model``; None means "genai-prices' list price" (cloud kinds only)."""
+        given = self.models.get(model)
+        if given is None and self.kind.local:
+            return FREE
+        return given
 
-    def missing(self, environ: Mapping[str, str]) -> list[str]:
-        """The environment variables that must still be set for this provider to be usable."""
+    def variables(self) -> list[str]:
+        """Every variable name this provider reads."""
+        names = [self.key_env, self.base_url_env, *self.requires_env]
+        return [n for n in names if n]
+
+    def key(self, variables: Mapping[str, str]) -> str | None:
+        """The API key from the settings' variables, or None."""
+        return (variables.get(self.key_env) or None) if self.key_env else None
+
+    def url(self, variables: Mapping[str, str]) -> str | None:
+        """The base URL: the variable's value first, then the file's value."""
+        return (variables.get(self.base_url_env) if self.base_url_env else None) or self.base_url
+
+    def missing(self, variables: Mapping[str, str]) -> list[str]:
+        """The variables that must still be set for this provider to be usable."""
         needed = ([self.key_env] if self.key_env else []) + self.requires_env
-        return [name for name in needed if not environ.get(name)]
+        return [name for name in needed if not variables.get(name)]
 
 
 class BudgetSpec(BaseModel):
@@ -86,6 +125,11 @@ class ProvidersConfig(BaseModel):
                     raise ValueError(f"rule {task_type.value}: provider `{provider}` has no model `{model}`")
         return self
 
+    def variable_names(self) -> Iterator[str]:
+        """Every variable the file's providers read (for Settings.lookup)."""
+        for spec in self.providers.values():
+            yield from spec.variables()
+
     def entry(self, entry: str) -> tuple[str, str]:
         """`provider` or `provider:model` → (provider, model), the provider's first model by default."""
         provider, model = split_entry(entry)
@@ -98,9 +142,9 @@ def split_entry(entry: str) -> tuple[str, str]:
     return provider, model
 
 
-def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> ProvidersConfig:
-    """Read and validate the providers file (``path``, else $ORCHESTRATOR_PROVIDERS, else the shipped one)."""
-    chosen = Path(path or (environ or {}).get(PATH_ENV) or DEFAULT_PATH)
+def load_config(path: str | Path | None = None) -> ProvidersConfig:
+    """Read and validate the providers file (``path``, else the shipped one)."""
+    chosen = Path(path or DEFAULT_PATH)
     try:
         raw = yaml.safe_load(chosen.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -18,7 +18,6 @@ from pydantic_ai.settings import ModelSettings
 from core.agent import history
 from core.agent.deps import AgentDeps, TurnRecord
 from core.agent.offline import offline_model
-from core.agent.pricing import cost_usd
 from core.agent.prompt import instructions
 from core.agent.router import AUTO_WORDS, OFFLINE, Budget, Route, Router, Trace
 from core.agent.tools import TOOLS
@@ -213,14 +212,12 @@ class AgentResponder:
 def _usage(trace: Trace) -> tuple[int, int, float]:
     """Tokens and cost of the LLM requests; the offline model's are free and don't count against budgets."""
     tokens_in = tokens_out = 0
-    cost = 0.0
     for candidate, usage in trace.answered:
         if candidate.provider == OFFLINE:
             continue
         tokens_in += usage.input_tokens
         tokens_out += usage.output_tokens
-        cost += cost_usd(candidate.price, usage.input_tokens, usage.output_tokens)
-    return tokens_in, tokens_out, round(cost, 9)
+    return tokens_in, tokens_out, round(trace.cost_usd, 9)
 
 
 def _failure_text(turn: TurnRecord) -> str:

@@ -7,11 +7,11 @@ model.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic_ai.exceptions import ModelAPIError
 from pydantic_ai.messages import ModelMessage, ModelResponse
 from pydantic_ai.models import Model, ModelRequestParameters
 from pydantic_ai.models.fallback import FallbackModel
@@ -20,10 +20,11 @@ from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import RequestUsage
 
 from core.agent.classify import TaskType, classify
-from core.agent.config import PATH_ENV, ProvidersConfig, ProviderSpec, load_config, split_entry
-from core.agent.pricing import FREE, ModelPrice
+from core.agent.config import ProvidersConfig, ProviderSpec, load_config, split_entry
+from core.agent.pricing import FREE, ModelPrice, response_cost
 from core.agent.providers import build_model
 from core.errors import ConfigurationError
+from core.settings import Settings
 
 OFFLINE = "offline"
 ModelBuilder = Callable[[str, ProviderSpec, str, Mapping[str, str], Any], Model]
@@ -36,7 +37,7 @@ class Candidate:
 
     provider: str
     model: str
-    price: ModelPrice = FREE
+    price: ModelPrice | None = FREE  # None: genai-prices' list price of the answering response
 
     @property
     def label(self) -> str:
@@ -91,6 +92,7 @@ class Trace:
 
     answered: list[tuple[Candidate, RequestUsage]] = field(default_factory=list)
     failed: list[tuple[Candidate, Exception]] = field(default_factory=list)
+    cost_usd: float = 0.0  # the LLM requests' estimated cost (the offline model is free)
 
 
 class _Tagged(WrapperModel):
@@ -113,46 +115,64 @@ class _Tagged(WrapperModel):
             self.trace.failed.append((self.candidate, exc))
             raise
         self.trace.answered.append((self.candidate, response.usage))
+        if self.candidate.provider != OFFLINE:
+            self.trace.cost_usd += response_cost(response, self.candidate.price)
         return response
 
 
+def _is_transport_error(exc: Exception) -> bool:
+    # httpx's TransportError (connect/read failures the SDK didn't wrap), matched by name: core never imports
+    # httpx (DESIGN §1), and pydantic-ai wraps most of them in ModelAPIError already.
+    return any(c.__name__ == "TransportError" and c.__module__.startswith("httpx") for c in type(exc).__mro__)
+
+
 def _fall_back(exc: Exception) -> bool:
-    # Any failure of one provider (HTTP error, timeout, bad key, SDK error) is a reason to try the next.
-    return True
+    """Try the next provider only when this one failed as a provider: its API answered with an error, timed
+    out or couldn't be reached. A bug in our own code (a ValueError in a wrapper, a tool crash) is raised
+    as it is: every other provider would hit it too, and falling back would only hide it."""
+    return isinstance(exc, ModelAPIError | TimeoutError | ConnectionError) or _is_transport_error(exc)
 
 
 class Router:
-    """Chooses models per message; built once per process from the providers file and the environment."""
+    """Chooses models per message; built once per process from the providers file and the settings."""
 
     def __init__(
         self,
         config: ProvidersConfig,
-        environ: Mapping[str, str],
+        variables: Mapping[str, str],
         http_client: Any = None,
         *,
         builder: ModelBuilder = build_model,
     ) -> None:
         self.config = config
-        self._environ = dict(environ)
+        self._variables = dict(variables)  # variable name → value (keys, base URLs), never logged
         self._http_client = http_client
         self._build = builder  # tests swap in scripted models here
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, http_client: Any = None) -> Router:
-        """The router for this process: $ORCHESTRATOR_PROVIDERS or the shipped file, keys from ``environ``."""
-        env = os.environ if environ is None else environ
-        return cls(load_config(env.get(PATH_ENV), env), env, http_client)
+    def from_settings(cls, settings: Settings, http_client: Any = None) -> Router:
+        """The router for this process: the settings' providers file (or the shipped one) and variables."""
+        config = load_config(settings.providers.path)
+        variables = settings.lookup(config.variable_names()).providers.variables()
+        return cls(config, variables, http_client)
+
+    @classmethod
+    def from_variables(
+        cls, variables: Mapping[str, str], path: str | None = None, http_client: Any = None
+    ) -> Router:
+        """A router over explicit variables (benchmarks and tests): ``{"OPENAI_API_KEY": …}``."""
+        return cls(load_config(path), variables, http_client)
 
     def statuses(self) -> list[ProviderStatus]:
         """Every provider of the file and what it still needs (never the key values)."""
-        return [ProviderStatus(n, s, s.missing(self._environ)) for n, s in self.config.providers.items()]
+        return [ProviderStatus(n, s, s.missing(self._variables)) for n, s in self.config.providers.items()]
 
     def available(self, provider: str) -> bool:
         spec = self.config.providers.get(provider)
-        return spec is not None and not spec.missing(self._environ)
+        return spec is not None and not spec.missing(self._variables)
 
     def candidate(self, provider: str, model: str) -> Candidate:
-        return Candidate(provider, model, self.config.providers[provider].models.get(model, FREE))
+        return Candidate(provider, model, self.config.providers[provider].price(model))
 
     def rule(self, task_type: TaskType) -> list[Candidate]:
         """The rule's entries, available or not."""
@@ -173,7 +193,7 @@ class Router:
         if model and model not in spec.models:
             return None, f"Provider `{provider}` has no model `{model}`; it has: {', '.join(spec.models)}."
         if not self.available(provider):
-            missing = ", ".join(spec.missing(self._environ))
+            missing = ", ".join(spec.missing(self._variables))
             return None, f"`{provider}` isn't configured (set {missing}), so I used the usual model."
         return self.candidate(provider, model or next(iter(spec.models))), None
 
@@ -213,7 +233,7 @@ class Router:
                 continue
             spec = self.config.providers[c.provider]
             try:
-                model = self._build(c.provider, spec, c.model, self._environ, self._http_client)
+                model = self._build(c.provider, spec, c.model, self._variables, self._http_client)
             except ConfigurationError as exc:
                 route.notes.append(f"Skipped {c.label}: {exc}")
                 continue
@@ -225,7 +245,7 @@ class Router:
     def redact(self, text: str) -> str:
         """``text`` with every configured API key replaced, for logs and error rows."""
         for spec in self.config.providers.values():
-            key = spec.key(self._environ)
+            key = spec.key(self._variables)
             if key and len(key) >= 4:
                 text = text.replace(key, "***")
         return text

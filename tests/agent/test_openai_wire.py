@@ -55,7 +55,7 @@ async def test_chat_completions_round_trip_with_tools_and_usage(
     openai_server: FakeOpenAI, services: Services
 ) -> None:
     script_create(openai_server)
-    router = Router.from_env({"OPENAI_API_KEY": "test", "OPENAI_BASE_URL": openai_server.base_url})
+    router = Router.from_variables({"OPENAI_API_KEY": "test", "OPENAI_BASE_URL": openai_server.base_url})
     chat = Chat(ConversationHandler(services, AgentResponder(services, router)))
     with override_allow_model_requests(True):  # loopback only: the fake server on 127.0.0.1
         reply = await chat.send("put sending the deck on my list for friday")
@@ -100,7 +100,7 @@ async def test_a_failing_provider_falls_back_over_the_wire(
 ) -> None:
     path = tmp_path / "pair.yaml"
     path.write_text(PAIR)
-    env = {"ORCHESTRATOR_PROVIDERS": str(path), "FAKE_URL": openai_server.base_url, "SECOND_KEY": "test"}
+    env = {"FAKE_URL": openai_server.base_url, "SECOND_KEY": "test"}
     if failure == "auth":
         env["FIRST_KEY"] = "wrong-key-123"  # the fake answers 401
     else:
@@ -109,7 +109,7 @@ async def test_a_failing_provider_falls_back_over_the_wire(
     openai_server.replies.append(text("Hello from the second provider."))
     # An injected HTTP client (proxies, custom CA bundles, tests) is what the provider SDK sends through.
     async with httpx2.AsyncClient(headers={"X-Orchestrator-Test": "1"}) as client:
-        router = Router.from_env(env, http_client=client)
+        router = Router.from_variables(env, path=str(path), http_client=client)
         chat = Chat(ConversationHandler(services, AgentResponder(services, router)))
         with override_allow_model_requests(True):
             reply = await chat.send("hello there")

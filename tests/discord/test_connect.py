@@ -5,11 +5,12 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.discord.settings import DiscordSettings, api_base
+from bot.discord.settings import api_base
 from bot.discord.surface import DiscordSurface
 from core.conversation.handler import ConversationHandler
 from core.errors import ConfigurationError
 from core.services import Services
+from core.settings import Settings
 from tests.discord.conftest import World, settings_for, start_bot
 
 CONTENT_INTENT = 1 << 15
@@ -92,7 +93,7 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISCORD_BOT_TOKEN", "secret-value")
     monkeypatch.setenv("DISCORD_API_URL", "http://127.0.0.1:9/")
     monkeypatch.setenv("DISCORD_COMMAND_GUILDS", "1, 2")
-    settings = DiscordSettings()
+    settings = Settings().discord
     assert settings.token() == "secret-value"
     assert "secret-value" not in repr(settings)
     assert settings.command_guilds == [1, 2]
@@ -100,4 +101,4 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert api_base("https://proxy.example/api/v9") == "https://proxy.example/api/v9"
     monkeypatch.setenv("DISCORD_BOT_TOKEN", " ")
     with pytest.raises(ConfigurationError):
-        DiscordSettings().token()
+        Settings().discord.token()

@@ -31,7 +31,7 @@ async def test_serve_mounts_slack_events_and_healthz(
     monkeypatch.setenv("SLACK_API_URL", fake.api_url)
     monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
     monkeypatch.delenv("DISCORD_BOT_TOKEN", raising=False)
-    settings = Settings(storage_url=str(tmp_path / "data"))
+    settings = Settings(storage={"url": str(tmp_path / "data")})
     port = free_port()
     stop = asyncio.Event()
     server = asyncio.create_task(serve(settings, "127.0.0.1", port, stop=stop))

@@ -126,7 +126,7 @@ async def test_a_schema_behind_is_refused_until_db_upgrade(
     sql_store: SqlStore, sql_url: str, next_release: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await sql_store.close()  # created at 0001 by the fixture; the code now wants 0002
-    settings = Settings(storage_url=sql_url)
+    settings = Settings(storage={"url": sql_url})
     with pytest.raises(migrate.SchemaBehindError) as refused:
         async with runtime(settings):
             pass
