@@ -58,7 +58,7 @@ async def test_context_survives_a_new_store_and_handler(tmp_path: Path) -> None:
         [
             [("create_project", {"name": "Apollo"})],
             "Created Apollo.",
-            [("show_project", {"name_or_ref": "Apollo"})],
+            [("use_project", {"name_or_ref": "Apollo"})],
             "Here.",
         ]
     )
@@ -72,7 +72,7 @@ async def test_context_survives_a_new_store_and_handler(tmp_path: Path) -> None:
             chat = Chat(ConversationHandler(services, AgentResponder(services, router)))
             if isinstance(model, Script):
                 await chat.send("start a project called Apollo")
-                await chat.send("let's look at apollo")
+                await chat.send("let's work on apollo")
             else:
                 await chat.send("what were we talking about?")
                 conv = await store.conversations.get("local", "console:dm:alice")
@@ -80,7 +80,7 @@ async def test_context_survives_a_new_store_and_handler(tmp_path: Path) -> None:
             await store.close()
     assert recorder.prompts[0] == [
         "start a project called Apollo",
-        "let's look at apollo",
+        "let's work on apollo",
         "what were we talking about?",
     ]
     assert "Active project: Apollo (P-1)" in recorder.instructions[0]

@@ -127,6 +127,10 @@ async def test_projects_and_the_active_project(chat_with: Callable[..., Chat], s
             "One project.",
             [("show_project", {"name_or_ref": "launch"})],
             "Here is Launch.",
+            [("create_task", {"title": "Not placed"})],
+            "Added.",
+            [("use_project", {"name_or_ref": "launch"})],
+            "Using Launch.",
             [("create_task", {"title": "Book venue"})],
             "Added to Launch.",
         ]
@@ -138,6 +142,10 @@ async def test_projects_and_the_active_project(chat_with: Callable[..., Chat], s
     assert [p.ref for p in listed.projects] == ["P-1"]
     shown = await chat.send("let's look at launch")
     assert shown.projects[0].name == "Launch"
+    unplaced = await chat.send("we need something else")
+    assert unplaced.tasks[0].project is None  # looking at a project is a question, not a switch
+    used = await chat.send("let's work on launch")
+    assert used.projects[0].name == "Launch"
     added = await chat.send("we need to book a venue")
     assert added.tasks[0].project == "Launch"  # no project given: the active one
     # Quick-add remembers it too, in the same conversation.
@@ -148,12 +156,15 @@ async def test_projects_and_the_active_project(chat_with: Callable[..., Chat], s
     assert elsewhere_reply.tasks[0].project is None
 
 
-async def test_quick_add_project_show_sets_the_active_project(chat_with: Callable[..., Chat]) -> None:
+async def test_only_use_sets_where_quick_add_tasks_go(chat_with: Callable[..., Chat]) -> None:
     chat = chat_with()
     await chat.send("project add Website")
     await chat.send("project show Website")
+    assert (await chat.send("add Fix header")).tasks[0].project is None
+    await chat.send("use #Website")
     reply = await chat.send("add Fix footer")
     assert reply.tasks[0].project == "Website"
+    assert reply.footer is not None and "Using #Website" in reply.footer
 
 
 async def test_undo_reverts_the_agents_last_change(
