@@ -1,27 +1,67 @@
-"""A click on a task button: check the workspace, act once through the services, redraw the message."""
+"""A click on a task button: check the workspace, act once through the unit of work, redraw the message.
+
+Each button is one core Command (Complete → CompleteTask, Assign to me → AssignTask(n, "me"), Snooze →
+SnoozeTask, Delete → DeleteTask(confirmed=True): pressing it is the confirmation). The redraw is the
+adapter's rendering: the clicked task's card or list line and its row of buttons are drawn fresh from the
+reply; the rest of the message stays as it was.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import discord
 
+from bot.discord import translate
 from bot.discord.context import DiscordContext
-from bot.discord.embeds import is_task_embed, render, task_embeds, task_refs
-from bot.discord.errors import NoWorkspace, guarded
-from bot.discord.translate import guild_id_of, workspace_id
-from bot.discord.views import task_actions
+from bot.discord.embeds import render, task_refs, with_task
+from bot.discord.errors import NoWorkspace, failure_text
+from bot.discord.views import button_task, custom_id, redrawn_actions
 from bot.discord.workspaces import Scope
 from bot.render_text import due_text
-from core.conversation.messages import Reply, ReplyKind, TaskView
-from core.conversation.views import task_views
-from core.errors import NotFoundError, OrchestratorError
-from core.models import Surface, Task
-from core.services import Actor
+from core.conversation.messages import Reply, TaskView
+from core.errors import OrchestratorError
+from core.models import Surface
+from core.quickadd import AssignTask, Command, CompleteTask, DeleteTask, SnoozeTask
+from core.refs import format_task, task_number
 
 log = logging.getLogger(__name__)
+STALE = "⚠️ This button is from an older message I can't read any more; use `/task` instead."
+
+
+def command_for(action: str, number: int) -> Command:
+    """The core Command a button stands for."""
+    if action == "complete":
+        return CompleteTask((number,))
+    if action == "assign":
+        return AssignTask(number, "me")
+    if action == "delete":
+        return DeleteTask((number,), confirmed=True)
+    return SnoozeTask(number, days=1)
+
+
+def phrase(action: str, task: TaskView, clicker: str) -> str:
+    """What the redrawn message says happened, naming who clicked (everyone in the channel sees it)."""
+    if action == "complete":
+        return f"✅ @{clicker} completed {task.ref}."
+    if action == "assign":
+        return f"🙋 {task.ref} is now assigned to @{task.assignee or clicker}."
+    if action == "delete":
+        return f"🗑️ @{clicker} deleted {task.ref}. `/task restore` or `/task undo` brings it back."
+    when = due_text(task.due_date, task.days_until_due, task.is_overdue)
+    return f"💤 {task.ref} snoozed: {when}."
+
+
+def legacy_number(label: str | None, message: discord.Message | None) -> int | None:
+    """The task an older button (one naming a task id) acts on, read from the message it sits on: the ref
+    in its label ("Complete T-3") on a list, or the one task the message shows."""
+    for word in (label or "").split():
+        number = task_number(word)
+        if number is not None and format_task(number) == word:
+            return number
+    shown = task_refs(message.embeds) if message is not None else []
+    return shown[0] if len(shown) == 1 else None
 
 
 class ButtonFlow:
@@ -31,95 +71,85 @@ class ButtonFlow:
         self.ctx = ctx
 
     async def press(
-        self, interaction: discord.Interaction[Any], action: str, workspace: str, task_id: str
+        self, interaction: discord.Interaction[Any], action: str, workspace: str, task: str
     ) -> None:
+        """Carry out one click."""
         try:
             scope = await self._scope(interaction, workspace)
         except OrchestratorError as exc:
-            await _tell(interaction, f"⚠️ {exc}")
+            await _tell(interaction, failure_text(exc, "a button"))
             return
         if not await self.ctx.claim(scope, f"discord:interaction:{interaction.id}"):
             log.info("ignoring a replayed button interaction %s", interaction.id)
             return
         # Acknowledge now (Discord allows 3 s); the redraw follows as an edit of the same message.
         await interaction.response.defer()
+        clicked = custom_id(action, workspace, task)
+        number = button_task(task)
+        if number is None:
+            number = legacy_number(_label(interaction.message, clicked), interaction.message)
+        if number is None:
+            await _tell(interaction, STALE)
+            return
+        msg = translate.incoming(
+            user=interaction.user,
+            workspace=scope.workspace_id,
+            workspace_name=scope.name,
+            text="",
+            channel_id=interaction.channel_id,
+            is_dm=scope.is_dm,
+            surface=Surface.button,
+            thread_id=translate.command_thread(interaction.user),
+            event_id=interaction.id,
+        )
+        reply = await self.ctx.handler.execute(msg, command_for(action, number))
+        await self._redraw(interaction, scope, action, number, clicked, reply)
 
-        async def work() -> Reply:
-            actor = await self.ctx.actor(
-                scope, interaction.user, channel_id=interaction.channel_id, surface=Surface.button
-            )
-            text, views = await self._act(actor, action, task_id, interaction.message)
-            return Reply(text, kind=ReplyKind.success, tasks=views)
-
-        reply = await guarded("a button", work)
-        if reply.is_error:
+    async def _redraw(
+        self,
+        interaction: discord.Interaction[Any],
+        scope: Scope,
+        action: str,
+        number: int,
+        clicked: str,
+        reply: Reply,
+    ) -> None:
+        acted = next((t for t in reply.tasks if task_number(t.ref) == number), None)
+        if reply.is_error or acted is None:  # a failure, or nothing left to do ("Already deleted")
             await _tell(interaction, render(reply).content)
             return
-        kept = [
-            e for e in (interaction.message.embeds if interaction.message else []) if not is_task_embed(e)
-        ]
+        text = phrase(action, acted, interaction.user.display_name)
+        message = interaction.message
+        embeds = with_task(message.embeds if message else [], acted)
+        view = redrawn_actions(message.components if message else [], clicked, acted, scope.workspace_id)
         try:
-            await interaction.edit_original_response(
-                content=reply.text,
-                embeds=kept + task_embeds(reply.tasks),
-                view=task_actions(reply.tasks, scope.workspace_id),
-            )
+            await interaction.edit_original_response(content=text, embeds=embeds, view=view)
         except discord.HTTPException as exc:
             # The change is made; only the redraw failed (e.g. the message was deleted meanwhile).
             log.warning("could not redraw message after a button: %s %s", exc.status, exc.text)
-            await _tell(interaction, reply.text)
+            await _tell(interaction, text)
 
     async def _scope(self, interaction: discord.Interaction[Any], workspace: str) -> Scope:
         """The button's workspace, provided the person clicking belongs to it."""
         directory = self.ctx.directory
         if interaction.guild_id is not None:
-            if workspace != workspace_id(interaction.guild_id):
+            if workspace != translate.workspace_id(interaction.guild_id):
                 raise NoWorkspace("This button belongs to another server.")
             return await directory.scope(interaction.guild_id, interaction.user)
-        guild_id = guild_id_of(workspace)
+        guild_id = translate.guild_id_of(workspace)
         guild = interaction.client.get_guild(guild_id) if guild_id is not None else None
         if guild is None or not await directory.is_member(guild, interaction.user.id):
             raise NoWorkspace("That task belongs to a server you and I don't share.")
         scope = await directory.scope(guild.id, interaction.user)
         return Scope(scope.workspace_id, scope.name, is_dm=True)
 
-    async def _act(
-        self, actor: Actor, action: str, task_id: str, message: discord.Message | None
-    ) -> tuple[str, list[TaskView]]:
-        """Do the action; return the confirmation and the tasks the message shows, fresh."""
-        services = self.ctx.services
-        task = await services.store.tasks.get(actor.workspace_id, task_id)
-        if task is None or task.deleted_at is not None:
-            raise NotFoundError("That task was deleted.", hint="`/task restore` brings it back.")
-        who = f"@{actor.user.label}"
-        if action == "complete":
-            await services.tasks.complete(actor, [task.number])
-            text = f"✅ {who} completed {task.ref}."
-        elif action == "assign":
-            await services.tasks.assign(actor, task.number, "me")
-            text = f"🙋 {task.ref} is now assigned to {who}."
-        elif action == "delete":
-            await services.tasks.delete(actor, [task.number])
-            text = f"🗑️ {who} deleted {task.ref}. `/task restore` or `/task undo` brings it back."
-        else:
-            snoozed = await services.tasks.snooze(actor, task.number, days=1)
-            when = due_text(snoozed.due_date, snoozed.days_until_due, snoozed.is_overdue)
-            text = f"💤 {task.ref} snoozed: {when}."
-        numbers = task_refs(message.embeds) if message is not None else []
-        shown = await self._reload(actor, numbers or [task.number])
-        return text, await task_views(services.store, actor.workspace_id, shown)
 
-    async def _reload(self, actor: Actor, numbers: list[int]) -> list[Task]:
-        """The tasks by number, as the actor sees them now; ones that vanished are left out."""
-
-        async def one(n: int) -> Task | None:
-            try:
-                return await self.ctx.services.tasks.get(actor, n, include_deleted=True)
-            except NotFoundError:
-                return None
-
-        found = await asyncio.gather(*(one(n) for n in numbers))
-        return [t for t in found if t is not None]
+def _label(message: discord.Message | None, custom_id: str) -> str | None:
+    for row in message.components if message is not None else []:
+        for item in getattr(row, "children", []):
+            if isinstance(item, discord.Button) and item.custom_id == custom_id:
+                return item.label
+    return None
 
 
 async def _tell(interaction: discord.Interaction[Any], text: str) -> None:

@@ -1,44 +1,114 @@
-"""Slash commands: the shared flow (workspace, dedup, ack, reply), autocomplete, and registration.
+"""App (slash) commands: the shared flow (workspace, dedup, ack, the unit of work, reply), option
+translation, autocomplete, and tree errors.
 
 Every command acknowledges at once with a "thinking" defer (Discord allows 3 s; Delta writes may need more)
-and then edits that response. Replies are ephemeral unless the command's ``share`` option is set.
+and then edits that response. Replies are ephemeral unless the command's ``share`` option is set. Each command
+becomes one core Command run by ``ConversationHandler.execute`` in a conversation per person per channel, so
+a question such as "Delete T-3?" is kept for that person's answer (the Delete button).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.discord import translate
 from bot.discord.context import DiscordContext, context_of
-from bot.discord.embeds import render
-from bot.discord.errors import error_reply, guarded
+from bot.discord.errors import failure_text
 from bot.discord.outgoing import Outgoing
 from bot.discord.workspaces import Scope
-from core.conversation.messages import Reply
-from core.errors import OrchestratorError
-from core.models import Conversation
+from core.conversation.failures import failure_reply
+from core.conversation.messages import IncomingMessage, Person, Reply, ReplyKind
+from core.errors import OrchestratorError, ValidationError
+from core.models import Surface
 from core.quickadd import Command
-from core.services import Actor
+from core.quickadd_commands import DuePhrase, SuggestProjects, SuggestTasks
+from core.refs import mention_token, task_number
 
 log = logging.getLogger(__name__)
 
-Work = Callable[[DiscordContext, Scope, Actor], Awaitable[Reply]]
 MAX_CHOICES = 25  # Discord's limit for autocomplete answers
-_REF = re.compile(r"^\s*(?:t-?)?(\d*)\s*$", re.IGNORECASE)
+Interaction = discord.Interaction[Any]
 
 
-async def respond(interaction: discord.Interaction[Any], work: Work, *, share: bool = False) -> None:
-    """Resolve the workspace, act once per interaction id, and answer (privately unless ``share``)."""
+class Options:
+    """An app command's options as neutral values; the people they name are collected for the turn."""
+
+    def __init__(self, ctx: DiscordContext, scope: Scope) -> None:
+        self._ctx = ctx
+        self._scope = scope
+        self.people: list[Person] = []
+
+    async def person(self, user: discord.abc.User | None) -> str | None:
+        """A user option → the neutral mention ``<@ID>`` (after checking they are a person of the server)."""
+        if user is None:
+            return None
+        named = await self._ctx.named(self._scope, user)
+        self.people.append(named)
+        return mention_token(named.user_id)
+
+    @staticmethod
+    def number(ref: str) -> int:
+        """``T-3`` (what autocomplete fills in, or what was typed) → 3."""
+        number = task_number(ref)
+        if number is None:
+            raise ValidationError(
+                f"`{ref}` is not a task reference.", hint="Task references look like `T-3`."
+            )
+        return number
+
+    @staticmethod
+    def due(text: str | None) -> DuePhrase | None:
+        """A typed date; the unit of work resolves it at the turn's moment."""
+        return DuePhrase(text) if text and text.strip() else None
+
+    @staticmethod
+    def tags(text: str | None) -> tuple[str, ...]:
+        """``"docs, +q4 launch"`` → ``("docs", "q4", "launch")``."""
+        return tuple(t.lstrip("+") for t in (text or "").replace(",", " ").split() if t.lstrip("+"))
+
+
+Build = Callable[[Options], Awaitable[Command]]
+
+
+def _incoming(interaction: Interaction, scope: Scope, people: tuple[Person, ...] = ()) -> IncomingMessage:
+    return translate.incoming(
+        user=interaction.user,
+        workspace=scope.workspace_id,
+        workspace_name=scope.name,
+        text="",
+        channel_id=interaction.channel_id,
+        is_dm=scope.is_dm,
+        surface=Surface.command,
+        thread_id=translate.command_thread(interaction.user),
+        event_id=interaction.id,
+        people=people,
+    )
+
+
+def _as_app_reply(reply: Reply) -> Reply:
+    """An app command's question is answered with its button: nobody types `yes` to a slash command."""
+    if reply.kind is ReplyKind.confirm and reply.confirm_action == "delete" and reply.tasks:
+        what = ", ".join(t.ref for t in reply.tasks)
+        text = f"Delete {what}? Press Delete to confirm; `/task restore` brings it back afterwards."
+        return replace(reply, text=text)
+    return reply
+
+
+async def respond(interaction: Interaction, build: Build, *, share: bool = False) -> None:
+    """Resolve the workspace, act once per interaction id through the unit of work, and answer
+    (privately unless ``share``)."""
     ctx = context_of(interaction.client)
+    name = f"/{interaction.command.qualified_name}" if interaction.command else "a command"
     try:
         scope = await ctx.directory.scope(interaction.guild_id, interaction.user)
     except OrchestratorError as exc:
-        await interaction.response.send_message(render(error_reply(exc)).content, ephemeral=True)
+        await interaction.response.send_message(failure_text(exc, name), ephemeral=True)
         return
     if not await ctx.claim(scope, f"discord:interaction:{interaction.id}"):
         log.info("ignoring a replayed interaction %s", interaction.id)
@@ -47,84 +117,58 @@ async def respond(interaction: discord.Interaction[Any], work: Work, *, share: b
         ctx.directory.remember_member(interaction.guild_id, interaction.user.id)
     await interaction.response.defer(ephemeral=not share, thinking=True)
 
-    async def run() -> Reply:
-        actor = await ctx.actor(scope, interaction.user, channel_id=interaction.channel_id)
-        return await work(ctx, scope, actor)
-
-    name = interaction.command.qualified_name if interaction.command else "a command"
-    reply = await guarded(f"/{name}", run)
-    out = Outgoing.of(reply, scope.workspace_id)
+    options = Options(ctx, scope)
+    try:
+        command = await build(options)
+    except Exception as exc:  # an option the adapter refused (a bot, a stranger, not a task ref)
+        reply = failure_reply(exc, name)
+    else:
+        reply = await ctx.handler.execute(_incoming(interaction, scope, tuple(options.people)), command)
+    out = Outgoing.of(_as_app_reply(reply), scope.workspace_id)
     if out.view is not None:
         await interaction.edit_original_response(content=out.content, embeds=out.embeds, view=out.view)
     else:
         await interaction.edit_original_response(content=out.content, embeds=out.embeds)
 
 
-async def run_command(ctx: DiscordContext, scope: Scope, actor: Actor, command: Command) -> Reply:
-    """One quick-add command object through the core's CommandRunner (the same phrasing as typed text)."""
-    conversation = Conversation(
-        id=f"discord:slash:{actor.user_id}", workspace_id=scope.workspace_id, user_id=actor.user_id
-    )
-    reply, _pending = await ctx.handler.commands.run(actor, command, conversation)
-    return reply
-
-
-async def _autocomplete_actor(interaction: discord.Interaction[Any]) -> tuple[DiscordContext, Actor] | None:
+async def _suggest(interaction: Interaction, command: SuggestTasks | SuggestProjects) -> Reply | None:
+    """Autocomplete through the unit of work, in the workspace of the interaction only."""
     ctx = context_of(interaction.client)
     try:
         scope = await ctx.directory.scope(interaction.guild_id, interaction.user)
-        return ctx, await ctx.actor(scope, interaction.user, channel_id=interaction.channel_id)
     except OrchestratorError:
         return None
+    reply = await ctx.handler.execute(_incoming(interaction, scope), command)
+    return None if reply.is_error else reply
 
 
 def _choice(name: str, value: str) -> app_commands.Choice[str]:
     return app_commands.Choice(name=name if len(name) <= 100 else name[:99] + "…", value=value)
 
 
-async def project_choices(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
+async def project_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """Projects of the workspace whose name or ref contains what was typed."""
     try:
-        found = await _autocomplete_actor(interaction)
-        if found is None:
-            return []
-        ctx, actor = found
-        needle = current.strip().lstrip("#").lower()
-        projects = await ctx.services.projects.list(actor)
-        return [
-            _choice(f"{p.name} ({p.ref})", p.name)
-            for p in projects
-            if needle in p.name.lower() or needle == p.ref.lower()
-        ][:MAX_CHOICES]
+        reply = await _suggest(interaction, SuggestProjects(current, limit=MAX_CHOICES))
+        projects = reply.projects if reply is not None else []
+        return [_choice(f"{p.name} ({p.ref})", p.name) for p in projects][:MAX_CHOICES]
     except Exception:
         log.exception("project autocomplete failed")
         return []
 
 
-async def open_task_choices(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
+async def open_task_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """Open tasks whose ref starts with, or whose title contains, what was typed."""
     try:
-        found = await _autocomplete_actor(interaction)
-        if found is None:
-            return []
-        ctx, actor = found
-        ref = _REF.match(current)
-        if ref is not None:
-            page = await ctx.services.tasks.list(actor, limit=200)
-            tasks = [t for t in page.items if str(t.number).startswith(ref.group(1))]
-        else:
-            tasks = (await ctx.services.tasks.list(actor, text=current.strip(), limit=MAX_CHOICES)).items
+        reply = await _suggest(interaction, SuggestTasks(current, limit=MAX_CHOICES))
+        tasks = reply.tasks if reply is not None else []
         return [_choice(f"{t.ref} · {t.title}", t.ref) for t in tasks][:MAX_CHOICES]
     except Exception:
         log.exception("task autocomplete failed")
         return []
 
 
-async def on_tree_error(interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+async def on_tree_error(interaction: Interaction, error: app_commands.AppCommandError) -> None:
     """Errors discord.py raises before our callback runs (bad option values, unknown commands)."""
     log.warning("slash command failed before running: %s", error)
     text = "⚠️ I couldn't run that command. Please check its options and try again."

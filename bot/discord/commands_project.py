@@ -1,4 +1,4 @@
-"""`/project add|list|show`."""
+"""`/project add|list|show|use`, each one core Command."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.discord.commands import project_choices, respond, run_command
+from bot.discord.commands import Options, project_choices, respond
 from bot.discord.commands_task import SHARE
-from bot.discord.context import DiscordContext
-from bot.discord.workspaces import Scope
-from core.conversation.messages import Reply
 from core.models import Priority
-from core.quickadd import AddProject, ListProjects, ShowProject
-from core.services import Actor
+from core.quickadd import AddProject, Command, ListProjects, ShowProject, UseProject
 
 Interaction = discord.Interaction[Any]
 
@@ -35,24 +31,33 @@ class ProjectCommands(app_commands.Group):
         priority: Priority | None = None,
         share: bool = False,
     ) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, AddProject(name=name, due=due, priority=priority))
+        async def build(o: Options) -> Command:
+            return AddProject(name=name, due=o.due(due), priority=priority)
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="list", description="List projects with their progress")
     @app_commands.describe(share=SHARE)
     async def list_(self, interaction: Interaction, share: bool = False) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, ListProjects())
+        async def build(o: Options) -> Command:
+            return ListProjects()
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="show", description="Show a project and its open tasks")
     @app_commands.describe(project="the project's name or ref (P-2)", share=SHARE)
     @app_commands.autocomplete(project=project_choices)
     async def show(self, interaction: Interaction, project: str, share: bool = False) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, ShowProject(project))
+        async def build(o: Options) -> Command:
+            return ShowProject(project)
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
+
+    @app_commands.command(name="use", description="Put your new tasks in this channel into a project")
+    @app_commands.describe(project="the project's name or ref (P-2); leave empty to stop using one")
+    @app_commands.autocomplete(project=project_choices)
+    async def use(self, interaction: Interaction, project: str | None = None) -> None:
+        async def build(o: Options) -> Command:
+            return UseProject(project or None)
+
+        await respond(interaction, build)

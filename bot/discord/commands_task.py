@@ -1,4 +1,4 @@
-"""`/task add|list|show|done|reopen|assign|delete|restore|undo` with typed options."""
+"""`/task add|list|show|done|reopen|assign|delete|restore|undo` with typed options, each one core Command."""
 
 from __future__ import annotations
 
@@ -7,36 +7,24 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from bot.discord.commands import open_task_choices, project_choices, respond, run_command
-from bot.discord.context import DiscordContext
-from bot.discord.workspaces import Scope
-from core.conversation.messages import Reply, ReplyKind
-from core.conversation.views import task_views
+from bot.discord.commands import Options, open_task_choices, project_choices, respond
 from core.models import Priority
 from core.quickadd import (
     AddTask,
     AssignTask,
+    Command,
     CompleteTask,
+    DeleteTask,
     ListTasks,
     ReopenTask,
     RestoreTask,
     ShowTask,
     Undo,
 )
-from core.services import Actor
-from core.services.resolve import task_number
 
 Interaction = discord.Interaction[Any]
 SHARE = "post the answer in the channel for everyone (default: only you see it)"
-
-
-def _tags(text: str | None) -> tuple[str, ...]:
-    """``"docs, +q4 launch"`` → ``("docs", "q4", "launch")``."""
-    return tuple(t.lstrip("+") for t in (text or "").replace(",", " ").split() if t.lstrip("+"))
-
-
-async def _mention(ctx: DiscordContext, scope: Scope, user: discord.abc.User | None) -> str | None:
-    return await ctx.ensure_member(scope, user) if user is not None else None
+REF = "the task, e.g. T-3"
 
 
 class TaskCommands(app_commands.Group):
@@ -65,18 +53,17 @@ class TaskCommands(app_commands.Group):
         tags: str | None = None,
         share: bool = False,
     ) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            command = AddTask(
+        async def build(o: Options) -> Command:
+            return AddTask(
                 title=title,
-                due=due,
+                due=o.due(due),
                 priority=priority,
                 project=project,
-                assignee=await _mention(ctx, scope, assignee),
-                tags=_tags(tags),
+                assignee=await o.person(assignee),
+                tags=o.tags(tags),
             )
-            return await run_command(ctx, scope, actor, command)
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="list", description="List open tasks")
     @app_commands.describe(
@@ -98,41 +85,40 @@ class TaskCommands(app_commands.Group):
         closed: bool = False,
         share: bool = False,
     ) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            who = "me" if mine else await _mention(ctx, scope, assignee)
-            command = ListTasks(project=project, assignee=who, window=window, include_closed=closed)
-            return await run_command(ctx, scope, actor, command)
+        async def build(o: Options) -> Command:
+            who = "me" if mine else await o.person(assignee)
+            return ListTasks(project=project, assignee=who, window=window, include_closed=closed)
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="show", description="Show one task")
-    @app_commands.describe(ref="the task, e.g. T-3", share=SHARE)
+    @app_commands.describe(ref=REF, share=SHARE)
     @app_commands.autocomplete(ref=open_task_choices)
     async def show(self, interaction: Interaction, ref: str, share: bool = False) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, ShowTask(task_number(ref)))
+        async def build(o: Options) -> Command:
+            return ShowTask(o.number(ref))
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="done", description="Mark a task completed")
-    @app_commands.describe(ref="the task, e.g. T-3", share=SHARE)
+    @app_commands.describe(ref=REF, share=SHARE)
     @app_commands.autocomplete(ref=open_task_choices)
     async def done(self, interaction: Interaction, ref: str, share: bool = False) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, CompleteTask((task_number(ref),)))
+        async def build(o: Options) -> Command:
+            return CompleteTask((o.number(ref),))
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="reopen", description="Reopen a completed task")
-    @app_commands.describe(ref="the task, e.g. T-3", share=SHARE)
+    @app_commands.describe(ref=REF, share=SHARE)
     async def reopen(self, interaction: Interaction, ref: str, share: bool = False) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, ReopenTask((task_number(ref),)))
+        async def build(o: Options) -> Command:
+            return ReopenTask((o.number(ref),))
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="assign", description="Assign a task (leave assignee empty to unassign)")
-    @app_commands.describe(ref="the task, e.g. T-3", assignee="who does it; empty unassigns", share=SHARE)
+    @app_commands.describe(ref=REF, assignee="who does it; empty unassigns", share=SHARE)
     @app_commands.autocomplete(ref=open_task_choices)
     async def assign(
         self,
@@ -141,37 +127,33 @@ class TaskCommands(app_commands.Group):
         assignee: discord.User | None = None,
         share: bool = False,
     ) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            who = await _mention(ctx, scope, assignee)
-            return await run_command(ctx, scope, actor, AssignTask(task_number(ref), who))
+        async def build(o: Options) -> Command:
+            return AssignTask(o.number(ref), await o.person(assignee))
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="delete", description="Delete a task (restore or undo brings it back)")
-    @app_commands.describe(ref="the task, e.g. T-3", share=SHARE)
+    @app_commands.describe(ref=REF, share=SHARE)
     @app_commands.autocomplete(ref=open_task_choices)
     async def delete(self, interaction: Interaction, ref: str, share: bool = False) -> None:
-        # Nothing is deleted yet: the reply carries a Delete button, and pressing it is the confirmation.
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            found = await ctx.services.tasks.get(actor, task_number(ref))
-            views = await task_views(ctx.services.store, actor.workspace_id, [found])
-            text = f"Delete {found.ref}? Press Delete to confirm; `/task restore` brings it back afterwards."
-            return Reply(text, kind=ReplyKind.confirm, tasks=views, confirm_action="delete")
+        # The core asks first and keeps the question; the reply's Delete button is the answer.
+        async def build(o: Options) -> Command:
+            return DeleteTask((o.number(ref),))
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="restore", description="Bring back a deleted task")
-    @app_commands.describe(ref="the task, e.g. T-3", share=SHARE)
+    @app_commands.describe(ref=REF, share=SHARE)
     async def restore(self, interaction: Interaction, ref: str, share: bool = False) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, RestoreTask((task_number(ref),)))
+        async def build(o: Options) -> Command:
+            return RestoreTask((o.number(ref),))
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)
 
     @app_commands.command(name="undo", description="Undo your last change")
     @app_commands.describe(share=SHARE)
     async def undo(self, interaction: Interaction, share: bool = False) -> None:
-        async def work(ctx: DiscordContext, scope: Scope, actor: Actor) -> Reply:
-            return await run_command(ctx, scope, actor, Undo())
+        async def build(o: Options) -> Command:
+            return Undo()
 
-        await respond(interaction, work, share=share)
+        await respond(interaction, build, share=share)

@@ -1,4 +1,8 @@
-"""`/orchestrator workspace`: pick the server that DMs with the bot belong to (see workspaces.py)."""
+"""`/orchestrator workspace`: pick the server that DMs with the bot belong to (see workspaces.py).
+
+Not a task or project action: the pick is the adapter's own routing setting, so it stays with the directory
+instead of going through the core's unit of work.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from discord import app_commands
 from bot.discord.commands import MAX_CHOICES
 from bot.discord.context import context_of
 from bot.discord.embeds import render
-from bot.discord.errors import guarded
+from bot.discord.errors import failure_text
 from core.conversation.messages import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -53,11 +57,11 @@ class OrchestratorCommands(app_commands.Group):
         # Picking the same server twice changes nothing, so a replayed interaction needs no receipt.
         await interaction.response.defer(ephemeral=True, thinking=True)
 
-        async def work() -> Reply:
-            return await self._pick(interaction, server)
-
-        reply = await guarded("/orchestrator workspace", work)
-        await interaction.edit_original_response(content=render(reply).content)
+        try:
+            content = render(await self._pick(interaction, server)).content
+        except Exception as exc:
+            content = failure_text(exc, "/orchestrator workspace")
+        await interaction.edit_original_response(content=content)
 
     async def _pick(self, interaction: Interaction, server: str | None) -> Reply:
         directory = context_of(interaction.client).directory

@@ -1,4 +1,5 @@
-"""What every handler of the Discord adapter shares: the core, the workspace directory, and the intents."""
+"""What every handler of the Discord adapter shares: the core's unit of work, the workspace directory,
+and the checks on people that need the Gateway."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import discord
 from bot.discord import translate
 from bot.discord.workspaces import Scope, WorkspaceDirectory
 from core.conversation.handler import ConversationHandler
+from core.conversation.messages import Person
 from core.errors import ValidationError
-from core.models import Surface
-from core.services import Actor, Services
+from core.services import Services
 
 
 @dataclass
 class DiscordContext:
-    services: Services
+    services: Services  # only its store's interaction receipts are used here; user actions go to ``handler``
     handler: ConversationHandler
     directory: WorkspaceDirectory
     message_content: bool  # whether the Gateway sends us message text we weren't mentioned in
@@ -25,40 +26,28 @@ class DiscordContext:
         """True the first time ``key`` is seen in this workspace, across replicas and restarts."""
         return await self.services.store.receipts.claim(scope.workspace_id, key)
 
-    async def actor(
-        self,
-        scope: Scope,
-        user: discord.abc.User,
-        *,
-        channel_id: int | None,
-        surface: Surface = Surface.command,
-    ) -> Actor:
-        """The acting User row (created on first sight by the core) for ``user`` in ``scope``."""
-        msg = translate.incoming(
-            user=user,
-            workspace=scope.workspace_id,
-            workspace_name=scope.name,
-            text="",
-            channel_id=channel_id,
-            is_dm=scope.is_dm,
-        )
-        actor = await self.handler.actor_for(msg)
-        return actor.via(surface)
+    async def named(self, scope: Scope, user: discord.abc.User) -> Person:
+        """Someone another person named (a command's ``assignee`` option), checked against the server.
 
-    async def ensure_member(self, scope: Scope, user: discord.abc.User) -> str:
-        """A User row for someone another person named; returns the mention the core resolves."""
+        Only people of the workspace's server get a User row there; a DM can name anyone, so the check
+        asks Discord. The core gives the person a row when the turn runs.
+        """
         if user.bot:
             raise ValidationError(f"@{user.name} is a bot; tasks go to people.")
         if not await self.directory.belongs(scope, user.id):
-            # Only people of the workspace's server get a User row there (a DM can name anyone).
             raise ValidationError(f"@{user.name} isn't a member of {scope.name}.")
-        await self.services.users.ensure_user(
-            scope.workspace_id,
-            user.name,
-            discord_user_id=str(user.id),
-            display_name=translate.display_name(user),
-        )
-        return translate.user_mention(user.id)
+        return translate.person(user)
+
+    async def members(self, scope: Scope, users: list[discord.abc.User], bot_id: int) -> tuple[Person, ...]:
+        """The people a message mentions who belong to the server (bots and strangers left out: the core
+        then answers "I don't know anyone called …" if the command needs them)."""
+        found: dict[int, Person] = {}
+        for user in users:
+            if user.id == bot_id or user.bot or user.id in found:
+                continue
+            if await self.directory.belongs(scope, user.id):
+                found[user.id] = translate.person(user)
+        return tuple(found.values())
 
 
 def context_of(client: discord.Client) -> DiscordContext:

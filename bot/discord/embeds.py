@@ -1,8 +1,9 @@
 """Reply → message content and Discord embeds, and back from embeds to the task refs they show.
 
 One task renders as a detail card (title ``T-3 · Title``); several as one list embed whose lines start with a
-status mark and ``**T-3**``. ``task_refs`` reads those refs back so a button can redraw the message it sits
-on; the format and its parser live together here so they cannot drift apart.
+status mark and ``**T-3**``. ``task_refs`` reads those refs back and ``with_task`` redraws one task in place,
+so a button can update the message it sits on; the format and its reader live together here so they cannot
+drift apart. The two patterns below only find where our own format puts a ref; core.refs reads the ref.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import discord
 from bot.render_text import due_text, project_line
 from core.conversation.messages import ProjectView, Reply, ReplyKind, TaskView
 from core.models import Priority, TaskStatus
+from core.refs import task_number
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4000  # Discord allows 4096; the rest is room for "… and N more"
@@ -43,8 +45,8 @@ PRIORITY_LABEL = {
     Priority.low: "🔵 low",
     Priority.backlog: "backlog",
 }
-_DETAIL_TITLE = re.compile(r"^T-(\d+) · ")
-_LIST_LINE = re.compile(r"^\S+ \*\*T-(\d+)\*\*", re.MULTILINE)
+_DETAIL_TITLE = re.compile(r"^(?P<ref>\S+) · ")  # `task_embed`'s title: "<ref> · <title>"
+_LIST_LINE = re.compile(r"^\S+ \*\*(?P<ref>[^*\s]+)\*\*", re.MULTILINE)  # `task_line`: "<mark> **<ref>** …"
 _SLACK_BOLD = re.compile(r"^\*([^*\n]+)\*$", re.MULTILINE)
 
 
@@ -183,19 +185,57 @@ def render(reply: Reply) -> Rendered:
     return Rendered(_clip(content, CONTENT_LIMIT), embeds)
 
 
+def _card_number(embed: discord.Embed) -> int | None:
+    """The task number of a ``task_embed`` card; None for any other embed."""
+    match = _DETAIL_TITLE.match(embed.title or "")
+    return task_number(match["ref"]) if match is not None else None
+
+
+def _line_number(line: str) -> int | None:
+    """The task number of a ``task_line``; None for any other line."""
+    match = _LIST_LINE.match(line)
+    return task_number(match["ref"]) if match is not None else None
+
+
+def _list_numbers(embed: discord.Embed) -> list[int]:
+    if embed.title or not embed.description:
+        return []
+    return [n for line in embed.description.splitlines() if (n := _line_number(line)) is not None]
+
+
 def task_refs(embeds: Sequence[discord.Embed]) -> list[int]:
     """The task numbers a message renders, in order (read back from ``task_embed``/``task_list_embed``)."""
     numbers: list[int] = []
     for embed in embeds:
-        if embed.title and (m := _DETAIL_TITLE.match(embed.title)):
-            numbers.append(int(m.group(1)))
-        elif embed.description and not embed.title:
-            numbers += [int(n) for n in _LIST_LINE.findall(embed.description)]
+        card = _card_number(embed)
+        numbers += [card] if card is not None else _list_numbers(embed)
     return list(dict.fromkeys(numbers))
 
 
 def is_task_embed(embed: discord.Embed) -> bool:
-    """True for embeds ``task_embeds`` made (a button redraws those and keeps the others)."""
-    if embed.title:
-        return bool(_DETAIL_TITLE.match(embed.title))
-    return bool(embed.description and _LIST_LINE.search(embed.description))
+    """True for embeds ``task_embeds`` made."""
+    return _card_number(embed) is not None or bool(_list_numbers(embed))
+
+
+def with_task(embeds: Sequence[discord.Embed], view: TaskView) -> list[discord.Embed]:
+    """A message's embeds with ``view`` drawn fresh where it was shown (its card or its list line); the other
+    embeds and lines stay as they were. A task the message did not show gets its card added."""
+    number = task_number(view.ref)
+    redrawn: list[discord.Embed] = []
+    found = False
+    for embed in embeds:
+        if _card_number(embed) == number:
+            card = task_embed(view)
+            if embed.footer.text:
+                card.set_footer(text=embed.footer.text)
+            redrawn.append(card)
+            found = True
+        elif number in _list_numbers(embed):
+            lines = (embed.description or "").splitlines()
+            fresh = embed.copy()
+            fresh.description = "\n".join(task_line(view) if _line_number(x) == number else x for x in lines)
+            redrawn.append(fresh)
+            found = True
+        else:
+            redrawn.append(embed)
+    return redrawn if found else [*redrawn, task_embed(view)]

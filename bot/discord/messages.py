@@ -1,4 +1,4 @@
-"""DMs and mentions: translate, act once, answer in the same channel as a reply to the message."""
+"""DMs and mentions: translate, act once through the unit of work, answer in the same channel as a reply."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ import weakref
 import discord
 
 from bot.discord.context import DiscordContext
-from bot.discord.errors import error_reply, guarded
 from bot.discord.outgoing import Outgoing
 from bot.discord.translate import from_message, mentions_bot
-from bot.discord.workspaces import Scope
-from core.conversation.messages import IncomingMessage, Reply, ReplyKind
+from core.conversation.failures import failure_reply
+from core.conversation.messages import Reply, ReplyKind
 from core.errors import OrchestratorError
 
 log = logging.getLogger(__name__)
@@ -62,7 +61,7 @@ class MessageFlow:
         try:
             scope = await self.ctx.directory.scope(guild.id if guild else None, message.author)
         except OrchestratorError as exc:
-            await self._send(message, Outgoing.of(error_reply(exc), None))
+            await self._send(message, Outgoing.of(failure_reply(exc, "a message"), None))
             return
         if not await self.ctx.claim(scope, f"discord:message:{message.id}"):
             log.info("ignoring a replayed message %s", message.id)
@@ -71,9 +70,14 @@ class MessageFlow:
             self.ctx.directory.remember_member(guild.id, message.author.id)
         me = self.client.user
         assert me is not None  # wants() checked it
-        msg = from_message(message, workspace=scope.workspace_id, workspace_name=scope.name, bot_id=me.id)
+        # The people it names get User rows from the core, after the author (the first person seen in a
+        # workspace becomes its admin, not someone they named); strangers to the server are left out.
+        people = await self.ctx.members(scope, list(message.mentions), me.id)
+        msg = from_message(
+            message, workspace=scope.workspace_id, workspace_name=scope.name, bot_id=me.id, people=people
+        )
         if msg.text:
-            reply = await guarded("a message", lambda: self._answer(scope, message, msg))
+            reply = await self.ctx.handler.handle(msg)
         elif not self.ctx.message_content and guild is not None:
             log.warning(
                 "a mention in guild %s arrived without text: enable the Message Content Intent", guild.id
@@ -82,18 +86,6 @@ class MessageFlow:
         else:
             reply = Reply(EMPTY, kind=ReplyKind.info)
         await self._send(message, Outgoing.of(reply, scope.workspace_id))
-
-    async def _answer(self, scope: Scope, message: discord.Message, msg: IncomingMessage) -> Reply:
-        # The author first: the first person seen in a workspace becomes its admin, not someone they named.
-        await self.ctx.handler.actor_for(msg)
-        me = self.client.user
-        for user in message.mentions:
-            if me is not None and user.id != me.id and not user.bot:
-                try:
-                    await self.ctx.ensure_member(scope, user)
-                except OrchestratorError:
-                    pass  # not in this server: the core answers "I don't know anyone called …" if it matters
-        return await self.ctx.handler.handle(msg)
 
     async def _send(self, message: discord.Message, out: Outgoing) -> None:
         try:

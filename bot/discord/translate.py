@@ -1,8 +1,8 @@
-"""Discord objects → ``IncomingMessage``: pure functions, no I/O.
+"""Discord objects → ``IncomingMessage`` and neutral text: the adapter's translator; pure functions, no I/O.
 
-Mentions of other people stay in the text as Discord writes them (``<@123>`` / ``<@!123>``) so the core
-resolves them by ``discord_user_id``; only mentions of the bot itself (its user or its managed role) are
-removed.
+Mentions of people become the neutral token ``<@ID>`` (core/refs.py): Discord writes a member's mention as
+``<@123>`` or, with a nickname, ``<@!123>``. Mentions of the bot itself (its user or its managed role) are
+removed. This is the only Discord module that reads mention syntax.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ import re
 
 import discord
 
-from core.conversation.messages import IncomingMessage
-from core.models import Platform
+from core.conversation.messages import IncomingMessage, Person
+from core.models import Platform, Surface
+from core.refs import mention_token
 
 WORKSPACE_PREFIX = "discord:"
+_USER_MENTION = re.compile(r"<@!?(?P<id>\d+)>")
 
 
 def workspace_id(guild_id: int) -> str:
@@ -28,11 +30,6 @@ def guild_id_of(workspace: str) -> int | None:
         return None
     rest = workspace[len(WORKSPACE_PREFIX) :]
     return int(rest) if rest.isdigit() else None
-
-
-def user_mention(user_id: int) -> str:
-    """The raw mention the core's resolver understands."""
-    return f"<@{user_id}>"
 
 
 def bot_role_id(message: discord.Message) -> int | None:
@@ -58,10 +55,26 @@ def strip_bot_mention(text: str, bot_id: int, role_id: int | None = None) -> str
     return " ".join(text.split())
 
 
+def neutral_mentions(text: str) -> str:
+    """``<@!123>`` (a nickname mention) → ``<@123>``: the neutral token the core reads."""
+    return _USER_MENTION.sub(lambda m: mention_token(m["id"]), text)
+
+
 def display_name(user: discord.abc.User) -> str | None:
     """The name Discord shows (server nickname or global display name), when it differs from the username."""
     shown = user.display_name
     return shown if shown and shown != user.name else None
+
+
+def person(user: discord.abc.User) -> Person:
+    """Someone a message or an option names, as the core needs them for a User row."""
+    return Person(str(user.id), user.name, display_name(user))
+
+
+def command_thread(user: discord.abc.User) -> str:
+    """The conversation of an app command or a button: per person per channel (as Slack's slash commands),
+    so a question one person was asked waits for that person's answer alone."""
+    return f"user:{user.id}"
 
 
 def incoming(
@@ -72,8 +85,10 @@ def incoming(
     text: str,
     channel_id: int | None,
     is_dm: bool,
+    surface: Surface = Surface.command,
+    thread_id: str | None = None,
     event_id: int | None = None,
-    mentions: tuple[str, ...] = (),
+    people: tuple[Person, ...] = (),
 ) -> IncomingMessage:
     """The IncomingMessage for anything a Discord user did (a message, a command, a button)."""
     return IncomingMessage(
@@ -85,18 +100,25 @@ def incoming(
         display_name=display_name(user),
         text=text,
         channel_id=str(channel_id) if channel_id is not None else "",
+        thread_id=thread_id,
         is_dm=is_dm,
-        mentions=mentions,
+        mentions=tuple(p.user_id for p in people),
         event_id=str(event_id) if event_id is not None else None,
+        surface=surface,
+        people=people,
     )
 
 
 def from_message(
-    message: discord.Message, *, workspace: str, workspace_name: str, bot_id: int
+    message: discord.Message,
+    *,
+    workspace: str,
+    workspace_name: str,
+    bot_id: int,
+    people: tuple[Person, ...] = (),
 ) -> IncomingMessage:
-    """A DM or a mention, with the bot's own mention removed from the text."""
-    text = strip_bot_mention(message.content, bot_id, bot_role_id(message))
-    others = tuple(dict.fromkeys(str(u.id) for u in message.mentions if u.id != bot_id))
+    """A DM or a mention, with the bot's own mention removed and the others written as neutral tokens."""
+    text = neutral_mentions(strip_bot_mention(message.content, bot_id, bot_role_id(message)))
     return incoming(
         user=message.author,
         workspace=workspace,
@@ -105,5 +127,5 @@ def from_message(
         channel_id=message.channel.id,
         is_dm=message.guild is None,
         event_id=message.id,
-        mentions=others,
+        people=people,
     )

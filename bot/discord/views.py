@@ -1,8 +1,10 @@
-"""Persistent task buttons: Complete / Assign to me / Snooze, that keep working after a restart.
+"""Persistent task buttons: Complete / Assign to me / Snooze (and Delete to confirm), that keep working after
+a restart.
 
-Each button's custom_id names the action, the workspace and the task
-(``task:complete:discord:<guild>:<task_id>``), so any process can act on a click without remembering the
-message. discord.py dispatches such ids through a ``DynamicItem`` whose template is registered once at startup
+Each button's custom_id names the action, the workspace and the task by its ref
+(``task:complete:discord:<guild>:T-3``), so any process can act on a click without remembering the message.
+Buttons of older messages name the task by its id instead; they still match (see ``button_task``).
+discord.py dispatches such ids through a ``DynamicItem`` whose template is registered once at startup
 (``Client.add_dynamic_items``): the persistent-view mechanism meant for ids that vary per entity, since
 ``add_view`` only matches fixed ids.
 """
@@ -11,21 +13,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from string import hexdigits
 from typing import Any, Protocol, runtime_checkable
 
 import discord
 
 from core.conversation.messages import TaskView
+from core.refs import TASK_REF_PATTERN, format_task, task_number
 
 ACTIONS = ("complete", "assign", "snooze")
 MAX_ROWS = 5  # Discord allows five action rows per message
+# The task is a ref (T-3) in current buttons, a lowercase hex task id in buttons sent before refs were used.
 TEMPLATE = (
-    r"task:(?P<action>complete|assign|snooze|delete):(?P<workspace>discord:\d+):(?P<task>[0-9a-f]{1,64})"
+    r"task:(?P<action>complete|assign|snooze|delete):(?P<workspace>discord:\d+):"
+    rf"(?P<task>{TASK_REF_PATTERN}|[0-9a-f]{{1,64}})"
 )
+_LABELS = {
+    "complete": ("Complete{ref}", discord.ButtonStyle.success, "✅"),
+    "assign": ("Assign{ref} to me", discord.ButtonStyle.primary, "🙋"),
+    "snooze": ("Snooze{ref} 1 day", discord.ButtonStyle.secondary, "💤"),
+    "delete": ("Delete{ref}", discord.ButtonStyle.danger, "🗑️"),
+}
 
 
-def custom_id(action: str, workspace_id: str, task_id: str) -> str:
-    return f"task:{action}:{workspace_id}:{task_id}"
+def custom_id(action: str, workspace_id: str, task: str) -> str:
+    """``task:<action>:<workspace>:<T-3>``."""
+    return f"task:{action}:{workspace_id}:{task}"
+
+
+def button_task(task: str) -> int | None:
+    """The task number a button names; None for an older button that names a task id."""
+    if all(c in hexdigits for c in task):
+        return None
+    return task_number(task)
 
 
 @runtime_checkable
@@ -33,7 +53,7 @@ class ButtonHandler(Protocol):
     """Carries out a click; the client provides one (see buttons.py)."""
 
     async def press(
-        self, interaction: discord.Interaction[Any], action: str, workspace_id: str, task_id: str
+        self, interaction: discord.Interaction[Any], action: str, workspace_id: str, task: str
     ) -> None: ...
 
 
@@ -41,27 +61,28 @@ class TaskButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
     """One action on one task; rebuilt by discord.py from the custom_id of any click."""
 
     def __init__(
-        self, action: str, workspace_id: str, task_id: str, *, ref: str = "", row: int | None = None
+        self,
+        action: str,
+        workspace_id: str,
+        task: str,
+        *,
+        ref: str = "",
+        row: int | None = None,
+        label: str | None = None,
     ):
-        labels = {
-            "complete": ("Complete{ref}", discord.ButtonStyle.success, "✅"),
-            "assign": ("Assign{ref} to me", discord.ButtonStyle.primary, "🙋"),
-            "snooze": ("Snooze{ref} 1 day", discord.ButtonStyle.secondary, "💤"),
-            "delete": ("Delete{ref}", discord.ButtonStyle.danger, "🗑️"),
-        }
-        label, style, emoji = labels[action]
+        text, style, emoji = _LABELS[action]
         super().__init__(
             discord.ui.Button(
-                label=label.format(ref=f" {ref}" if ref else ""),
+                label=label or text.format(ref=f" {ref}" if ref else ""),
                 style=style,
                 emoji=emoji,
-                custom_id=custom_id(action, workspace_id, task_id),
+                custom_id=custom_id(action, workspace_id, task),
                 row=row,
             )
         )
         self.action = action
         self.workspace_id = workspace_id
-        self.task_id = task_id
+        self.task = task
 
     @classmethod
     async def from_custom_id(
@@ -76,7 +97,18 @@ class TaskButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         handler = getattr(interaction.client, "button_handler", None)
         if isinstance(handler, ButtonHandler):
-            await handler.press(interaction, self.action, self.workspace_id, self.task_id)
+            await handler.press(interaction, self.action, self.workspace_id, self.task)
+
+
+def _number(view: TaskView) -> str:
+    number = task_number(view.ref)
+    return format_task(number) if number is not None else view.ref
+
+
+def _task_row(view: discord.ui.View, task: TaskView, workspace_id: str, row: int, show_ref: bool) -> None:
+    for action in ACTIONS:
+        ref = task.ref if show_ref else ""
+        view.add_item(TaskButton(action, workspace_id, _number(task), ref=ref, row=row))
 
 
 def task_actions(tasks: Sequence[TaskView], workspace_id: str) -> discord.ui.View | None:
@@ -87,8 +119,7 @@ def task_actions(tasks: Sequence[TaskView], workspace_id: str) -> discord.ui.Vie
     view = discord.ui.View(timeout=None)
     show_ref = len(tasks) > 1  # on a list, say which task each row acts on
     for row, t in enumerate(open_tasks):
-        for action in ACTIONS:
-            view.add_item(TaskButton(action, workspace_id, t.id, ref=t.ref if show_ref else "", row=row))
+        _task_row(view, t, workspace_id, row, show_ref)
     return view
 
 
@@ -100,5 +131,30 @@ def confirm_delete(tasks: Sequence[TaskView], workspace_id: str) -> discord.ui.V
     view = discord.ui.View(timeout=None)
     show_ref = len(shown) > 1
     for row, t in enumerate(shown):
-        view.add_item(TaskButton("delete", workspace_id, t.id, ref=t.ref if show_ref else "", row=row))
+        ref = t.ref if show_ref else ""
+        view.add_item(TaskButton("delete", workspace_id, _number(t), ref=ref, row=row))
     return view
+
+
+def redrawn_actions(
+    rows: Sequence[discord.Component], clicked: str, task: TaskView, workspace_id: str
+) -> discord.ui.View | None:
+    """A message's buttons after a click: the clicked row drawn fresh for ``task`` (gone once it is closed
+    or deleted), every other row as it was."""
+    view = discord.ui.View(timeout=None)
+    for row, component in enumerate(rows[:MAX_ROWS]):
+        buttons = [b for b in getattr(component, "children", []) if isinstance(b, discord.Button)]
+        if any(b.custom_id == clicked for b in buttons):
+            if task.is_open:
+                show_ref = any(task.ref in (b.label or "") for b in buttons)
+                _task_row(view, task, workspace_id, row, show_ref)
+            continue
+        for button in buttons:
+            match = TaskButton.__discord_ui_compiled_template__.fullmatch(button.custom_id or "")
+            if match is not None:
+                view.add_item(
+                    TaskButton(
+                        match["action"], match["workspace"], match["task"], row=row, label=button.label
+                    )
+                )
+    return view if view.children else None

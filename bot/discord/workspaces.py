@@ -36,6 +36,12 @@ class Scope:
     is_dm: bool
 
 
+def _scope(guild_id: int, name: str, *, is_dm: bool) -> Scope:
+    # The unit of work creates the workspace's row on first sight, under this name.
+    ws = workspace_id(guild_id)
+    return Scope(ws, name or ws, is_dm)
+
+
 class WorkspaceDirectory:
     """Answers "which workspace?" for guild events and DMs, and remembers DM picks."""
 
@@ -43,22 +49,14 @@ class WorkspaceDirectory:
         self._client = client
         self._services = services
         self._members: dict[tuple[int, int], tuple[bool, float]] = {}
-        self._ensured: set[str] = set()
 
     async def scope(self, guild_id: int | None, user: discord.abc.User) -> Scope:
         """The workspace of an event in ``guild_id`` (None for a DM) by ``user``; NoWorkspace if unknown."""
         if guild_id is not None:
             guild = self._client.get_guild(guild_id)
-            return await self._guild_scope(guild_id, guild.name if guild else "", is_dm=False)
+            return _scope(guild_id, guild.name if guild else "", is_dm=False)
         guild = await self.dm_guild(user.id)
-        return await self._guild_scope(guild.id, guild.name, is_dm=True)
-
-    async def _guild_scope(self, guild_id: int, name: str, *, is_dm: bool) -> Scope:
-        ws = workspace_id(guild_id)
-        if ws not in self._ensured:
-            await self._services.users.ensure_workspace(ws, Platform.discord, name or ws)
-            self._ensured.add(ws)
-        return Scope(ws, name or ws, is_dm)
+        return _scope(guild.id, guild.name, is_dm=True)
 
     async def dm_guild(self, user_id: int) -> discord.Guild:
         """The server a DM from ``user_id`` belongs to."""
@@ -134,5 +132,7 @@ class WorkspaceDirectory:
                 ws = workspace_id(other.id)
                 if await self._services.store.workspaces.get(ws) is not None:
                     await users.update_workspace_settings(ws, {key: None})
-        scope = await self._guild_scope(guild.id, guild.name, is_dm=False)
-        await users.update_workspace_settings(scope.workspace_id, {key: True})
+        # A pick may come before anyone acted in that server: its row must exist to hold the setting.
+        ws = workspace_id(guild.id)
+        await users.ensure_workspace(ws, Platform.discord, guild.name or ws)
+        await users.update_workspace_settings(ws, {key: True})

@@ -162,8 +162,9 @@ def buttons(msg: Json) -> list[Json]:
     return [c for row in msg.get("components", []) for c in row.get("components", [])]
 
 
-def button_id(msg: Json, action: str, task_id: str) -> str:
+def button_id(msg: Json, action: str, task: str) -> str:
+    """The custom id of ``msg``'s ``action`` button for ``task`` (its ref, e.g. ``T-3``)."""
     wanted = [b["custom_id"] for b in buttons(msg) if b["custom_id"].startswith(f"task:{action}:")]
-    matches = [b for b in wanted if b.endswith(f":{task_id}")]
-    assert matches, f"no {action} button for {task_id} in {wanted}"
+    matches = [b for b in wanted if b.endswith(f":{task}")]
+    assert matches, f"no {action} button for {task} in {wanted}"
     return matches[0]

@@ -24,29 +24,29 @@ async def test_each_button_acts_and_updates_the_message_in_place(
     fake, ws = world.fake, world.acme_ws
     listing = await _shared_list(world)
     message_id = int(listing["id"])
-    first, second = await task(services, ws, 1), await task(services, ws, 2)
+    first = await task(services, ws, 1)
 
-    record = await fake.click(world.bob, message_id, button_id(listing, "complete", first.id))
+    record = await fake.click(world.bob, message_id, button_id(listing, "complete", "T-1"))
     updated = await fake.wait_edited(record)
     assert record.responses[0]["type"] == 6  # deferred update of the same message
     assert updated["content"] == "✅ @bob completed T-1."
     lines = updated["embeds"][0]["description"].splitlines()
     assert lines[0].startswith("✅ **T-1** ~~Order badges~~") and lines[1].startswith("⬜ **T-2**")
-    assert all(first.id not in b["custom_id"] for b in buttons(updated))  # no buttons for a closed task
+    assert all(not b["custom_id"].endswith(":T-1") for b in buttons(updated))  # none for a closed task
     assert len(buttons(updated)) == 3
     done = await task(services, ws, 1)
     assert done.status is TaskStatus.completed
     events = await services.store.audit.list(ws, entity_id=first.id)
     assert events[0].action is AuditAction.complete and events[0].surface is Surface.button
 
-    record = await fake.click(world.bob, message_id, button_id(updated, "assign", second.id))
+    record = await fake.click(world.bob, message_id, button_id(updated, "assign", "T-2"))
     updated = await fake.wait_edited(record)
     assert updated["content"] == "🙋 T-2 is now assigned to @bob."
     assert "@bob" in updated["embeds"][0]["description"].splitlines()[1]
     bob = await services.store.users.find_by_field(ws, "discord_user_id", str(world.bob.id))
     assert bob is not None and (await task(services, ws, 2)).assignee_id == bob.id
 
-    record = await fake.click(world.alice, message_id, button_id(updated, "snooze", second.id))
+    record = await fake.click(world.alice, message_id, button_id(updated, "snooze", "T-2"))
     updated = await fake.wait_edited(record)
     assert updated["content"].startswith("💤 T-2 snoozed: due tomorrow")
     assert (await task(services, ws, 2)).due_date == (utcnow() + timedelta(days=1)).date()
@@ -68,14 +68,11 @@ async def test_buttons_keep_working_after_a_restart(world: World, services: Serv
     second_bot = await start_bot(fake, services)  # a new process would look exactly like this
     try:
         assert len(fake.gateway.identifies) == 2
-        the_task = await task(services, ws, 1)
-        record = await fake.click(world.alice, int(created["id"]), button_id(created, "snooze", the_task.id))
+        record = await fake.click(world.alice, int(created["id"]), button_id(created, "snooze", "T-1"))
         updated = await fake.wait_edited(record)
         assert updated["content"].startswith("💤 T-1 snoozed")
         assert (await task(services, ws, 1)).due_date == (utcnow() + timedelta(days=1)).date()
-        record = await fake.click(
-            world.alice, int(created["id"]), button_id(updated, "complete", the_task.id)
-        )
+        record = await fake.click(world.alice, int(created["id"]), button_id(updated, "complete", "T-1"))
         updated = await fake.wait_edited(record)
         assert updated["components"] == []
         assert (await task(services, ws, 1)).status is TaskStatus.completed
@@ -90,7 +87,7 @@ async def test_buttons_in_a_dm_act_in_the_task_s_server(
     said = await fake.say(world.bob, "add From a DM")
     reply = await fake.wait_reply(int(said["id"]))
     the_task = await task(services, world.acme_ws, 1)
-    record = await fake.click(world.bob, int(reply["id"]), button_id(reply, "complete", the_task.id))
+    record = await fake.click(world.bob, int(reply["id"]), button_id(reply, "complete", "T-1"))
     updated = await fake.wait_edited(record)
     assert updated["content"] == "✅ @bob completed T-1."
     assert (await task(services, world.acme_ws, 1)).status is TaskStatus.completed

@@ -51,7 +51,7 @@ async def test_login_identify_heartbeat_and_commands(world: World, bot: DiscordS
     types = {o["name"]: o["type"] for o in add["options"]}
     assert types == {"title": 3, "due": 3, "priority": 3, "project": 3, "assignee": 6, "tags": 3, "share": 5}
     assert next(o for o in add["options"] if o["name"] == "project")["autocomplete"] is True
-    assert {o["name"] for o in registered["project"]["options"]} == {"add", "list", "show"}
+    assert {o["name"] for o in registered["project"]["options"]} == {"add", "list", "show", "use"}
     assert [o["name"] for o in registered["orchestrator"]["options"]] == ["workspace"]
 
 
