@@ -48,6 +48,8 @@ class AddTask:
     project: str | None = None
     assignee: str | None = None  # "bob", "me", or a neutral mention "<@U123>" (core/refs.py)
     tags: tuple[str, ...] = ()
+    description: str = ""  # a platform form's notes field (a Slack modal); typed quick-add has none
+    source_url: str | None = None  # the chat message a task was made from
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class ListTasks:
     assignee: str | None = None
     window: Window | None = None
     include_closed: bool = False
+    limit: int = 25  # a page; the reply's ``total`` says how many matched
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,15 +101,23 @@ class CommandRunner:
             priority=c.priority,
             assignee=c.assignee,
             tags=c.tags,
+            description=c.description,
+            source_url=c.source_url,
         )
         return _done(await self._views(actor, f"Created {task.ref}.", [task], ReplyKind.success))
 
     @_handles(ListTasks)
     async def _list(self, actor: Actor, c: ListTasks, conv: Conversation) -> Outcome:
         page = await self.s.tasks.list(
-            actor, project=c.project, assignee=c.assignee, window=c.window, include_closed=c.include_closed
+            actor,
+            project=c.project,
+            assignee=c.assignee,
+            window=c.window,
+            include_closed=c.include_closed,
+            limit=c.limit,
         )
         reply = await self._views(actor, "", page.items, ReplyKind.info)
+        reply.total = page.total
         if not page.items:
             which = "tasks" if c.include_closed else "open tasks"
             reply.text = f"No {which} match. Add one with `add TITLE due fri`."

@@ -108,6 +108,7 @@ class Reply:
     text: str
     kind: ReplyKind = ReplyKind.info
     tasks: list[TaskView] = field(default_factory=list)
+    total: int | None = None  # how many tasks matched when ``tasks`` is one page of them (a list)
     projects: list[ProjectView] = field(default_factory=list)
     usage: str | None = None
     footer: str | None = None
