@@ -1,12 +1,15 @@
-"""Task-card buttons: Complete, Assign to me, Snooze +1 day. The card is updated in place.
+"""Task-card buttons: Complete, Assign to me, Snooze +1 day, and Delete (the answer to "Delete T-3?").
 
-Cards in messages are replaced through the action's ``response_url`` (works for ephemeral replies too) or
-chat.update; cards on the Home tab are refreshed by publishing the tab again.
+A button is a command run through the core like typed text (with ``surface=button`` on its audit events);
+the reply's first task is the changed task, redrawn in place. Cards in messages are replaced through the
+action's ``response_url`` (works for ephemeral replies too) or chat.update; cards on the Home tab are
+refreshed by publishing the tab again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
@@ -20,27 +23,31 @@ from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.errors import failure_text
 from bot.slack.home import publish_home
+from bot.slack.translate import for_home, from_click
 from core.conversation.messages import TaskView
-from core.conversation.views import task_views
-from core.models import Surface, Task
-from core.services import Actor
+from core.quickadd_commands import AssignTask, Command, CompleteTask, DeleteTask, SnoozeTask
+from core.refs import task_number
 
 log = logging.getLogger(__name__)
 
+# What each button asks the core to do with the task number it carries.
+COMMANDS: dict[str, Callable[[int], Command]] = {
+    blocks.COMPLETE: lambda n: CompleteTask((n,)),
+    blocks.ASSIGN_ME: lambda n: AssignTask(n, "me"),
+    blocks.SNOOZE: lambda n: SnoozeTask(n, days=1),
+    blocks.DELETE: lambda n: DeleteTask((n,), confirmed=True),  # the click is the confirmation
+}
 
-async def _apply(deps: SlackDeps, actor: Actor, action_id: str, ref: str) -> tuple[Task, str]:
-    """Run the button's service call; returns the changed task and a note for the card."""
-    tasks = deps.services.tasks
-    who = f"<@{actor.user.slack_user_id}>" if actor.user.slack_user_id else actor.user.label
+
+def note(action_id: str, who: str, view: TaskView) -> str:
+    """What the card says just happened, and who did it (``who`` is a Slack mention)."""
     if action_id == blocks.COMPLETE:
-        return (await tasks.complete(actor, [ref]))[0], f":white_check_mark: Completed by {who}"
+        return f":white_check_mark: Completed by {who}"
     if action_id == blocks.ASSIGN_ME:
-        return await tasks.assign(actor, ref, "me"), f":bust_in_silhouette: Assigned to {who}"
+        return f":bust_in_silhouette: Assigned to {who}"
     if action_id == blocks.DELETE:
-        [gone] = await tasks.delete(actor, [ref])
-        return gone, f":wastebasket: Deleted by {who}; `/task restore {gone.ref}` brings it back"
-    task = await tasks.snooze(actor, ref, days=1)
-    return task, f":zzz: Snoozed by {who}"
+        return f":wastebasket: Deleted by {who}; `/task restore {view.ref}` brings it back"
+    return f":zzz: Snoozed by {who}"
 
 
 def _updated_message(body: dict[str, Any], view: TaskView, note: str) -> tuple[str, list[blocks.Block]]:
@@ -70,18 +77,26 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             container = body.get("container") or {}
             on_home = container.get("type") == "view"
             try:
-                actor = await deps.users.actor_for_user(
-                    client, context.team_id, user_id, team_name=(body.get("team") or {}).get("domain") or ""
-                )
-                actor = actor.via(Surface.button)
-                async with deps.slots:
-                    ref = str(action.get("value") or "")
-                    task, note = await _apply(deps, actor, action["action_id"], ref)
-                    view = (await task_views(deps.services.store, actor.workspace_id, [task]))[0]
-                if on_home:
-                    await publish_home(client, deps.services, actor, user_id)
+                number = task_number(str(action.get("value") or ""))
+                if number is None:
+                    await _tell(client, respond, body, user_id, ":warning: That button isn't for a task.")
                     return
-                text, new_blocks = _updated_message(body, view, note)
+                profile = await deps.users.profile(client, context.team_id, user_id)
+                action_id = action["action_id"]
+                reply = await deps.run(
+                    client, from_click(body, profile, context.team_id), COMMANDS[action_id](number)
+                )
+                if reply.is_error or not reply.tasks:
+                    # A mistake (or "already deleted") is told to the clicker; the card stays as it was.
+                    await _tell(client, respond, body, user_id, blocks.fallback_text(reply))
+                    return
+                if on_home:
+                    await publish_home(client, deps, for_home(profile, context.team_id))
+                    return
+                view = reply.tasks[0]
+                text, new_blocks = _updated_message(
+                    body, view, note(action_id, blocks.mention(user_id), view)
+                )
                 if body.get("response_url"):
                     await respond(text=text, blocks=new_blocks, replace_original=True)
                 else:

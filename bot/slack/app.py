@@ -35,7 +35,7 @@ def build_deps(handler: ConversationHandler, services: Services) -> SlackDeps:
     return SlackDeps(
         handler=handler,
         services=services,
-        users=SlackUsers(handler),
+        users=SlackUsers(),
         deliveries=Deliveries(services.store.receipts),
     )
 

@@ -48,6 +48,11 @@ def escape_text(text: str) -> str:
     return _ESCAPED_MENTION.sub(r"<\1>", escape(text))
 
 
+def mention(slack_user_id: str) -> str:
+    """How a message names someone so Slack shows (and notifies) them: ``<@U123>``."""
+    return f"<@{slack_user_id}>"
+
+
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

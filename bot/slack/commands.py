@@ -1,5 +1,7 @@
 """Slash commands ``/task`` and ``/project``: ack at once, answer through ``respond`` after the ack.
 
+The command's text goes to the core as typed text (``/task add …``): the grammar reads it, as it reads DMs.
+
 Replies are ephemeral (only the person who typed sees them) unless the text contains ``--share``.
 """
 
@@ -36,7 +38,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             try:
                 profile = await deps.users.profile(client, command.get("team_id"), command["user_id"])
                 msg, shared = from_command(command, profile)
-                reply = await deps.converse(client, msg)
+                reply = await deps.run(client, msg)
                 shared = shared and not reply.is_error  # a mistake is shown only to the person who made it
                 text, body = blocks.render(reply)
             except Exception as exc:

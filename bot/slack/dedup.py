@@ -12,10 +12,11 @@ answer tell Slack to stop retrying (``X-Slack-No-Retry``).
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from cachetools import TTLCache
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -24,6 +25,9 @@ from bot.slack.translate import workspace_id
 from core.store import ReceiptRepo
 
 log = logging.getLogger(__name__)
+
+SEEN_IDS = 10_000  # deliveries remembered at once (the oldest go first when full)
+SEEN_FOR = 3600.0  # seconds; Slack retries within minutes, and the store's receipt covers anything later
 
 _CLAIMED = "orchestrator_receipt_claimed"  # context flag: the middleware already claimed this delivery
 
@@ -39,21 +43,24 @@ def delivery_key(body: dict[str, Any]) -> str | None:
 
 
 class Deliveries:
-    """Remembers delivery keys in memory (bounded) and claims them in the store."""
+    """Remembers delivery keys in memory (bounded in number and time) and claims them in the store."""
 
-    def __init__(self, receipts: ReceiptRepo, *, memory: int = 10_000) -> None:
+    def __init__(
+        self,
+        receipts: ReceiptRepo,
+        *,
+        memory: int = SEEN_IDS,
+        ttl: float = SEEN_FOR,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._receipts = receipts
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._memory = memory
+        self._seen: TTLCache[str, bool] = TTLCache(memory, ttl, timer=timer)
 
     def seen(self, key: str) -> bool:
-        """True if this process already saw ``key``; records it otherwise."""
+        """True if this process saw ``key`` within the last hour; records it otherwise."""
         if key in self._seen:
-            self._seen.move_to_end(key)
             return True
-        self._seen[key] = None
-        if len(self._seen) > self._memory:
-            self._seen.popitem(last=False)
+        self._seen[key] = True
         return False
 
     async def claim(self, team_id: str | None, key: str) -> bool:

@@ -1,9 +1,9 @@
-"""What every listener needs, built once per app: the core, the user directory, dedup, in-flight work."""
+"""What every listener needs, built once per app: the core, the profile directory, dedup, in-flight work."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -12,6 +12,7 @@ from bot.slack.dedup import Deliveries
 from bot.slack.users import SlackUsers
 from core.conversation.handler import ConversationHandler
 from core.conversation.messages import IncomingMessage, Reply
+from core.quickadd_commands import Command, Text
 from core.services import Services
 
 WORK_SLOTS = 4
@@ -52,7 +53,7 @@ class Inflight:
 @dataclass
 class SlackDeps:
     handler: ConversationHandler
-    services: Services
+    services: Services  # for the wiring only (dedup's receipts); listeners act through ``handler``
     users: SlackUsers
     deliveries: Deliveries
     inflight: Inflight = field(default_factory=Inflight)
@@ -61,12 +62,16 @@ class SlackDeps:
     # writer at a time anyway (bench/slack_ack.py, docs/benchmarks.md).
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORK_SLOTS))
 
-    async def converse(self, client: AsyncWebClient, msg: IncomingMessage) -> Reply:
-        """Run one message through the core: the sender first (the first user of a workspace becomes its
-        admin), then the people it mentions (so ``<@U123>`` resolves), then the conversation.
+    async def run(
+        self, client: AsyncWebClient, msg: IncomingMessage, command: Command | None = None
+    ) -> Reply:
+        """One user action through the core's unit of work: ``command``, or the message's text.
 
-        Callers hold ``slots`` only here, not while talking to Slack."""
+        The people the message names are described from their Slack profiles (``people``) so the core gives
+        them rows before the command runs; the core resolves the sender once. Callers hold ``slots`` only
+        here, not while talking to Slack."""
+        team_id = msg.workspace_id.removeprefix("slack:")
+        people = await self.users.people(client, team_id, msg.mentions)
+        ctx = replace(msg, people=people) if people else msg
         async with self.slots:
-            await self.users.actor(msg)
-            await self.users.ensure_mentioned(client, msg)
-            return await self.handler.handle(msg)
+            return await self.handler.execute(ctx, command if command is not None else Text(ctx.text))

@@ -1,20 +1,12 @@
-"""What a Slack user sees when something fails: one short line, never a stack trace."""
+"""What a Slack user sees when something fails outside the core's turn (a Slack API call, a profile lookup):
+the core's own failure reply (core/conversation/failures.py), rendered as one short line, never a trace."""
 
 from __future__ import annotations
 
-import logging
-import uuid
-
-from core.errors import OrchestratorError
-
-log = logging.getLogger(__name__)
+from bot.slack.blocks import fallback_text
+from core.conversation.failures import failure_reply
 
 
 def failure_text(exc: BaseException, what: str) -> str:
-    """The message for ``exc``; unexpected errors are logged with an incident id the user can quote."""
-    if isinstance(exc, OrchestratorError):
-        return f":warning: {exc}"
-    incident = uuid.uuid4().hex[:8]
-    # Log the exception type and traceback, not the payload: it may carry tokens or people's messages.
-    log.error("%s failed (incident %s)", what, incident, exc_info=exc)
-    return f":warning: Something went wrong on my side (incident {incident}). Please try again in a moment."
+    """``failure_reply(exc, what)`` as Slack text (``:warning:`` and the message, or an incident id)."""
+    return fallback_text(failure_reply(exc, what))

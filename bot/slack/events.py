@@ -18,7 +18,7 @@ from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.errors import failure_text
 from bot.slack.home import publish_home
-from bot.slack.translate import from_direct_message, from_mention, is_user_message, thread_of
+from bot.slack.translate import for_home, from_direct_message, from_mention, is_user_message, thread_of
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             profile = await deps.users.profile(client, context.team_id, event["user"])
             build = from_direct_message if dm else from_mention
             msg = build(body, event, profile, context.bot_user_id)
-            text, body_blocks = blocks.render(await deps.converse(client, msg))
+            text, body_blocks = blocks.render(await deps.run(client, msg))
         except Exception as exc:
             text, body_blocks = failure_text(exc, "answering a message"), []
         try:
@@ -80,10 +80,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         # Publishing is idempotent, so no persisted receipt (one store write fewer per visit); the
         # in-memory check in dedup.py still drops retries.
         async with deps.inflight:
-            user_id = event["user"]
             try:
-                actor = await deps.users.actor_for_user(client, context.team_id, user_id)
-                await publish_home(client, deps.services, actor, user_id)
+                profile = await deps.users.profile(client, context.team_id, event["user"])
+                await publish_home(client, deps, for_home(profile, context.team_id))
             except Exception:
                 log.exception("publishing the Home tab failed")  # there is nowhere to show it
 

@@ -1,26 +1,34 @@
-"""The App Home tab: the user's open tasks, overdue first, with the same buttons as the cards."""
+"""The App Home tab: the user's open tasks, overdue first, with the same buttons as the cards.
+
+Its list is the answer to a read command (``ListTasks(assignee="me")``) run through the core like any other.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.blocks import Block, context, section, task_card
-from core.conversation.messages import TaskView
-from core.conversation.views import task_views
-from core.services import Actor, Services
-from core.store import TaskSort
+from bot.slack.blocks import Block, context, fallback_text, section, task_card
+from bot.slack.deps import SlackDeps
+from core.conversation.messages import IncomingMessage, TaskView
+from core.quickadd_commands import ListTasks
+
+log = logging.getLogger(__name__)
 
 HOME_BLOCKS = 100  # Slack's limit for a Home tab view
 HOME_CARDS = 30  # up to 3 blocks each
 
 
-def home_view(tasks: list[TaskView], total: int) -> dict[str, object]:
-    """The ``home`` view for ``tasks`` (already in display order)."""
+def home_view(tasks: list[TaskView], total: int, *, problem: str | None = None) -> dict[str, object]:
+    """The ``home`` view for ``tasks`` (already in display order), or the ``problem`` that kept them away."""
     overdue = sum(1 for t in tasks if t.is_overdue)
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your open tasks", "emoji": True}},
     ]
-    if not tasks:
+    if problem is not None:
+        blocks.append(section(problem))
+    elif not tasks:
         blocks.append(
             section(
                 "Nothing is assigned to you. Create a task with `/task add Write report due fri`, "
@@ -42,15 +50,18 @@ def home_view(tasks: list[TaskView], total: int) -> dict[str, object]:
     return {"type": "home", "callback_id": "home", "blocks": blocks[:HOME_BLOCKS]}
 
 
-async def open_tasks(services: Services, actor: Actor) -> tuple[list[TaskView], int]:
-    """The actor's open tasks, overdue first, then by due date (undated last)."""
-    page = await services.tasks.list(actor, assignee="me", sort=TaskSort.due, limit=HOME_CARDS)
-    views = await task_views(services.store, actor.workspace_id, page.items)
-    # sorted() is stable: within each group the store's due-date order stays.
-    return sorted(views, key=lambda t: not t.is_overdue), page.total
+def in_display_order(tasks: list[TaskView]) -> list[TaskView]:
+    """Overdue first; sorted() is stable, so within each group the core's due-date order stays."""
+    return sorted(tasks, key=lambda t: not t.is_overdue)
 
 
-async def publish_home(client: AsyncWebClient, services: Services, actor: Actor, slack_user_id: str) -> None:
-    """Render and publish the Home tab of one user."""
-    tasks, total = await open_tasks(services, actor)
-    await client.views_publish(user_id=slack_user_id, view=home_view(tasks, total))
+async def publish_home(client: AsyncWebClient, deps: SlackDeps, ctx: IncomingMessage) -> None:
+    """Ask the core for ``ctx``'s open tasks and publish them as that person's Home tab."""
+    reply = await deps.run(client, ctx, ListTasks(assignee="me", limit=HOME_CARDS))
+    if reply.is_error:
+        log.warning("the Home tab shows an error instead of tasks")
+        view = home_view([], 0, problem=fallback_text(reply))
+    else:
+        tasks = in_display_order(reply.tasks)
+        view = home_view(tasks, reply.total if reply.total is not None else len(tasks))
+    await client.views_publish(user_id=ctx.user_id, view=view)

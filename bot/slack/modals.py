@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.slack.blocks import Block, context
+from core.dates import Due
 
 CALLBACK_ID = "create_task_modal"
 TITLE_BLOCK, TITLE_ACTION = "title", "title_input"
@@ -23,7 +24,7 @@ class TaskForm:
 
     title: str
     notes: str
-    due: date | None
+    due: Due | None  # the date picker gives a date, so nothing is left to interpret
     assignee_slack_id: str | None
     source_url: str | None
     channel_id: str | None
@@ -90,7 +91,7 @@ def read_form(view: dict[str, Any]) -> TaskForm:
     return TaskForm(
         title=str(_value(values, TITLE_BLOCK, TITLE_ACTION).get("value") or ""),
         notes=str(_value(values, NOTES_BLOCK, NOTES_ACTION).get("value") or ""),
-        due=date.fromisoformat(picked) if picked else None,
+        due=Due(date.fromisoformat(picked)) if picked else None,
         assignee_slack_id=_value(values, ASSIGNEE_BLOCK, ASSIGNEE_ACTION).get("selected_user") or None,
         source_url=meta.get("source_url") if isinstance(meta, dict) else None,
         channel_id=meta.get("channel_id") if isinstance(meta, dict) else None,

@@ -15,8 +15,10 @@ from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.errors import failure_text
 from bot.slack.modals import CALLBACK_ID, TITLE_BLOCK, TaskForm, read_form, task_modal
-from core.conversation.views import task_views
-from core.services import Actor
+from bot.slack.translate import from_form
+from core.conversation.messages import Reply
+from core.quickadd_commands import AddTask
+from core.refs import mention_token
 
 log = logging.getLogger(__name__)
 
@@ -36,26 +38,27 @@ async def _permalink(client: AsyncWebClient, channel: str | None, ts: str | None
     return str(link) if link else None
 
 
-async def _create(
-    deps: SlackDeps, client: AsyncWebClient, actor: Actor, team_id: str | None, form: TaskForm
-) -> list[blocks.Block]:
-    """Create the task through the service; returns the confirmation blocks."""
-    assignee = None
-    if form.assignee_slack_id:
-        await deps.users.actor_for_user(client, team_id, form.assignee_slack_id)
-        assignee = f"<@{form.assignee_slack_id}>"
-    async with deps.slots:
-        task = await deps.services.tasks.create(
-            actor,
-            form.title,
-            description=form.notes,
-            due=form.due,
-            assignee=assignee,
-            source_url=form.source_url,
-        )
-        view = (await task_views(deps.services.store, actor.workspace_id, [task]))[0]
+def form_command(form: TaskForm) -> AddTask:
+    """The submitted modal as the core's command (the picked assignee as a neutral mention)."""
+    return AddTask(
+        form.title,
+        due=form.due,
+        assignee=mention_token(form.assignee_slack_id) if form.assignee_slack_id else None,
+        description=form.notes,
+        source_url=form.source_url,
+    )
+
+
+def confirmation(reply: Reply, form: TaskForm) -> tuple[str, list[blocks.Block]]:
+    """The DM that answers a submitted modal: the new task's card, or what went wrong."""
+    if reply.is_error or not reply.tasks:
+        return blocks.render(reply)
+    view = reply.tasks[0]
     origin = f"<{form.source_url}|a message>" if form.source_url else "a message"
-    return [blocks.section(f"Created *{task.ref}* from {origin}."), *blocks.task_card(view)]
+    return "Created a task from a message.", [
+        blocks.section(f"Created *{view.ref}* from {origin}."),
+        *blocks.task_card(view),
+    ]
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
@@ -91,9 +94,10 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
                 # A view is submitted once; a redelivered submission must not create a second task.
                 if not await deps.deliveries.claim(context.team_id, f"view:{view['id']}"):
                     return
-                actor = await deps.users.actor_for_user(client, context.team_id, user_id)
-                body_blocks = await _create(deps, client, actor, context.team_id, form)
-                text = "Created a task from a message."
+                profile = await deps.users.profile(client, context.team_id, user_id)
+                picked = (form.assignee_slack_id,) if form.assignee_slack_id else ()
+                ctx = from_form(profile, context.team_id, form.channel_id, names=picked)
+                text, body_blocks = confirmation(await deps.run(client, ctx, form_command(form)), form)
             except Exception as exc:
                 text, body_blocks = failure_text(exc, "creating a task from a message"), []
             try:

@@ -1,20 +1,23 @@
 """Slack payloads → ``IncomingMessage``: pure functions, no I/O.
 
-User mentions stay in the text as Slack writes them (``<@U123>`` / ``<@U123|bob>``) so the core resolves them
-by ``slack_user_id``; only the bot's own mention is removed.
+Slack writes a mention as ``<@U123>`` or ``<@U123|bob>``; the core reads the neutral token ``<@U123>``
+(core/refs.py), so every text is translated here: the bot's own mention is removed and the others lose their
+``|label``. The people a message names are listed in ``mentions``; deps.py fetches their profiles.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from core.conversation.messages import IncomingMessage
-from core.models import Platform
+from core.conversation.messages import IncomingMessage, Person
+from core.models import Platform, Surface
+from core.refs import mention_token, mentioned_ids
 
 SHARE_FLAG = "--share"
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# Slack's mention syntax; ``<!here>`` and ``<#C1|general>`` are not people and stay as typed.
+_SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>(?P<colon>:?)")
 
 
 @dataclass(frozen=True)
@@ -27,23 +30,30 @@ class SlackProfile:
     email: str | None = None
     timezone: str | None = None
 
+    def person(self) -> Person:
+        """This profile as the core's description of someone a message names."""
+        return Person(self.user_id, self.name, self.display_name, self.email, self.timezone)
+
 
 def workspace_id(team_id: str | None) -> str:
     """Workspace = Slack team: ``slack:T123``."""
     return f"slack:{team_id or 'unknown'}"
 
 
+def neutral_text(text: str, bot_user_id: str | None = None) -> str:
+    """Slack text → neutral text: ``<@U2|bob>`` → ``<@U2>``, the bot's own mention (and its colon) gone."""
+
+    def token(match: re.Match[str]) -> str:
+        if match["id"] == bot_user_id:
+            return " "
+        return mention_token(match["id"]) + match["colon"]
+
+    return " ".join(_SLACK_MENTION.sub(token, text).split())
+
+
 def mentioned_users(text: str, *, exclude: tuple[str | None, ...] = ()) -> tuple[str, ...]:
-    """Slack user ids mentioned in ``text``, in order, without duplicates or ``exclude``."""
-    found = dict.fromkeys(m.group(1) for m in _MENTION.finditer(text))
-    return tuple(u for u in found if u not in exclude)
-
-
-def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
-    """``<@UBOT> add Book venue`` → ``add Book venue`` (any mention of the bot, anywhere)."""
-    if bot_user_id:
-        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>:?", " ", text)
-    return " ".join(text.split())
+    """Slack user ids mentioned in neutral ``text``, in order, without duplicates or ``exclude``."""
+    return tuple(u for u in mentioned_ids(text) if u not in exclude)
 
 
 def split_share(text: str) -> tuple[str, bool]:
@@ -53,10 +63,10 @@ def split_share(text: str) -> tuple[str, bool]:
     return " ".join(w for w in words if w != SHARE_FLAG), shared
 
 
-def _message(
+def message(
     profile: SlackProfile,
     team_id: str | None,
-    text: str,
+    text: str = "",
     *,
     channel: str,
     thread: str | None = None,
@@ -64,7 +74,12 @@ def _message(
     event_id: str | None = None,
     team_name: str = "",
     bot_user_id: str | None = None,
+    surface: Surface = Surface.command,
+    mentions: tuple[str, ...] = (),
 ) -> IncomingMessage:
+    """The turn's context: who (``profile``), where, and the neutral text with the people it names."""
+    text = neutral_text(text, bot_user_id)
+    named = mentioned_users(text, exclude=(profile.user_id, bot_user_id))
     return IncomingMessage(
         platform=Platform.slack,
         workspace_id=workspace_id(team_id),
@@ -78,8 +93,9 @@ def _message(
         channel_id=channel,
         thread_id=thread,
         is_dm=is_dm,
-        mentions=mentioned_users(text, exclude=(profile.user_id, bot_user_id)),
+        mentions=tuple(dict.fromkeys((*named, *(m for m in mentions if m != profile.user_id)))),
         event_id=event_id,
+        surface=surface,
     )
 
 
@@ -89,7 +105,7 @@ def from_command(command: dict[str, Any], profile: SlackProfile) -> tuple[Incomi
     name = command.get("command") or "/task"
     # Slash commands are private to the person typing them: a per-user conversation keeps one person's
     # pending confirmation from being answered by someone else in the channel.
-    msg = _message(
+    msg = message(
         profile,
         command.get("team_id"),
         f"{name} {text}".strip(),
@@ -106,31 +122,73 @@ def from_mention(
     body: dict[str, Any], event: dict[str, Any], profile: SlackProfile, bot_user_id: str | None
 ) -> IncomingMessage:
     """An ``app_mention``: the conversation is the thread the reply goes to."""
-    text = strip_bot_mention(event.get("text") or "", bot_user_id) or "help"
-    return _message(
+    msg = message(
         profile,
         body.get("team_id") or event.get("team"),
-        text,
+        event.get("text") or "",
         channel=event.get("channel") or "",
         thread=event.get("thread_ts") or event.get("ts"),
         event_id=body.get("event_id"),
         bot_user_id=bot_user_id,
     )
+    return msg if msg.text else _help(msg)
 
 
 def from_direct_message(
     body: dict[str, Any], event: dict[str, Any], profile: SlackProfile, bot_user_id: str | None
 ) -> IncomingMessage:
     """A ``message.im``: one private conversation per person."""
-    text = strip_bot_mention(event.get("text") or "", bot_user_id) or "help"
-    return _message(
+    msg = message(
         profile,
         body.get("team_id") or event.get("team"),
-        text,
+        event.get("text") or "",
         channel=event.get("channel") or "",
         is_dm=True,
         event_id=body.get("event_id"),
         bot_user_id=bot_user_id,
+    )
+    return msg if msg.text else _help(msg)
+
+
+def _help(msg: IncomingMessage) -> IncomingMessage:
+    """A bare mention of the bot asks what it can do."""
+    return replace(msg, text="help")
+
+
+def from_click(body: dict[str, Any], profile: SlackProfile, team_id: str | None) -> IncomingMessage:
+    """A button click (a task card in a message or on the Home tab).
+
+    Clicks have a conversation of their own per person and place, so a click never answers or drops a
+    question the person's typed conversation is waiting on (a Delete button leaves "Delete T-3?" to `yes`).
+    """
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or "home"
+    return message(
+        profile,
+        team_id,
+        channel=str(channel),
+        thread=f"click:{profile.user_id}",
+        team_name=(body.get("team") or {}).get("domain") or "",
+        surface=Surface.button,
+    )
+
+
+def for_home(profile: SlackProfile, team_id: str | None) -> IncomingMessage:
+    """The Home tab being drawn for ``profile`` (its own conversation: reading it changes nothing)."""
+    return message(profile, team_id, channel="home", thread=f"home:{profile.user_id}")
+
+
+def from_form(
+    profile: SlackProfile, team_id: str | None, channel: str | None, *, names: tuple[str, ...] = ()
+) -> IncomingMessage:
+    """A submitted modal; ``names`` are the Slack ids its fields picked (an assignee)."""
+    return message(
+        profile,
+        team_id,
+        channel=channel or "modal",
+        thread=f"form:{profile.user_id}",
+        surface=Surface.button,
+        mentions=names,
     )
 
 

@@ -1,26 +1,28 @@
-"""Slack people → ``User`` rows of their workspace, via users.info (cached) and the core's ``actor_for``."""
+"""Slack people's profiles (users.info), cached: who they are, never their rows (the core makes those)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.translate import SlackProfile, workspace_id
-from core.conversation.handler import ConversationHandler
-from core.conversation.messages import IncomingMessage
-from core.models import Platform
-from core.services import Actor
+from bot.slack.translate import SlackProfile
+from core.conversation.messages import Person
 
 log = logging.getLogger(__name__)
 
 PROFILE_TTL = 600.0  # seconds; names and zones change rarely, and users.info is rate limited (Tier 4)
 FAILED_TTL = 60.0  # a failed lookup is retried sooner
+PROFILES = 10_000  # people remembered at once; the least recently stored go first when it is full
+
+Key = tuple[str, str]  # (team id, user id)
 
 
 def _zone(value: Any) -> str | None:
@@ -48,72 +50,44 @@ def profile_from_user(user: dict[str, Any]) -> SlackProfile:
 
 
 class SlackUsers:
-    """Profiles cached per (team, user); one users.info call at a time per person."""
+    """Profiles cached per (team, user) for a while; one users.info call at a time per person."""
 
-    def __init__(self, handler: ConversationHandler) -> None:
-        self._handler = handler
-        self._profiles: dict[tuple[str, str], tuple[float, SlackProfile]] = {}
-        self._pending: dict[tuple[str, str], asyncio.Task[tuple[SlackProfile, float]]] = {}
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+    def __init__(self, *, maxsize: int = PROFILES, timer: Callable[[], float] = time.monotonic) -> None:
+        # Two caches because a failure is kept shorter than a profile (TTLCache has one ttl per cache).
+        self._profiles: TTLCache[Key, SlackProfile] = TTLCache(maxsize, PROFILE_TTL, timer=timer)
+        self._failed: TTLCache[Key, SlackProfile] = TTLCache(maxsize, FAILED_TTL, timer=timer)
+        # Lookups in flight; each removes itself when done, so this holds at most one per running request.
+        self._pending: dict[Key, asyncio.Task[tuple[SlackProfile, bool]]] = {}
 
     async def profile(self, client: AsyncWebClient, team_id: str | None, user_id: str) -> SlackProfile:
         """users.info for ``user_id``; a fallback profile (the id as name) if Slack can't tell us."""
         key = (team_id or "", user_id)
-        cached = self._profiles.get(key)
-        if cached and cached[0] > time.monotonic():
-            return cached[1]
+        cached = self._profiles.get(key) or self._failed.get(key)
+        if cached is not None:
+            return cached
         task = self._pending.get(key)
         if task is None:
-            # Concurrent requests from one person share a single lookup.
+            # Concurrent requests about one person share a single lookup.
             task = asyncio.ensure_future(self._lookup(client, user_id))
             self._pending[key] = task
             task.add_done_callback(lambda _: self._pending.pop(key, None))
-        profile, ttl = await asyncio.shield(task)
-        self._profiles[key] = (time.monotonic() + ttl, profile)
+        profile, ok = await asyncio.shield(task)
+        (self._profiles if ok else self._failed)[key] = profile
         return profile
 
-    async def _lookup(self, client: AsyncWebClient, user_id: str) -> tuple[SlackProfile, float]:
+    async def people(
+        self, client: AsyncWebClient, team_id: str | None, user_ids: Iterable[str]
+    ) -> tuple[Person, ...]:
+        """The people a message names, as the core's ``Person``s (it gives them User rows)."""
+        return tuple([(await self.profile(client, team_id, u)).person() for u in user_ids])
+
+    async def _lookup(self, client: AsyncWebClient, user_id: str) -> tuple[SlackProfile, bool]:
         try:
             response = await client.users_info(user=user_id)
         except SlackApiError as exc:
             log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
-            return SlackProfile(user_id=user_id, name=user_id), FAILED_TTL
+            return SlackProfile(user_id=user_id, name=user_id), False
         user = response.get("user")
         if not isinstance(user, dict):
-            return SlackProfile(user_id=user_id, name=user_id), FAILED_TTL
-        return profile_from_user(user), PROFILE_TTL
-
-    async def actor(self, msg: IncomingMessage) -> Actor:
-        """The sender of ``msg``; creates the user row on first sight (one creation per person at a time)."""
-        key = (msg.workspace_id, msg.user_id)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            return await self._handler.actor_for(msg)
-
-    async def actor_for_user(
-        self, client: AsyncWebClient, team_id: str | None, user_id: str, *, team_name: str = ""
-    ) -> Actor:
-        """The Actor for a Slack user who did something without a message (button, modal, Home tab)."""
-        profile = await self.profile(client, team_id, user_id)
-        return await self.actor(identity_message(profile, team_id, team_name))
-
-    async def ensure_mentioned(self, client: AsyncWebClient, msg: IncomingMessage) -> None:
-        """Create rows for people mentioned in ``msg`` so `<@U123>` resolves to an assignee."""
-        team_id = msg.workspace_id.removeprefix("slack:")
-        for user_id in msg.mentions:
-            await self.actor_for_user(client, team_id, user_id, team_name=msg.workspace_name)
-
-
-def identity_message(profile: SlackProfile, team_id: str | None, team_name: str = "") -> IncomingMessage:
-    """An empty message carrying only who someone is (what ``actor_for`` needs)."""
-    return IncomingMessage(
-        platform=Platform.slack,
-        workspace_id=workspace_id(team_id),
-        workspace_name=team_name,
-        user_id=profile.user_id,
-        user_name=profile.name,
-        display_name=profile.display_name,
-        email=profile.email,
-        timezone=profile.timezone,
-        text="",
-    )
+            return SlackProfile(user_id=user_id, name=user_id), False
+        return profile_from_user(user), True

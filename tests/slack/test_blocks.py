@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.slack import blocks
 from bot.slack.home import home_view
-from bot.slack.translate import SlackProfile, from_command, mentioned_users, split_share, strip_bot_mention
+from bot.slack.translate import SlackProfile, from_command, mentioned_users, neutral_text, split_share
 from bot.slack.users import profile_from_user
 from core.conversation.messages import Reply, ReplyKind, TaskView
 from core.models import Priority, TaskStatus
@@ -82,12 +82,21 @@ def test_home_view_is_a_home_with_cards() -> None:
     assert "Nothing is assigned to you" in str(empty["blocks"])
 
 
-def test_translation_keeps_mentions_and_strips_the_bot() -> None:
-    assert strip_bot_mention("<@UBOT> add Book <@U2> due fri", "UBOT") == "add Book <@U2> due fri"
-    assert strip_bot_mention("<@UBOT|orchestrator>: list", "UBOT") == "list"
-    assert mentioned_users("<@U2|bob> and <@U3> and <@U2>", exclude=("U3",)) == ("U2",)
+def test_translation_writes_neutral_mentions_and_strips_the_bot() -> None:
+    assert neutral_text("<@UBOT> add Book <@U2> due fri", "UBOT") == "add Book <@U2> due fri"
+    assert neutral_text("<@UBOT|orchestrator>: list", "UBOT") == "list"
+    assert (
+        neutral_text("add X <@U2|bob> cc <!here> in <#C1|general>")
+        == "add X <@U2> cc <!here> in <#C1|general>"
+    )
+    assert neutral_text("ask <@W7|sam>: now") == "ask <@W7>: now"
+    assert mentioned_users(neutral_text("<@U2|bob> and <@U3> and <@U2>"), exclude=("U3",)) == ("U2",)
     assert split_share("add Plan --share #ops") == ("add Plan #ops", True)
     profile = SlackProfile("U1", "alice", timezone="Europe/Paris")
+    msg, _ = from_command(
+        {"command": "/task", "text": "add Post <@U2|bob> <@U1|alice>", "team_id": "T1"}, profile
+    )
+    assert (msg.text, msg.mentions) == ("/task add Post <@U2> <@U1>", ("U2",))  # the sender is not "named"
     msg, shared = from_command(
         {
             "command": "/project",
