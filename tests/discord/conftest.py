@@ -132,10 +132,15 @@ def settings_for(fake: FakeDiscord, **extra: Any) -> DiscordSettings:
     )
 
 
-async def start_bot(fake: FakeDiscord, services: Services, **extra: Any) -> DiscordSurface:
+async def start_bot(
+    fake: FakeDiscord, services: Services, *, handler: ConversationHandler | None = None, **extra: Any
+) -> DiscordSurface:
     """A DiscordSurface logged in to ``fake`` and past on_ready (READY + every GUILD_CREATE)."""
     surface = DiscordSurface(
-        services, ConversationHandler(services), settings_for(fake, **extra), guild_ready_timeout=0.05
+        services,
+        handler or ConversationHandler(services),
+        settings_for(fake, **extra),
+        guild_ready_timeout=0.05,
     )
     await surface.start()
     async with asyncio.timeout(WAIT):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 import pytest
+from pydantic import SecretStr
 
 from bot.discord.settings import api_base
 from bot.discord.surface import DiscordSurface
@@ -71,7 +72,7 @@ async def test_commands_go_to_the_configured_guilds_only(world: World, services:
 async def test_a_rejected_token_is_a_configuration_error(world: World, services: Services) -> None:
     fake = world.fake
     settings = settings_for(fake)
-    settings.bot_token = settings.bot_token.__class__("wrong-token")
+    settings.bot_token = SecretStr("wrong-token")
     surface = DiscordSurface(services, ConversationHandler(services), settings)
     with pytest.raises(ConfigurationError, match="rejected DISCORD_BOT_TOKEN"):
         await surface.start()

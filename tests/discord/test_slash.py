@@ -82,7 +82,7 @@ async def test_task_commands(world: World, bot: DiscordSurface, services: Servic
     [row] = asked["components"]
     [button] = row["components"]
     assert button["custom_id"].startswith("task:delete:") and button["style"] == 4  # danger
-    pressed = await fake.click(alice, asked_record.message_id, button["custom_id"])
+    pressed = await fake.click(alice, int(asked["id"]), button["custom_id"])
     deleted = await fake.wait_edited(pressed, edits=1)
     assert "deleted T-2" in deleted["content"] and deleted["components"] == []
     assert (await task(services, ws, 2)).deleted_at is not None
@@ -91,8 +91,9 @@ async def test_task_commands(world: World, bot: DiscordSurface, services: Servic
     assert (await task(services, ws, 2)).deleted_at is None
 
     again = await fake.slash(alice, "task delete", guild=acme, ref="T-2")
-    again_button = fake.message_for(again)["components"][0]["components"][0]["custom_id"]
-    await fake.wait_edited(await fake.click(alice, again.message_id, again_button), edits=1)
+    again_msg = fake.message_for(again)
+    again_button = again_msg["components"][0]["components"][0]["custom_id"]
+    await fake.wait_edited(await fake.click(alice, int(again_msg["id"]), again_button), edits=1)
     undone = fake.message_for(await fake.slash(alice, "task undo", guild=acme))
     assert undone["content"].startswith("Undid your last change: delete of T-2")
     assert (await task(services, ws, 2)).deleted_at is None
@@ -153,3 +154,24 @@ async def test_commands_in_a_dm_use_the_default_server(
     assert refused["content"] == "⚠️ @carol isn't a member of Acme."
     nowhere = fake.message_for(await fake.slash(world.dave, "task list"))
     assert nowhere["content"].startswith("⚠️ You share several servers with me")
+
+
+async def test_project_use_puts_new_tasks_of_this_person_here_into_the_project(
+    world: World, bot: DiscordSurface, services: Services
+) -> None:
+    fake, acme, alice = world.fake, world.acme, world.alice
+    await fake.slash(alice, "project add", guild=acme, name="Launch")
+    used = fake.message_for(await fake.slash(alice, "project use", guild=acme, project="Launch"))
+    assert used["content"].startswith("Now using project Launch (P-1).")
+
+    added = fake.message_for(await fake.slash(alice, "task add", guild=acme, title="Order badges"))
+    assert "Launch" in added["embeds"][0]["footer"]["text"]  # replies show the project in use
+    project = await services.store.projects.find_by_name(world.acme_ws, "Launch")
+    assert project is not None and (await task(services, world.acme_ws, 1)).project_id == project.id
+    # Another person's commands in the same channel are their own conversation.
+    await fake.slash(world.bob, "task add", guild=acme, title="Elsewhere")
+    assert (await task(services, world.acme_ws, 2)).project_id is None
+
+    await fake.slash(alice, "project use", guild=acme)
+    await fake.slash(alice, "task add", guild=acme, title="No project")
+    assert (await task(services, world.acme_ws, 3)).project_id is None
