@@ -9,6 +9,7 @@ from types import TracebackType
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.dedup import Deliveries
+from bot.slack.translate import team_of
 from bot.slack.users import SlackUsers
 from core.conversation.handler import ConversationHandler
 from core.conversation.messages import IncomingMessage, Reply
@@ -70,8 +71,7 @@ class SlackDeps:
         The people the message names are described from their Slack profiles (``people``) so the core gives
         them rows before the command runs; the core resolves the sender once. Callers hold ``slots`` only
         here, not while talking to Slack."""
-        team_id = msg.workspace_id.removeprefix("slack:")
-        people = await self.users.people(client, team_id, msg.mentions)
+        people = await self.users.people(client, team_of(msg.workspace_id), msg.mentions)
         ctx = replace(msg, people=people) if people else msg
         async with self.slots:
             return await self.handler.execute(ctx, command if command is not None else Text(ctx.text))

@@ -40,6 +40,11 @@ def workspace_id(team_id: str | None) -> str:
     return f"slack:{team_id or 'unknown'}"
 
 
+def team_of(workspace: str) -> str:
+    """``slack:T123`` → ``T123`` (the team a workspace id names)."""
+    return workspace.removeprefix("slack:")
+
+
 def neutral_text(text: str, bot_user_id: str | None = None) -> str:
     """Slack text → neutral text: ``<@U2|bob>`` → ``<@U2>``, the bot's own mention (and its colon) gone."""
 
