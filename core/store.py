@@ -6,7 +6,10 @@ Rules every implementation keeps (the contract suite in ``tests/contract`` check
   processes writing at once;
 - ``update`` applies only the given fields, so concurrent edits of different fields both survive;
 - values computed on read (``Task.is_overdue``, ``Project.task_count``) are never persisted;
-- a concurrent commit conflict is retried inside the store; callers never see it.
+- a concurrent commit conflict is retried inside the store; callers never see it;
+- a write given an ``audit`` recorder stores the events the recorder returns *atomically with the write*: both
+  land or neither does, and ``audit.list`` shows the events of every write that landed. SQL keeps them in one
+  transaction; Delta carries them inside the entity table's own commit (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel
 
 from core.models import (
     AgentLog,
@@ -101,6 +106,21 @@ class MaintenanceReport:
     seconds: float
 
 
+# What one write did to one row: (before, after); ``before`` is None for a new row.
+RowChange = tuple[BaseModel | None, BaseModel]
+
+
+class Recorder(Protocol):
+    """Builds the audit events of one write from what it did to each row.
+
+    The store calls it inside the write (after numbers are assigned, before anything is committed), possibly
+    more than once when the write is retried, so it must only compute. Rows that changed nothing may get no
+    event.
+    """
+
+    def __call__(self, changes: Sequence[RowChange], /) -> list[AuditEvent]: ...
+
+
 class WorkspaceRepo(Protocol):
     async def ensure(self, workspace: Workspace) -> Workspace:
         """Return the stored workspace with this id, creating it from ``workspace`` if absent."""
@@ -114,7 +134,7 @@ class WorkspaceRepo(Protocol):
 
 
 class UserRepo(Protocol):
-    async def add(self, user: User) -> User: ...
+    async def add(self, user: User, *, audit: Recorder | None = None) -> User: ...
 
     async def get(self, workspace_id: str, user_id: str) -> User | None: ...
 
@@ -128,11 +148,13 @@ class UserRepo(Protocol):
 
     async def list(self, workspace_id: str) -> list[User]: ...
 
-    async def update(self, workspace_id: str, user_id: str, changes: Mapping[str, Any]) -> User: ...
+    async def update(
+        self, workspace_id: str, user_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> User: ...
 
 
 class ProjectRepo(Protocol):
-    async def create(self, project: Project) -> Project:
+    async def create(self, project: Project, *, audit: Recorder | None = None) -> Project:
         """Store a new project; returns it with its ``number`` assigned."""
         ...
 
@@ -146,15 +168,27 @@ class ProjectRepo(Protocol):
 
     async def list(self, workspace_id: str, *, include_deleted: bool = False) -> list[Project]: ...
 
-    async def update(self, workspace_id: str, project_id: str, changes: Mapping[str, Any]) -> Project: ...
+    async def update(
+        self, workspace_id: str, project_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> Project: ...
+
+    async def update_many(
+        self,
+        workspace_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
+    ) -> builtins.list[Project]:
+        """Like ``TaskRepo.update_many``."""
+        ...
 
 
 class TaskRepo(Protocol):
-    async def create(self, task: Task) -> Task:
+    async def create(self, task: Task, *, audit: Recorder | None = None) -> Task:
         """Store a new task; returns it with its ``number`` assigned."""
         ...
 
-    async def create_many(self, tasks: Sequence[Task]) -> list[Task]:
+    async def create_many(self, tasks: Sequence[Task], *, audit: Recorder | None = None) -> list[Task]:
         """Store several new tasks of one workspace in one commit where the backend allows."""
         ...
 
@@ -164,10 +198,16 @@ class TaskRepo(Protocol):
 
     async def list(self, workspace_id: str, query: TaskQuery) -> TaskPage: ...
 
-    async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task: ...
+    async def update(
+        self, workspace_id: str, task_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> Task: ...
 
     async def update_many(
-        self, workspace_id: str, changes: Sequence[tuple[str, Mapping[str, Any]]]
+        self,
+        workspace_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
     ) -> builtins.list[Task]:
         """Apply each task's own changes, in one commit where the backend allows; all or nothing.
 
@@ -181,6 +221,8 @@ class TaskRepo(Protocol):
 
 
 class AuditRepo(Protocol):
+    """The audit trail. Services don't add to it directly: a write's ``audit`` recorder does, atomically."""
+
     async def add(self, event: AuditEvent) -> None: ...
 
     async def add_many(self, events: Sequence[AuditEvent]) -> None: ...
@@ -193,7 +235,7 @@ class AuditRepo(Protocol):
         entity_id: str | None = None,
         limit: int = 50,
     ) -> list[AuditEvent]:
-        """Newest first."""
+        """Newest first; includes the events of every audited write that has landed, each once."""
         ...
 
 

@@ -20,8 +20,8 @@ class Services:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.resolve = Resolver(store)
-        self.audit = AuditTrail(store)
+        self.audit = AuditTrail()
         self.tasks = TaskService(store, self.resolve, self.audit)
         self.projects = ProjectService(store, self.resolve, self.audit)
-        self.users = UserService(store)
+        self.users = UserService(store, self.audit)
         self.undo = UndoService(store, self.audit)

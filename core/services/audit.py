@@ -1,4 +1,8 @@
-"""Recording every change as an AuditEvent (actor, surface, entity, before/after)."""
+"""Recording every change as an AuditEvent (actor, surface, entity, before/after).
+
+Services never write events themselves: they hand the store a ``recorder`` with each write, and the store
+keeps the events atomically with the change (docs/audit.md).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from core.models import AuditAction, AuditEvent, EntityType, Project, Task, User, new_id, snapshot
+from core.models import (
+    AuditAction,
+    AuditEvent,
+    EntityType,
+    Project,
+    Surface,
+    Task,
+    User,
+    new_id,
+    snapshot,
+)
 from core.services.actor import Actor
-from core.store import Store
+from core.store import Recorder, RowChange
 
 _IGNORED = {"updated_at"}
 # Events written while one message is handled share a batch id, so `undo` reverts that whole message.
@@ -44,10 +58,7 @@ def entity_ref(entity: BaseModel) -> str:
 
 
 class AuditTrail:
-    """Builds and stores audit events; one commit for all events of one command."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    """Builds audit events; the store writes them atomically with the change they describe."""
 
     @staticmethod
     @contextmanager
@@ -67,9 +78,9 @@ class AuditTrail:
     def current_batch_id() -> str:
         return _BATCH.get() or new_id()
 
+    @staticmethod
     def event(
-        self,
-        actor: Actor,
+        actor: Actor | None,
         action: AuditAction,
         entity: BaseModel,
         before: dict[str, Any] | None,
@@ -78,11 +89,11 @@ class AuditTrail:
         undoes: str | None = None,
         batch_id: str | None = None,
     ) -> AuditEvent:
-        """An event for ``entity`` (not yet stored)."""
+        """An event for ``entity`` (not yet stored); no actor means the system did it."""
         return AuditEvent(
-            workspace_id=actor.workspace_id,
-            actor_id=actor.user_id,
-            surface=actor.surface,
+            workspace_id=str(getattr(entity, "workspace_id", "")),
+            actor_id=actor.user_id if actor is not None else None,
+            surface=actor.surface if actor is not None else Surface.system,
             action=action,
             entity_type=entity_type_of(entity),
             entity_id=str(getattr(entity, "id", "")),
@@ -93,23 +104,23 @@ class AuditTrail:
             batch_id=batch_id,
         )
 
-    async def created(self, actor: Actor, entities: Sequence[BaseModel]) -> None:
-        """Record the creation of ``entities`` in one commit."""
-        batch = self.current_batch_id()
-        events = [
-            self.event(actor, AuditAction.create, e, None, snapshot(e), batch_id=batch) for e in entities
-        ]
-        await self._store.audit.add_many(events)
+    def recorder(self, actor: Actor | None, action: AuditAction, *, batch: bool = True) -> Recorder:
+        """What a store write should record: a new row's snapshot, or the fields a change altered.
 
-    async def changed(
-        self, actor: Actor, action: AuditAction, pairs: Sequence[tuple[BaseModel, BaseModel]]
-    ) -> None:
-        """Record (before, after) changes; pairs that changed nothing are skipped."""
-        events = []
-        batch = self.current_batch_id()
-        for before, after in pairs:
-            old, new = changed_fields(before, after)
-            if new:
-                events.append(self.event(actor, action, after, old, new, batch_id=batch))
-        if events:
-            await self._store.audit.add_many(events)
+        Rows that changed nothing get no event. ``batch=False`` leaves the events out of any batch (people
+        appearing on first sight are not part of the command that mentioned them).
+        """
+        batch_id = self.current_batch_id() if batch else None
+
+        def record(changes: Sequence[RowChange]) -> list[AuditEvent]:
+            events = []
+            for before, after in changes:
+                if before is None:
+                    events.append(self.event(actor, action, after, None, snapshot(after), batch_id=batch_id))
+                    continue
+                old, new = changed_fields(before, after)
+                if new:
+                    events.append(self.event(actor, action, after, old, new, batch_id=batch_id))
+            return events
+
+        return record

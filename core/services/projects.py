@@ -64,8 +64,8 @@ class ProjectService:
             owner_id=actor.user_id,
             created_by=actor.user_id,
         )
-        stored = await self._store.projects.create(project)
-        await self._audit.created(actor, [stored])
+        record = self._audit.recorder(actor, AuditAction.create)
+        stored = await self._store.projects.create(project, audit=record)
         return _with_counts(stored, None)
 
     async def get(self, actor: Actor, ref: str) -> Project:
@@ -116,18 +116,13 @@ class ProjectService:
             changes["due_date"] = _due_date(actor, due)
         if not changes:
             raise ValidationError("Nothing to change.")
-        after = await self._store.projects.update(actor.workspace_id, project.id, changes)
-        await self._audit.changed(actor, AuditAction.update, [(project, after)])
-        return after
+        return await self._change(actor, AuditAction.update, project, changes)
 
     async def delete(self, actor: Actor, ref: str) -> Project:
         """Soft delete; the project's tasks stay and keep their project link."""
         project = await self._resolve.project(actor, ref)
-        after = await self._store.projects.update(
-            actor.workspace_id, project.id, {"deleted_at": utcnow(), "deleted_by": actor.user_id}
-        )
-        await self._audit.changed(actor, AuditAction.delete, [(project, after)])
-        return after
+        stamp = {"deleted_at": utcnow(), "deleted_by": actor.user_id}
+        return await self._change(actor, AuditAction.delete, project, stamp)
 
     async def import_external(
         self, actor: Actor, name: str, description: str, external_ids: dict[str, str]
@@ -140,13 +135,16 @@ class ProjectService:
             external_ids=external_ids,
             created_by=actor.user_id,
         )
-        stored = await self._store.projects.create(project)
-        await self._audit.created(actor, [stored])
-        return stored
+        record = self._audit.recorder(actor, AuditAction.create)
+        return await self._store.projects.create(project, audit=record)
 
     async def link_external(self, actor: Actor, project: Project, external_ids: dict[str, str]) -> Project:
         """Record a project's ids in a tracker (a sync matched or created it there)."""
-        changes = {"external_ids": external_ids}
-        after = await self._store.projects.update(actor.workspace_id, project.id, changes)
-        await self._audit.changed(actor, AuditAction.update, [(project, after)])
-        return after
+        return await self._change(actor, AuditAction.update, project, {"external_ids": external_ids})
+
+    async def _change(
+        self, actor: Actor, action: AuditAction, project: Project, changes: dict[str, Any]
+    ) -> Project:
+        """Write the change with its audit event, atomically."""
+        record = self._audit.recorder(actor, action)
+        return await self._store.projects.update(actor.workspace_id, project.id, changes, audit=record)

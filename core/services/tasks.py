@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable, Sequence
 from datetime import date, time, timedelta
 from typing import Any, Literal
@@ -89,8 +88,7 @@ class TaskService:
             source_url=source_url,
             created_by=actor.user_id,
         )
-        stored = await self._store.tasks.create(task)
-        await self._audit.created(actor, [stored])
+        stored = await self._store.tasks.create(task, audit=self._audit.recorder(actor, AuditAction.create))
         return self.annotate(actor, stored)
 
     async def get(self, actor: Actor, ref: str | int, *, include_deleted: bool = False) -> Task:
@@ -271,9 +269,8 @@ class TaskService:
         """Store tasks built by a sync from a tracker's items, in one commit, with their audit events."""
         if not tasks:
             return []
-        stored = await self._store.tasks.create_many(tasks)
-        await self._audit.created(actor, stored)
-        return stored
+        record = self._audit.recorder(actor, AuditAction.create)
+        return await self._store.tasks.create_many(tasks, audit=record)
 
     async def apply_external(
         self,
@@ -298,16 +295,16 @@ class TaskService:
     ) -> TaskList:
         if not work:
             return []
+        # The change and its events are one write: both land or neither does.
+        record = self._audit.recorder(actor, action)
         if len(work) == 1:
             [(task, changes)] = work
-            stored = [await self._store.tasks.update(actor.workspace_id, task.id, changes)]
+            stored = [await self._store.tasks.update(actor.workspace_id, task.id, changes, audit=record)]
         else:  # bulk commands and sync batches: one commit for all the rows
             items = [(task.id, changes) for task, changes in work]
-            stored = await self._store.tasks.update_many(actor.workspace_id, items)
+            stored = await self._store.tasks.update_many(actor.workspace_id, items, audit=record)
         by_id = {t.id: t for t in stored}
-        pairs: builtins.list[tuple[Task, Task]] = [(task, by_id[task.id]) for task, _ in work]
-        await self._audit.changed(actor, action, pairs)
-        return [self.annotate(actor, after) for _, after in pairs]
+        return [self.annotate(actor, by_id[task.id]) for task, _ in work]
 
 
 def _parse_status(value: TaskStatus | str) -> TaskStatus:

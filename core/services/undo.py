@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.errors import NothingToUndo
 from core.models import AuditAction, AuditEvent, EntityType, Project, Task, utcnow
 from core.services.actor import Actor
 from core.services.audit import AuditTrail, changed_fields
-from core.store import Store
+from core.store import Recorder, RowChange, Store
 
 # How far back to look for the user's last undoable change.
 _HISTORY = 200
@@ -44,35 +45,60 @@ class UndoService:
         raise NothingToUndo("There is nothing of yours left to undo.")
 
     async def undo(self, actor: Actor) -> UndoResult:
-        """Revert the user's last command and record the undo itself."""
+        """Revert the user's last command; each revert is written atomically with its undo event.
+
+        One write per kind of entity (tasks, projects), so a crash can leave part of a command reverted:
+        the reverted part carries its undo events, and the rest stays undoable.
+        """
         events = await self.last_undoable(actor)
         ws = actor.workspace_id
         batch = self._audit.current_batch_id()
-        records: list[AuditEvent] = []
-        entities: list[Task | Project] = []
-        for event in events:
-            if event.action is AuditAction.create:
-                changes: dict[str, object] = {"deleted_at": utcnow(), "deleted_by": actor.user_id}
-            else:
-                changes = dict(event.before or {})
-            before: Task | Project | None
-            after: Task | Project
-            if event.entity_type is EntityType.task:
-                before = await self._store.tasks.get(ws, event.entity_id)
-                if before is None:
-                    continue
-                after = await self._store.tasks.update(ws, event.entity_id, changes)
-            else:
-                before = await self._store.projects.get(ws, event.entity_id)
-                if before is None:
-                    continue
-                after = await self._store.projects.update(ws, event.entity_id, changes)
-            old, new = changed_fields(before, after)
-            records.append(
-                self._audit.event(actor, AuditAction.undo, after, old, new, undoes=event.id, batch_id=batch)
-            )
-            entities.append(after)
-        if not records:
+        stored: dict[str, Task | Project] = {}
+        for kind, repo in ((EntityType.task, self._store.tasks), (EntityType.project, self._store.projects)):
+            group = [e for e in events if e.entity_type is kind]
+            present = {i for i in {e.entity_id for e in group} if await repo.get(ws, i) is not None}
+            group = [e for e in group if e.entity_id in present]
+            if not group:
+                continue
+            # Newest first, as they were made in reverse: a later revert of the same row wins.
+            items = [(e.entity_id, self._reversal(actor, e)) for e in group]
+            record = self._recorder(actor, batch, group)
+            rows: list[Task | Project] = list(await repo.update_many(ws, items, audit=record))
+            stored.update((row.id, row) for row in rows)
+        if not stored:
             raise NothingToUndo("What your last change touched no longer exists.")
-        await self._store.audit.add_many(records)
+        entities = [stored[i] for i in dict.fromkeys(e.entity_id for e in events) if i in stored]
         return UndoResult(undone=events[0], entities=entities)
+
+    @staticmethod
+    def _reversal(actor: Actor, event: AuditEvent) -> dict[str, object]:
+        """The changes that take back what ``event`` did (a creation is taken back by a soft delete)."""
+        if event.action is AuditAction.create:
+            return {"deleted_at": utcnow(), "deleted_by": actor.user_id}
+        return dict(event.before or {})
+
+    def _recorder(self, actor: Actor, batch: str, undone: list[AuditEvent]) -> Recorder:
+        """One undo event per reverted event, holding the fields that revert changed on its row."""
+
+        def record(changes: Sequence[RowChange]) -> list[AuditEvent]:
+            out: list[AuditEvent] = []
+            for before, after in changes:
+                if before is None:  # update_many never creates rows
+                    continue
+                old, new = changed_fields(before, after)
+                for event in (e for e in undone if e.entity_id == getattr(after, "id", None)):
+                    keys = self._reversal(actor, event).keys()
+                    out.append(
+                        self._audit.event(
+                            actor,
+                            AuditAction.undo,
+                            after,
+                            {k: v for k, v in old.items() if k in keys},
+                            {k: v for k, v in new.items() if k in keys},
+                            undoes=event.id,
+                            batch_id=batch,
+                        )
+                    )
+            return out
+
+        return record

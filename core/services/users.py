@@ -7,26 +7,17 @@ from typing import Any
 
 from core.dates import parse_tz
 from core.errors import NotFoundError, ValidationError
-from core.models import (
-    AuditAction,
-    AuditEvent,
-    EntityType,
-    Platform,
-    Role,
-    Surface,
-    User,
-    Workspace,
-    snapshot,
-)
-from core.services.audit import changed_fields
-from core.store import Store
+from core.models import AuditAction, Platform, Role, User, Workspace
+from core.services.audit import AuditTrail
+from core.store import Recorder, Store
 
 _IDENTITY_FIELDS = ("slack_user_id", "discord_user_id", "email")
 
 
 class UserService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditTrail | None = None) -> None:
         self._store = store
+        self._audit = audit or AuditTrail()
 
     async def ensure_workspace(
         self, workspace_id: str, platform: Platform, name: str = "", timezone: str = "UTC"
@@ -91,9 +82,9 @@ class UserService:
                 changes["display_name"] = identity["display_name"]
             if not changes:
                 return found
-            updated = await self._store.users.update(workspace_id, found.id, changes)
-            await self._record(AuditAction.update, found, updated)
-            return updated
+            return await self._store.users.update(
+                workspace_id, found.id, changes, audit=self._recorder(AuditAction.update)
+            )
         first = not await self._store.users.list(workspace_id)
         if timezone is None:  # no zone from the platform: the workspace's default
             workspace = await self._store.workspaces.get(workspace_id)
@@ -105,26 +96,12 @@ class UserService:
             role=role or (Role.admin if first else Role.member),
             **{k: v for k, v in identity.items() if v is not None},
         )
-        stored = await self._store.users.add(user)
-        await self._record(AuditAction.create, None, stored)
-        return stored
+        return await self._store.users.add(user, audit=self._recorder(AuditAction.create))
 
-    async def _record(self, action: AuditAction, before: User | None, after: User) -> None:
-        # People appear on first sight (a message, a mention, a sync), so the system is the actor.
-        old, new = changed_fields(before, after) if before is not None else (None, snapshot(after))
-        await self._store.audit.add(
-            AuditEvent(
-                workspace_id=after.workspace_id,
-                actor_id=None,
-                surface=Surface.system,
-                action=action,
-                entity_type=EntityType.user,
-                entity_id=after.id,
-                entity_ref=after.name,
-                before=old,
-                after=new,
-            )
-        )
+    def _recorder(self, action: AuditAction) -> Recorder:
+        # People appear on first sight (a message, a mention, a sync), so the system is the actor, and the
+        # event is no part of the command that mentioned them (undo leaves people alone).
+        return self._audit.recorder(None, action, batch=False)
 
     async def list(self, workspace_id: str) -> list[User]:
         return await self._store.users.list(workspace_id)
@@ -133,8 +110,6 @@ class UserService:
         """Record a person's id in a tracker (``motion_user_id`` …), e.g. once matched by email."""
         if not field.endswith("_user_id") or field not in User.model_fields:
             raise ValidationError(f"`{field}` is not an identity field.")
-        before = await self._store.users.get(workspace_id, user_id)
-        updated = await self._store.users.update(workspace_id, user_id, {field: value})
-        if before is not None:
-            await self._record(AuditAction.update, before, updated)
-        return updated
+        return await self._store.users.update(
+            workspace_id, user_id, {field: value}, audit=self._recorder(AuditAction.update)
+        )

@@ -89,14 +89,6 @@ def validate_changes(spec: TableSpec[M], changes: Mapping[str, Any]) -> dict[str
     )
 
 
-def changes_to_arrow(spec: TableSpec[M], row_id: str, values: Mapping[str, Any]) -> pa.Table:
-    """A one-row source table holding the key and just the changed columns, typed like the target."""
-    names = ["id", *values]
-    schema = pa.schema([spec.schema.field(n) for n in names])
-    row = {"id": row_id, **{n: _encode(spec, n, v) for n, v in values.items()}}
-    return pa.Table.from_pylist([row], schema=schema)
-
-
 SET_FLAG = "__set_"  # per-row flag columns of a multi-row update source: was this column given for this row?
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from deltalake import DeltaTable
@@ -38,6 +38,7 @@ class Maintainer:
         *,
         threshold: int,
         vacuum_retention_hours: int = 24,
+        before_cleanup: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         if vacuum_retention_hours < 1:
             # Vacuuming younger files would delete what a concurrent reader's snapshot still needs.
@@ -46,6 +47,7 @@ class Maintainer:
         self._leases = leases
         self.threshold = threshold
         self._retention = vacuum_retention_hours
+        self._before_cleanup = before_cleanup
         self._one_at_a_time = asyncio.Lock()
         self._pending: dict[str, None] = {}  # insertion-ordered set
         self._task: asyncio.Task[None] | None = None
@@ -91,6 +93,9 @@ class Maintainer:
                     compacted = await retry_conflicts(optimize, table=table.name, action="compact")
                 finally:
                     await asyncio.to_thread(table.reopen_sync)
+        if self._before_cleanup is not None:
+            # Cleaning drops old commits from the log, and a commit may still hold audit events (outbox.py).
+            await self._before_cleanup()
         try:
             vacuumed = await asyncio.to_thread(self._tidy_sync, table)
         except Exception as exc:

@@ -27,6 +27,7 @@ from core.store import (
 )
 from storage.delta.leases import MaintenanceLeases
 from storage.delta.maintenance import Maintainer
+from storage.delta.outbox import AuditOutbox
 from storage.delta.repos import (
     DeltaAgentLogRepo,
     DeltaAuditRepo,
@@ -88,12 +89,14 @@ class DeltaStore:
         self._auto = auto_maintain_files > 0
         self._all: dict[str, DeltaEntityTable[Any]] = {}
         self._tables: dict[str, DeltaEntityTable[Any]] = {}  # the ones maintenance looks after
+        # The audited tables' commits carry their audit events; the outbox copies them to audit_events.
+        self.outbox = AuditOutbox(self._table(AUDIT_EVENTS))
         # Annotated with the protocol types: Store declares them as (invariant) attributes.
         self.workspaces: WorkspaceRepo = DeltaWorkspaceRepo(self._table(WORKSPACES))
-        self.users: UserRepo = DeltaUserRepo(self._table(USERS))
-        self.projects: ProjectRepo = DeltaProjectRepo(self._table(PROJECTS))
-        self.tasks: TaskRepo = DeltaTaskRepo(self._table(TASKS))
-        self.audit: AuditRepo = DeltaAuditRepo(self._table(AUDIT_EVENTS))
+        self.users: UserRepo = DeltaUserRepo(self._table(USERS, audited=True))
+        self.projects: ProjectRepo = DeltaProjectRepo(self._table(PROJECTS, audited=True))
+        self.tasks: TaskRepo = DeltaTaskRepo(self._table(TASKS, audited=True))
+        self.audit: AuditRepo = DeltaAuditRepo(self._all[AUDIT_EVENTS.name], self.outbox)
         self.integrations: IntegrationRepo = DeltaIntegrationRepo(self._table(INTEGRATIONS))
         self.conversations: ConversationRepo = DeltaConversationRepo(self._table(CONVERSATIONS))
         self.agent_logs: AgentLogRepo = DeltaAgentLogRepo(self._table(AGENT_LOGS))
@@ -103,17 +106,26 @@ class DeltaStore:
         # which would otherwise need a lease on itself.
         leases = MaintenanceLeases(self._table(LEASES, maintained=False), ttl=timedelta(minutes=15))
         self._maintainer = Maintainer(
-            self._tables, leases, threshold=auto_maintain_files, vacuum_retention_hours=vacuum_retention_hours
+            self._tables,
+            leases,
+            threshold=auto_maintain_files,
+            vacuum_retention_hours=vacuum_retention_hours,
+            before_cleanup=self.outbox.reconcile,  # events still only in the log must be copied first
         )
 
-    def _table(self, spec: TableSpec[M], *, maintained: bool = True) -> DeltaEntityTable[M]:
+    def _table(
+        self, spec: TableSpec[M], *, maintained: bool = True, audited: bool = False
+    ) -> DeltaEntityTable[M]:
         table = DeltaEntityTable(
             spec,
             f"{self.root}/{SCHEMA_NAME}/{spec.name}",
             self._options,
             reopen_every=self._reopen_every,
             on_commit=self._after_commit,
+            outbox=self.outbox if audited else None,
         )
+        if audited:
+            self.outbox.watch(table)
         self._all[spec.name] = table
         if maintained:
             self._tables[spec.name] = table

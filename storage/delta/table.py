@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Generic, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import CommitProperties, DeltaTable, Field, write_deltalake
+from deltalake import DeltaTable, Field, write_deltalake
 from deltalake.exceptions import CommitFailedError
 
 from core.errors import NotFoundError, StorageError
-from core.models import utcnow
-from core.store import TableInfo
+from core.models import AuditEvent
+from core.store import Recorder, TableInfo
 from storage.changes import changes_by_row
 from storage.delta.convert import (
     SET_FLAG,
     changes_many_to_arrow,
-    changes_to_arrow,
     plain,
     rows_at,
     to_arrow,
@@ -35,16 +35,29 @@ from storage.delta.convert import (
 )
 from storage.delta.errors import retry_conflicts, translate
 from storage.delta.numbering import NumberCache
+from storage.delta.outbox import OUTBOX_KEY, AuditOutbox, commit_properties, decode
 from storage.delta.predicates import and_, eq, is_in
 from storage.delta.schema import TABLE_PROPERTIES, M, TableSpec
 
 T = TypeVar("T")
 
-# What a commit function returns: its result and, for numbered appends, the new per-workspace maxima.
-_Outcome = tuple[T, Mapping[str, int] | None]
 
-# No retries inside deltalake for numbered appends: a lost race must surface so the numbers are recomputed.
-_NO_RETRY = CommitProperties(max_commit_retries=0)
+@dataclass
+class _Outcome(Generic[T]):
+    """What a commit function returns: its result, for numbered appends the new per-workspace maxima, and
+    the audit events its commit carried."""
+
+    result: T
+    highest: Mapping[str, int] | None = None
+    events: list[AuditEvent] = field(default_factory=list)
+
+
+@dataclass
+class _Committed(Generic[T]):
+    outcome: _Outcome[T]
+    version: int
+    files: int | None  # None: nothing was committed
+
 
 CommitHook = Callable[["DeltaEntityTable[Any]", int], None]
 
@@ -60,6 +73,7 @@ class DeltaEntityTable(Generic[M]):
         *,
         reopen_every: int = 50,
         on_commit: CommitHook | None = None,
+        outbox: AuditOutbox | None = None,
     ) -> None:
         self.spec = spec
         self.name = spec.name
@@ -68,6 +82,7 @@ class DeltaEntityTable(Generic[M]):
         self.storage_options = storage_options
         self._reopen_every = reopen_every
         self._on_commit = on_commit
+        self._outbox = outbox  # where the audit events this table's commits carry are copied to
         # Two handles: readers refresh theirs at any moment, while a commit must stay on the snapshot its
         # numbers and merge were computed on; the writer's handle is only touched under ``lock``.
         self._reader: DeltaTable | None = None
@@ -198,53 +213,92 @@ class DeltaEntityTable(Generic[M]):
     async def file_count(self) -> int:
         return (await self.info()).files
 
+    async def current_version(self) -> int:
+        def work() -> int:
+            dt = self.handle()
+            dt.update_incremental()
+            return dt.version()
+
+        return await self._run(work, action=f"read the {self.name} version")
+
+    async def outbox_events(self, since: int, versions: set[int]) -> list[AuditEvent]:
+        """The audit events carried by the given versions (all newer than ``since``), oldest first."""
+
+        def work() -> list[AuditEvent]:
+            dt = self.handle()
+            out: list[AuditEvent] = []
+            for commit in reversed(dt.history(max(dt.version() - since, 1))):
+                if commit.get("version") in versions and OUTBOX_KEY in commit:
+                    out.extend(decode(str(commit[OUTBOX_KEY])))
+            return out
+
+        return await self._run(work, action=f"read the {self.name} history")
+
+    def _rows_sync(self, dt: DeltaTable, predicate: str) -> list[M]:
+        """Rows as of the snapshot ``dt`` is about to commit on (the before-image of a change)."""
+        return to_models(self.spec, pa.table(dt.scan(columns=self.spec.columns, predicate=predicate)))
+
     # -- writes ----------------------------------------------------------------------------------------------
 
     async def _write(self, fn: Callable[[DeltaTable], _Outcome[T]], *, action: str) -> T:
-        async def attempt() -> T:
+        async def attempt() -> _Committed[T]:
             async with self.lock:
-                result, files = await self._run(self._commit_sync, fn, action=action)
-            if files is not None and self._on_commit is not None:
-                self._on_commit(self, files)
-            return result
+                done = await self._run(self._commit_sync, fn, action=action)
+                if done.outcome.events and self._outbox is not None:
+                    self._outbox.began(self, done.version)  # before any reconcile can see the version
+            return done
 
-        return await retry_conflicts(attempt, table=self.name, action=action)
+        done = await retry_conflicts(attempt, table=self.name, action=action)
+        if done.files is not None and self._on_commit is not None:
+            self._on_commit(self, done.files)
+        if done.outcome.events and self._outbox is not None:
+            await self._outbox.publish(self, done.version, done.outcome.events)
+        return done.outcome.result
 
-    def _commit_sync(self, fn: Callable[[DeltaTable], _Outcome[T]]) -> tuple[T, int | None]:
+    def _commit_sync(self, fn: Callable[[DeltaTable], _Outcome[T]]) -> _Committed[T]:
         dt = self.writer()
         dt.update_incremental()
         before = dt.version()
-        result, highest = fn(dt)
+        outcome = fn(dt)
         after = dt.version()
         if after == before:
-            return result, None  # nothing was committed
-        self._numbers.committed(before, after, highest)
+            return _Committed(outcome, after, None)  # nothing was committed
+        self._numbers.committed(before, after, outcome.highest)
         files = len(dt.file_uris())
         self._writes += 1
         if self._writes >= self._reopen_every:
             self.reopen_sync()
-        return result, files
+        return _Committed(outcome, after, files)
 
-    async def append(self, models: Sequence[M]) -> None:
+    def _audited(self, audit: Recorder | None, changes: Sequence[tuple[M | None, M]]) -> list[AuditEvent]:
+        if audit is None:
+            return []
+        if self._outbox is None:
+            raise StorageError(f"The {self.name} table can't keep audit events.")
+        return audit(changes)
+
+    async def append(self, models: Sequence[M], *, audit: Recorder | None = None) -> None:
         """Add rows in one commit (deltalake's own retry rebases plain appends over concurrent commits)."""
         if not models:
             return
         rows = list(models)
 
         def op(dt: DeltaTable) -> _Outcome[None]:
-            write_deltalake(dt, to_arrow(self.spec, rows), mode="append")
-            return None, None
+            events = self._audited(audit, [(None, m) for m in rows])
+            props = commit_properties(events)
+            write_deltalake(dt, to_arrow(self.spec, rows), mode="append", commit_properties=props)
+            return _Outcome(None, events=events)
 
         await self._write(op, action=f"save the {self.spec.entity}")
 
-    async def append_numbered(self, models: Sequence[M]) -> list[M]:
+    async def append_numbered(self, models: Sequence[M], *, audit: Recorder | None = None) -> list[M]:
         """Add rows in one commit, giving each the next free number of its workspace."""
         if not models:
             return []
-        work = partial(self._numbered_sync, list(models))
+        work = partial(self._numbered_sync, list(models), audit)
         return await self._write(work, action=f"add the {self.spec.entity}")
 
-    def _numbered_sync(self, models: list[M], dt: DeltaTable) -> _Outcome[list[M]]:
+    def _numbered_sync(self, models: list[M], audit: Recorder | None, dt: DeltaTable) -> _Outcome[list[M]]:
         base = dt.version()
         groups: dict[str, list[int]] = {}
         for i, model in enumerate(models):
@@ -258,9 +312,12 @@ class DeltaEntityTable(Generic[M]):
             for offset, i in enumerate(indexes, start=1):
                 out[i] = out[i].model_copy(update={"number": top + offset})
             highest[workspace_id] = top + len(indexes)
-        # Committing exactly at base+1 or failing is what makes max+1 safe across processes.
-        write_deltalake(dt, to_arrow(self.spec, out), mode="append", commit_properties=_NO_RETRY)
-        return out, highest
+        events = self._audited(audit, [(None, m) for m in out])  # numbered: refs are known now
+        # No retries inside deltalake: committing exactly at base+1 or failing is what makes max+1 safe
+        # across processes (a lost race surfaces, and the numbers are recomputed).
+        props = commit_properties(events, max_commit_retries=0)
+        write_deltalake(dt, to_arrow(self.spec, out), mode="append", commit_properties=props)
+        return _Outcome(out, highest, events)
 
     def _max_number_sync(self, dt: DeltaTable, workspace_id: str) -> int:
         numbers = pa.table(dt.scan(columns=["number"], predicate=eq(self.spec.scope, workspace_id)))
@@ -274,57 +331,61 @@ class DeltaEntityTable(Generic[M]):
             clauses.append(f"t.{eq(self.spec.scope, scope_value)}")
         return " AND ".join(clauses)
 
-    async def update(self, scope_value: str, row_id: str, changes: Mapping[str, Any]) -> M:
+    async def update(
+        self, scope_value: str, row_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> M:
         """Apply just the given fields (validated through the model) and return the stored row."""
-        values = validate_changes(self.spec, changes)
-        if self.spec.has_updated_at:
-            values["updated_at"] = utcnow()
         if self.spec.scope == "id" and row_id != scope_value:
-            values = {}
-        if values:
-            source = changes_to_arrow(self.spec, row_id, values)
-            predicate = self._merge_predicate(scope_value, row_id)
-            columns = list(values)
-
-            def op(dt: DeltaTable) -> _Outcome[int]:
-                merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
-                metrics = merge.when_matched_update({f'"{c}"': f's."{c}"' for c in columns}).execute()
-                return int(metrics.get("num_target_rows_updated", 0)), None
-
-            if await self._write(op, action=f"update the {self.spec.entity}") == 0:
-                raise self._not_found(row_id)
-        stored = await self.get(scope_value, row_id)
-        if stored is None:
             raise self._not_found(row_id)
-        return stored
+        return (await self.update_many(scope_value, [(row_id, changes)], audit=audit))[0]
 
-    async def update_many(self, scope_value: str, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[M]:
-        """Apply each row's own changes in one merge (one commit); other fields stay as stored."""
+    async def update_many(
+        self,
+        scope_value: str,
+        items: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
+    ) -> list[M]:
+        """Apply each row's own changes in one merge (one commit); other fields stay as stored.
+
+        The rows are read inside the commit, on the snapshot it commits on: that is the exact before-image
+        for the audit events, and the rows returned are those rows with the changes applied (no read after).
+        """
         prepared = changes_by_row(
             items, partial(validate_changes, self.spec), stamp_updated_at=self.spec.has_updated_at
         )
         if not prepared:
             return []
         ids = list(prepared)
-        scope = and_(eq(self.spec.scope, scope_value), is_in("id", ids))
-        present = {str(getattr(m, "id", "")) for m in await self.models(scope)}
-        missing = [row_id for row_id in ids if row_id not in present]
-        if missing:  # checked before writing: all or nothing
-            raise self._not_found(missing[0])
         source = changes_many_to_arrow(self.spec, prepared)
         columns = sorted({c for values in prepared.values() for c in values})
         # Each row takes only the columns it was given; a CASE per column keeps the others as stored.
         updates = {f'"{c}"': f'CASE WHEN s."{SET_FLAG}{c}" THEN s."{c}" ELSE t."{c}" END' for c in columns}
-        predicate = f"t.id = s.id AND t.{eq(self.spec.scope, scope_value)} AND t.{is_in('id', ids)}"
+        # Literal keys let the merge skip every file whose id range cannot hold the rows.
+        keys = eq("id", ids[0]) if len(ids) == 1 else is_in("id", ids)
+        scope = and_(eq(self.spec.scope, scope_value), keys)
+        predicate = f"t.id = s.id AND t.{eq(self.spec.scope, scope_value)} AND t.{keys}"
 
-        def op(dt: DeltaTable) -> _Outcome[int]:
-            merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
-            metrics = merge.when_matched_update(updates).execute()
-            return int(metrics.get("num_target_rows_updated", 0)), None
+        def op(dt: DeltaTable) -> _Outcome[list[M]]:
+            stored = {str(getattr(m, "id", "")): m for m in self._rows_sync(dt, scope)}
+            missing = [row_id for row_id in ids if row_id not in stored]
+            if missing:  # checked before writing: all or nothing
+                raise self._not_found(missing[0])
+            pairs = [(stored[i], stored[i].model_copy(update=prepared[i])) for i in ids]
+            events = self._audited(audit, pairs)
+            merge = dt.merge(
+                source,
+                predicate,
+                source_alias="s",
+                target_alias="t",
+                commit_properties=commit_properties(events),
+            )
+            merge.when_matched_update(updates).execute()
+            return _Outcome([after for _, after in pairs], events=events)
 
-        await self._write(op, action=f"update the {self.spec.entity}s")
-        by_id = {str(getattr(m, "id", "")): m for m in await self.models(scope)}
-        return [by_id[row_id] for row_id in ids if row_id in by_id]
+        return await self._write(
+            op, action=f"update the {self.spec.entity}s" if len(ids) > 1 else f"update the {self.spec.entity}"
+        )
 
     def _not_found(self, row_id: str) -> NotFoundError:
         return NotFoundError(f"I couldn't find that {self.spec.entity} (`{row_id}`) in this workspace.")
@@ -338,7 +399,7 @@ class DeltaEntityTable(Generic[M]):
         def op(dt: DeltaTable) -> _Outcome[None]:
             merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
             merge.when_matched_update_all().when_not_matched_insert_all().execute()
-            return None, None
+            return _Outcome(None)
 
         await self._write(op, action=f"save the {self.spec.entity}")
 
@@ -351,7 +412,7 @@ class DeltaEntityTable(Generic[M]):
         def op(dt: DeltaTable) -> _Outcome[bool]:
             merge = dt.merge(source, predicate, source_alias="s", target_alias="t")
             metrics = merge.when_not_matched_insert_all().execute()
-            return int(metrics.get("num_target_rows_inserted", 0)) > 0, None
+            return _Outcome(int(metrics.get("num_target_rows_inserted", 0)) > 0)
 
         return await self._write(op, action=f"add the {self.spec.entity}")
 
@@ -371,7 +432,7 @@ class DeltaEntityTable(Generic[M]):
                 merge.when_matched_update_all(predicate=condition).when_not_matched_insert_all().execute()
             )
             written = metrics.get("num_target_rows_inserted", 0) + metrics.get("num_target_rows_updated", 0)
-            return int(written) > 0, None
+            return _Outcome(int(written) > 0)
 
         return await self._write(op, action=f"save the {self.spec.entity}")
 
@@ -382,6 +443,6 @@ class DeltaEntityTable(Generic[M]):
             found = pa.table(dt.scan(columns=["id"], predicate=predicate)).num_rows
             if found:
                 dt.delete(predicate)
-            return found, None
+            return _Outcome(found)
 
         return await self._write(op, action=f"delete the {self.spec.entity}")

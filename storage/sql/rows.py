@@ -1,4 +1,7 @@
-"""The operations every repository needs on its table: reads as models, inserts, partial updates, upserts."""
+"""The operations every repository needs on its table: reads as models, inserts, partial updates, upserts.
+
+A write given an audit ``Recorder`` inserts the events it returns in the same transaction as the change.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.models import utcnow
+from core.models import AuditEvent, utcnow
+from core.store import Recorder, RowChange
 from storage.changes import changes_by_row
-from storage.sql.convert import Entity, M, to_model, to_row, validate_changes
+from storage.sql.convert import AUDIT_EVENTS, Entity, M, to_model, to_row, validate_changes
 from storage.sql.database import Database
 
 Order = Sequence[sa.ColumnElement[Any]]
@@ -21,6 +25,13 @@ Order = Sequence[sa.ColumnElement[Any]]
 def dialect_insert(dialect: str, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT that knows ``ON CONFLICT`` in both dialects."""
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+async def record(conn: AsyncConnection, audit: Recorder | None, changes: Sequence[RowChange]) -> None:
+    """Insert the events ``audit`` makes of ``changes`` on ``conn``: inside the change's own transaction."""
+    events: list[AuditEvent] = audit(changes) if audit is not None else []
+    if events:
+        await conn.execute(AUDIT_EVENTS.table.insert(), [to_row(AUDIT_EVENTS, e) for e in events])
 
 
 class EntityRows(Generic[M]):
@@ -60,7 +71,7 @@ class EntityRows(Generic[M]):
 
     # -- writes ----------------------------------------------------------------------------------------------
 
-    async def insert(self, models: Sequence[M]) -> None:
+    async def insert(self, models: Sequence[M], *, audit: Recorder | None = None) -> None:
         """Add rows in one transaction."""
         if not models:
             return
@@ -68,36 +79,49 @@ class EntityRows(Generic[M]):
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(self.table.insert(), rows)
+            await record(conn, audit, [(None, m) for m in models])
 
         await self.db.write(work, action=f"save the {self.entity.noun}")
 
-    async def update(self, scope_value: str, row_id: str, changes: Mapping[str, Any]) -> M:
+    async def update(
+        self, scope_value: str, row_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> M:
         """Apply just the given fields (validated through the model) and return the stored row."""
         values = validate_changes(self.entity, changes)
         if self.entity.has_updated_at:
             values["updated_at"] = utcnow()
-        where = self.entity.key(scope_value, row_id)
         if not values:
             stored = await self.get(scope_value, row_id)
             if stored is None:
                 raise self.entity.not_found(row_id)
             return stored
-        stmt = sa.update(self.table).where(where).values(values).returning(*self.table.columns)
-
-        async def work(conn: AsyncConnection) -> M | None:
-            row = (await conn.execute(stmt)).first()
-            return to_model(self.entity, row) if row is not None else None
-
-        updated = await self.db.write(work, action=f"update the {self.entity.noun}")
-        if updated is None:
-            raise self.entity.not_found(row_id)
+        [updated] = await self._update_rows(scope_value, {row_id: values}, audit)
         return updated
 
-    async def update_many(self, scope_value: str, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[M]:
+    async def update_many(
+        self,
+        scope_value: str,
+        items: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
+    ) -> list[M]:
         """Apply each row's own changes in one transaction: all of them, or none when a row is missing."""
         prepared = changes_by_row(
             items, partial(validate_changes, self.entity), stamp_updated_at=self.entity.has_updated_at
         )
+        return await self._update_rows(scope_value, prepared, audit) if prepared else []
+
+    async def _update_rows(
+        self, scope_value: str, prepared: Mapping[str, Mapping[str, Any]], audit: Recorder | None
+    ) -> list[M]:
+        ids = list(prepared)
+        # The before-image is read in the same transaction, locked (PostgreSQL) or under SQLite's single
+        # writer, so the events describe exactly what this transaction changed.
+        read_before = sa.select(self.table).where(
+            self.c[self.entity.scope] == scope_value, self.c.id.in_(ids)
+        )
+        if self.db.dialect == "postgresql":
+            read_before = read_before.with_for_update()
         statements = [
             (
                 row_id,
@@ -110,15 +134,23 @@ class EntityRows(Generic[M]):
         ]
 
         async def work(conn: AsyncConnection) -> list[M]:
+            before: dict[str, M] = {}
+            if audit is not None:
+                before = {row.id: to_model(self.entity, row) for row in await conn.execute(read_before)}
             out: list[M] = []
             for row_id, stmt in statements:
                 row = (await conn.execute(stmt)).first()
                 if row is None:  # raising inside the transaction rolls back the rows already changed
                     raise self.entity.not_found(row_id)
                 out.append(to_model(self.entity, row))
+            if audit is not None:
+                await record(
+                    conn, audit, [(before[row_id], after) for row_id, after in zip(ids, out, strict=True)]
+                )
             return out
 
-        return await self.db.write(work, action=f"update the {self.entity.noun}s") if statements else []
+        noun = self.entity.noun if len(ids) == 1 else f"{self.entity.noun}s"
+        return await self.db.write(work, action=f"update the {noun}")
 
     async def upsert(self, model: M) -> None:
         """Insert the row, or replace every column of the existing one."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import builtins
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.models import Project
+from core.store import Recorder
 from storage.delta.predicates import and_, eq, lit
 from storage.delta.table import DeltaEntityTable
 
@@ -16,9 +18,9 @@ class DeltaProjectRepo:
     def __init__(self, table: DeltaEntityTable[Project]) -> None:
         self._t = table
 
-    async def create(self, project: Project) -> Project:
+    async def create(self, project: Project, *, audit: Recorder | None = None) -> Project:
         """Store a new project; returns it with its ``number`` assigned."""
-        [stored] = await self._t.append_numbered([project])
+        [stored] = await self._t.append_numbered([project], audit=audit)
         return stored
 
     async def get(self, workspace_id: str, project_id: str) -> Project | None:
@@ -43,5 +45,16 @@ class DeltaProjectRepo:
             order=_BY_NUMBER,
         )
 
-    async def update(self, workspace_id: str, project_id: str, changes: Mapping[str, Any]) -> Project:
-        return await self._t.update(workspace_id, project_id, changes)
+    async def update(
+        self, workspace_id: str, project_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> Project:
+        return await self._t.update(workspace_id, project_id, changes, audit=audit)
+
+    async def update_many(
+        self,
+        workspace_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
+    ) -> builtins.list[Project]:
+        return await self._t.update_many(workspace_id, changes, audit=audit)

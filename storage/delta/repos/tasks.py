@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from core.models import Task
-from core.store import ProjectCounts, TaskPage, TaskQuery
+from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
 from storage.delta import task_query
 from storage.delta.predicates import and_, eq
 from storage.delta.table import DeltaEntityTable
@@ -19,14 +19,14 @@ class DeltaTaskRepo:
     def __init__(self, table: DeltaEntityTable[Task]) -> None:
         self._t = table
 
-    async def create(self, task: Task) -> Task:
+    async def create(self, task: Task, *, audit: Recorder | None = None) -> Task:
         """Store a new task; returns it with its ``number`` assigned."""
-        [stored] = await self._t.append_numbered([task])
+        [stored] = await self._t.append_numbered([task], audit=audit)
         return stored
 
-    async def create_many(self, tasks: Sequence[Task]) -> list[Task]:
+    async def create_many(self, tasks: Sequence[Task], *, audit: Recorder | None = None) -> list[Task]:
         """Store several new tasks in one commit, numbered in the given order."""
-        return await self._t.append_numbered(tasks)
+        return await self._t.append_numbered(tasks, audit=audit)
 
     async def get(self, workspace_id: str, task_id: str) -> Task | None:
         return await self._t.get(workspace_id, task_id)
@@ -41,13 +41,19 @@ class DeltaTaskRepo:
         items, total = await self._t.read(predicate, partial(task_query.page, query=query))
         return TaskPage(items=items, total=total, offset=query.offset, limit=query.limit)
 
-    async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task:
-        return await self._t.update(workspace_id, task_id, changes)
+    async def update(
+        self, workspace_id: str, task_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> Task:
+        return await self._t.update(workspace_id, task_id, changes, audit=audit)
 
     async def update_many(
-        self, workspace_id: str, changes: Sequence[tuple[str, Mapping[str, Any]]]
+        self,
+        workspace_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
     ) -> builtins.list[Task]:
-        return await self._t.update_many(workspace_id, changes)
+        return await self._t.update_many(workspace_id, changes, audit=audit)
 
     async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
         """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""

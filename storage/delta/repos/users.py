@@ -7,6 +7,7 @@ from typing import Any
 
 from core.errors import ValidationError
 from core.models import User
+from core.store import Recorder
 from storage.delta.predicates import and_, eq, lit
 from storage.delta.table import DeltaEntityTable
 
@@ -33,8 +34,8 @@ class DeltaUserRepo:
     def __init__(self, table: DeltaEntityTable[User]) -> None:
         self._t = table
 
-    async def add(self, user: User) -> User:
-        await self._t.append([user])
+    async def add(self, user: User, *, audit: Recorder | None = None) -> User:
+        await self._t.append([user], audit=audit)
         return user
 
     async def get(self, workspace_id: str, user_id: str) -> User | None:
@@ -68,5 +69,7 @@ class DeltaUserRepo:
         users = await self._t.models(and_(eq("workspace_id", workspace_id), "deleted_at IS NULL"))
         return sorted(users, key=lambda u: (u.name.lower(), u.id))
 
-    async def update(self, workspace_id: str, user_id: str, changes: Mapping[str, Any]) -> User:
-        return await self._t.update(workspace_id, user_id, changes)
+    async def update(
+        self, workspace_id: str, user_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> User:
+        return await self._t.update(workspace_id, user_id, changes, audit=audit)

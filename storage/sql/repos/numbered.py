@@ -11,14 +11,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.models import Project, Task
-from core.store import ProjectCounts, TaskPage, TaskQuery
+from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
 from storage.sql import numbering, task_query
 from storage.sql.convert import M, to_model, to_row
-from storage.sql.rows import EntityRows
+from storage.sql.rows import EntityRows, record
 
 
-async def create_numbered(rows: EntityRows[M], kind: str, models: Sequence[M]) -> list[M]:
-    """Insert new rows in one transaction, each with the next free number of its workspace, in order."""
+async def create_numbered(
+    rows: EntityRows[M], kind: str, models: Sequence[M], audit: Recorder | None = None
+) -> list[M]:
+    """Insert new rows in one transaction, each with the next free number of its workspace, in order;
+    with their audit events, if any, in the same transaction."""
     if not models:
         return []
     groups: dict[str, list[int]] = {}
@@ -33,6 +36,7 @@ async def create_numbered(rows: EntityRows[M], kind: str, models: Sequence[M]) -
             for offset, i in enumerate(indexes):
                 out[i] = out[i].model_copy(update={"number": first + offset})
         await conn.execute(rows.table.insert(), [to_row(rows.entity, m) for m in out])
+        await record(conn, audit, [(None, m) for m in out])
         return out
 
     return await rows.db.write(work, action=f"add the {rows.entity.noun}")
@@ -44,9 +48,9 @@ class SqlProjectRepo:
     def __init__(self, rows: EntityRows[Project]) -> None:
         self._r = rows
 
-    async def create(self, project: Project) -> Project:
+    async def create(self, project: Project, *, audit: Recorder | None = None) -> Project:
         """Store a new project; returns it with its ``number`` assigned."""
-        [stored] = await create_numbered(self._r, "project", [project])
+        [stored] = await create_numbered(self._r, "project", [project], audit)
         return stored
 
     async def get(self, workspace_id: str, project_id: str) -> Project | None:
@@ -75,8 +79,19 @@ class SqlProjectRepo:
             where = sa.and_(where, c.deleted_at.is_(None))
         return await self._r.models(where, order=[c.number])
 
-    async def update(self, workspace_id: str, project_id: str, changes: Mapping[str, Any]) -> Project:
-        return await self._r.update(workspace_id, project_id, changes)
+    async def update(
+        self, workspace_id: str, project_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> Project:
+        return await self._r.update(workspace_id, project_id, changes, audit=audit)
+
+    async def update_many(
+        self,
+        workspace_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
+    ) -> builtins.list[Project]:
+        return await self._r.update_many(workspace_id, changes, audit=audit)
 
 
 class SqlTaskRepo:
@@ -85,14 +100,14 @@ class SqlTaskRepo:
     def __init__(self, rows: EntityRows[Task]) -> None:
         self._r = rows
 
-    async def create(self, task: Task) -> Task:
+    async def create(self, task: Task, *, audit: Recorder | None = None) -> Task:
         """Store a new task; returns it with its ``number`` assigned."""
-        [stored] = await create_numbered(self._r, "task", [task])
+        [stored] = await create_numbered(self._r, "task", [task], audit)
         return stored
 
-    async def create_many(self, tasks: Sequence[Task]) -> list[Task]:
+    async def create_many(self, tasks: Sequence[Task], *, audit: Recorder | None = None) -> list[Task]:
         """Store several new tasks in one transaction, numbered in the given order."""
-        return await create_numbered(self._r, "task", tasks)
+        return await create_numbered(self._r, "task", tasks, audit)
 
     async def get(self, workspace_id: str, task_id: str) -> Task | None:
         return await self._r.get(workspace_id, task_id)
@@ -122,13 +137,19 @@ class SqlTaskRepo:
 
         return await self._r.db.read(work, action="list the tasks", snapshot=True)
 
-    async def update(self, workspace_id: str, task_id: str, changes: Mapping[str, Any]) -> Task:
-        return await self._r.update(workspace_id, task_id, changes)
+    async def update(
+        self, workspace_id: str, task_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> Task:
+        return await self._r.update(workspace_id, task_id, changes, audit=audit)
 
     async def update_many(
-        self, workspace_id: str, changes: Sequence[tuple[str, Mapping[str, Any]]]
+        self,
+        workspace_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        audit: Recorder | None = None,
     ) -> builtins.list[Task]:
-        return await self._r.update_many(workspace_id, changes)
+        return await self._r.update_many(workspace_id, changes, audit=audit)
 
     async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
         """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""

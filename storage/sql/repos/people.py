@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from core.errors import ValidationError
 from core.models import User, Workspace
+from core.store import Recorder
 from storage.sql.rows import EntityRows
 
 # Fields a user can be looked up by; anything else would be a typo or an attempt to probe other columns.
@@ -55,8 +56,8 @@ class SqlUserRepo:
         self._r = rows
         self._oldest_first = [rows.c.created_at, rows.c.id]
 
-    async def add(self, user: User) -> User:
-        await self._r.insert([user])
+    async def add(self, user: User, *, audit: Recorder | None = None) -> User:
+        await self._r.insert([user], audit=audit)
         return user
 
     async def get(self, workspace_id: str, user_id: str) -> User | None:
@@ -90,5 +91,7 @@ class SqlUserRepo:
         users = await self._r.models(sa.and_(c.workspace_id == workspace_id, c.deleted_at.is_(None)))
         return sorted(users, key=lambda u: (u.name.lower(), u.id))
 
-    async def update(self, workspace_id: str, user_id: str, changes: Mapping[str, Any]) -> User:
-        return await self._r.update(workspace_id, user_id, changes)
+    async def update(
+        self, workspace_id: str, user_id: str, changes: Mapping[str, Any], *, audit: Recorder | None = None
+    ) -> User:
+        return await self._r.update(workspace_id, user_id, changes, audit=audit)
