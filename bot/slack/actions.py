@@ -74,8 +74,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         async with deps.inflight:
             await ack()
             user_id = body["user"]["id"]
-            container = body.get("container") or {}
-            on_home = container.get("type") == "view"
+            on_home = (body.get("container") or {}).get("type") == "view"
             try:
                 number = task_number(str(action.get("value") or ""))
                 if number is None:
@@ -94,25 +93,28 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
                     await publish_home(client, deps, for_home(profile, context.team_id))
                     return
                 view = reply.tasks[0]
-                text, new_blocks = _updated_message(
-                    body, view, note(action_id, blocks.mention(user_id), view)
-                )
-                if body.get("response_url"):
-                    await respond(text=text, blocks=new_blocks, replace_original=True)
-                else:
-                    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-                    await client.chat_update(
-                        channel=str(channel),
-                        ts=str(container.get("message_ts")),
-                        text=text,
-                        blocks=new_blocks,
-                    )
+                await _redraw(client, respond, body, view, note(action_id, blocks.mention(user_id), view))
             except Exception as exc:
                 text = failure_text(exc, f"button {action.get('action_id')}")
                 await _tell(client, respond, body, user_id, text)
 
     for action_id in blocks.TASK_ACTIONS:
         app.action(action_id)(on_button)
+
+
+async def _redraw(
+    client: AsyncWebClient, respond: AsyncRespond, body: dict[str, Any], view: TaskView, note: str
+) -> None:
+    """Replace the clicked card: through ``response_url`` when Slack gave one, else with chat.update."""
+    text, new_blocks = _updated_message(body, view, note)
+    if body.get("response_url"):
+        await respond(text=text, blocks=new_blocks, replace_original=True)
+        return
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    await client.chat_update(
+        channel=str(channel), ts=str(container.get("message_ts")), text=text, blocks=new_blocks
+    )
 
 
 async def _tell(
