@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from bot.discord.buttons import legacy_number
 from bot.discord.surface import DiscordSurface
 from bot.discord.translate import neutral_mentions, strip_bot_mention
+from bot.discord.views import button_task
 from core.conversation.handler import ConversationHandler
 from core.conversation.messages import IncomingMessage, Reply
 from core.models import AuditAction, EntityType, Surface
@@ -185,3 +187,10 @@ async def test_buttons_of_older_messages_still_act(
 def test_discord_mentions_become_neutral_tokens() -> None:
     assert neutral_mentions("assign T-3 to <@!42> and <@7>") == "assign T-3 to <@42> and <@7>"
     assert strip_bot_mention("<@!99>, add Book venue <@&5>", 99, role_id=5) == "add Book venue"
+
+
+def test_which_task_a_button_names() -> None:
+    assert button_task("T-12") == 12
+    assert button_task("0f3a9c") is None  # an older button: a task id, read from its message instead
+    assert legacy_number("Snooze T-12 1 day", None) == 12  # a list row says which task it acts on
+    assert legacy_number("Snooze 1 day", None) is None  # "1" is a count of days, not a task
