@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from core.agent.responder import AgentResponder
+from bot.lazy_responder import LazyResponder
 from core.agent.router import Router
 from core.conversation.handler import ConversationHandler
 from core.services import Services
@@ -52,7 +52,7 @@ async def runtime(settings: Settings | None = None, *, model: str | None = None)
     await store.open()  # refuses a SQL schema that is behind, naming the fix (`orchestrator db upgrade`)
     try:
         services = Services(store)
-        responder = AgentResponder(services, router, preference=model)
+        responder = LazyResponder(services, router, preference=model)  # pydantic-ai loads on first use
         rt = Runtime(settings, store, services, ConversationHandler(services, responder), router)
         from bot.chat_sync import enable_chat_sync  # imports this module: late to avoid a cycle
 

@@ -48,6 +48,11 @@ class OrchestratorClient(discord.Client):
     ) -> None:
         # Nothing the bot echoes (task titles, typed names) may ping anyone: no mentions unless asked.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        # The bot never joins a voice channel, so "PyNaCl / davey is not installed, voice will NOT be
+        # supported" at every start says nothing useful. These class flags are discord.py's own warn-once
+        # switches (Client.__init__ clears them after warning); clearing them first keeps its other logging.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(intents=intents(message_content=message_content), **options)
         self.orchestrator = DiscordContext(
             services, handler, WorkspaceDirectory(self, services), message_content=message_content

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from genai_prices import Usage, calc_price
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_ai.messages import ModelResponse
+
+if TYPE_CHECKING:  # both load with the first priced response, not with every process that reads prices
+    from pydantic_ai.messages import ModelResponse
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,8 @@ def response_cost(response: ModelResponse, price: ModelPrice | None) -> float:
 
 def list_price(genai_provider: str, model: str) -> ModelPrice | None:
     """genai-prices' price of ``model`` per million tokens (below any tier), or None when it isn't listed."""
+    from genai_prices import Usage, calc_price
+
     try:
         inp = calc_price(Usage(input_tokens=_SAMPLE), model, provider_id=genai_provider).total_price
         out = calc_price(Usage(output_tokens=_SAMPLE), model, provider_id=genai_provider).total_price

@@ -9,13 +9,14 @@ SDK, so it takes no HTTP client.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from pydantic_ai.models import Model
 
 from core.agent.config import ProviderKind, ProviderSpec
 from core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from pydantic_ai.models import Model
 
 # OpenAI-compatible servers that need no key still get one: the client library insists on a value.
 _NO_KEY = "not-needed"

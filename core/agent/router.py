@@ -1,6 +1,7 @@
 """Provider routing: task type → rule → the available models in order, then the offline model.
 
-The chain is a pydantic-ai ``FallbackModel``; each member is wrapped so the responder learns which answered.
+The chain is a pydantic-ai ``FallbackModel`` (core/agent/chain.py); each member is wrapped so the responder
+learns which answered.
 An explicit preference (``--model``, ``model …``) goes first; a spent daily budget routes to the offline
 model.
 """
@@ -9,25 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from pydantic_ai.exceptions import ModelAPIError
-from pydantic_ai.messages import ModelMessage, ModelResponse
-from pydantic_ai.models import Model, ModelRequestParameters
-from pydantic_ai.models.fallback import FallbackModel
-from pydantic_ai.models.wrapper import WrapperModel
-from pydantic_ai.settings import ModelSettings
-from pydantic_ai.usage import RequestUsage
+from typing import TYPE_CHECKING, Any
 
 from core.agent.classify import TaskType, classify
 from core.agent.config import ProvidersConfig, ProviderSpec, load_config, split_entry
-from core.agent.pricing import FREE, ModelPrice, response_cost
+from core.agent.pricing import FREE, ModelPrice
 from core.agent.providers import build_model
 from core.errors import ConfigurationError
 from core.settings import Settings
 
+if TYPE_CHECKING:  # pydantic-ai (~25 MB) loads with the first agent run, not with the process
+    from pydantic_ai.models import Model
+    from pydantic_ai.usage import RequestUsage
+
 OFFLINE = "offline"
-ModelBuilder = Callable[[str, ProviderSpec, str, Mapping[str, str], Any], Model]
+ModelBuilder = Callable[[str, ProviderSpec, str, Mapping[str, str], Any], "Model"]
 AUTO_WORDS = frozenset({"", "auto", "default", "none", "reset"})
 
 
@@ -93,44 +90,6 @@ class Trace:
     answered: list[tuple[Candidate, RequestUsage]] = field(default_factory=list)
     failed: list[tuple[Candidate, Exception]] = field(default_factory=list)
     cost_usd: float = 0.0  # the LLM requests' estimated cost (the offline model is free)
-
-
-class _Tagged(WrapperModel):
-    """A chain member that reports to the run's Trace."""
-
-    def __init__(self, wrapped: Model, candidate: Candidate, trace: Trace) -> None:
-        super().__init__(wrapped)
-        self.candidate = candidate
-        self.trace = trace
-
-    async def request(
-        self,
-        messages: list[ModelMessage],
-        model_settings: ModelSettings | None,
-        model_request_parameters: ModelRequestParameters,
-    ) -> ModelResponse:
-        try:
-            response = await super().request(messages, model_settings, model_request_parameters)
-        except Exception as exc:
-            self.trace.failed.append((self.candidate, exc))
-            raise
-        self.trace.answered.append((self.candidate, response.usage))
-        if self.candidate.provider != OFFLINE:
-            self.trace.cost_usd += response_cost(response, self.candidate.price)
-        return response
-
-
-def _is_transport_error(exc: Exception) -> bool:
-    # httpx's TransportError (connect/read failures the SDK didn't wrap), matched by name: core never imports
-    # httpx (DESIGN §1), and pydantic-ai wraps most of them in ModelAPIError already.
-    return any(c.__name__ == "TransportError" and c.__module__.startswith("httpx") for c in type(exc).__mro__)
-
-
-def _fall_back(exc: Exception) -> bool:
-    """Try the next provider only when this one failed as a provider: its API answered with an error, timed
-    out or couldn't be reached. A bug in our own code (a ValueError in a wrapper, a tool crash) is raised
-    as it is: every other provider would hit it too, and falling back would only hide it."""
-    return isinstance(exc, ModelAPIError | TimeoutError | ConnectionError) or _is_transport_error(exc)
 
 
 class Router:
@@ -225,11 +184,13 @@ class Router:
 
     def build(self, route: Route, offline: Model) -> tuple[Model, Trace]:
         """The model to run, and the Trace that will say which member answered each request."""
+        from core.agent.chain import Tagged, chain
+
         trace = Trace()
         members: list[Model] = []
         for c in route.candidates:
             if c.provider == OFFLINE:
-                members.append(_Tagged(offline, c, trace))
+                members.append(Tagged(offline, c, trace))
                 continue
             spec = self.config.providers[c.provider]
             try:
@@ -237,10 +198,8 @@ class Router:
             except ConfigurationError as exc:
                 route.notes.append(f"Skipped {c.label}: {exc}")
                 continue
-            members.append(_Tagged(model, c, trace))
-        if len(members) == 1:
-            return members[0], trace
-        return FallbackModel(members[0], *members[1:], fallback_on=_fall_back), trace
+            members.append(Tagged(model, c, trace))
+        return chain(members), trace
 
     def redact(self, text: str) -> str:
         """``text`` with every configured API key replaced, for logs and error rows."""
