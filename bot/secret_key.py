@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.secrets import SecretBox, read_or_create_key_file
 from core.settings import Settings
+
+if TYPE_CHECKING:  # cryptography (~8 MB) loads only where a key exists or is made
+    from core.secrets import SecretBox
 
 
 def key_file_path(settings: Settings) -> Path:
@@ -25,11 +28,14 @@ def secret_box(
     settings: Settings, *, create: bool, say: Callable[[str], None] | None = None
 ) -> SecretBox | None:
     """The SecretBox for stored credentials; None when there is no key and ``create`` is false."""
-    if settings.secret_key is not None and settings.secret_key.get_secret_value().strip():
-        return SecretBox(settings.secret_key.get_secret_value().strip())
     path = key_file_path(settings)
-    if not path.exists() and not create:
+    given = settings.secret_key.get_secret_value().strip() if settings.secret_key is not None else ""
+    if not given and not path.exists() and not create:
         return None
+    from core.secrets import SecretBox, read_or_create_key_file
+
+    if given:
+        return SecretBox(given)
     key, created = read_or_create_key_file(path)
     if created and say is not None:
         say(
