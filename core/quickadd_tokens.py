@@ -12,21 +12,16 @@ from enum import Enum
 
 from core.models import Priority
 from core.refs import is_mention_token, task_number
+from core.services.validation import PRIORITY_SHORTHANDS
 
 DOUBLE_QUOTES = '"“”„‟'
 SINGLE_QUOTES = "'‘’‚‛"
 _SIGILS = "#@+-"
 
+# `p1`–`p4` and `!high`: the grammar's spellings of the priorities the services accept.
 PRIORITY_WORDS: dict[str, Priority] = {
-    "p1": Priority.critical,
-    "p2": Priority.high,
-    "p3": Priority.medium,
-    "p4": Priority.low,
-    "!critical": Priority.critical,
-    "!high": Priority.high,
-    "!medium": Priority.medium,
-    "!low": Priority.low,
-    "!backlog": Priority.backlog,
+    **PRIORITY_SHORTHANDS,
+    **{f"!{p.value}": p for p in Priority},
 }
 
 

@@ -22,17 +22,10 @@ from core.errors import ValidationError
 from core.models import Task, TaskStatus
 from core.services import UNSET
 from core.services.resolve import task_number
+from core.services.validation import parse_status
 
 LIST_LIMIT = 25
 _NONE_WORDS = {"none", "nobody", "no one", "clear", "null", ""}
-_STATUS_WORDS = {
-    "done": TaskStatus.completed,
-    "finished": TaskStatus.completed,
-    "closed": TaskStatus.completed,
-    "doing": TaskStatus.in_progress,
-    "started": TaskStatus.in_progress,
-    "review": TaskStatus.in_review,
-}
 
 
 def _refs(text: str) -> list[int]:
@@ -122,8 +115,8 @@ async def list_tasks(
     include_closed = word == "all"
     if word not in ("open", "all"):
         try:
-            statuses = [_STATUS_WORDS.get(word) or TaskStatus(word)]
-        except ValueError:
+            statuses = [parse_status(word)]
+        except ValidationError:
             names = "open, done, all, " + ", ".join(s.value for s in TaskStatus)
             raise ValidationError(f"Unknown status `{status}`.", hint=f"Use one of: {names}.") from None
     page = await deps.services.tasks.list(

@@ -13,7 +13,7 @@ from core.services.actor import Actor
 from core.services.audit import AuditTrail
 from core.services.resolve import Resolver
 from core.services.timing import annotate_task
-from core.services.validation import clean_tags, clean_title, parse_priority
+from core.services.validation import clean_tags, clean_title, parse_priority, parse_status
 from core.store import Store, TaskPage, TaskQuery, TaskSort
 
 Window = Literal["overdue", "today", "week"]
@@ -185,7 +185,7 @@ class TaskService:
         if assignee is not UNSET:
             changes["assignee_id"] = (await self._resolve.user(actor, assignee)).id if assignee else None
         if status is not UNSET:
-            changes.update(self._status_change(task, _parse_status(status)))
+            changes.update(self._status_change(task, parse_status(status)))
         if add_tags or remove_tags:
             removed = set(clean_tags(list(remove_tags)))
             tags = [t for t in task.tags if t not in removed]
@@ -307,13 +307,3 @@ class TaskService:
         return [self.annotate(actor, by_id[task.id]) for task, _ in work]
 
 
-def _parse_status(value: TaskStatus | str) -> TaskStatus:
-    if isinstance(value, TaskStatus):
-        return value
-    key = value.strip().lower().replace(" ", "_").replace("-", "_")
-    aliases = {"done": "completed", "open": "todo", "doing": "in_progress", "review": "in_review"}
-    try:
-        return TaskStatus(aliases.get(key, key))
-    except ValueError:
-        names = ", ".join(s.value for s in TaskStatus)
-        raise ValidationError(f"Unknown status `{value}`.", hint=f"Use one of: {names}.") from None

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 from core.errors import ValidationError
-from core.models import Priority
+from core.models import Priority, TaskStatus
 
 MAX_TITLE = 500
 MAX_PROJECT_NAME = 100
 
-_PRIORITY_ALIASES = {
+# Every surface's words for priorities and statuses: the grammar, the agent's tools and the services.
+PRIORITY_SHORTHANDS = {
     "p1": Priority.critical,
     "p2": Priority.high,
     "p3": Priority.medium,
     "p4": Priority.low,
+}
+PRIORITY_ALIASES = {
+    **PRIORITY_SHORTHANDS,
     "urgent": Priority.critical,
     "asap": Priority.critical,
     "normal": Priority.medium,
+}
+STATUS_ALIASES = {
+    "done": TaskStatus.completed,
+    "finished": TaskStatus.completed,
+    "closed": TaskStatus.completed,
+    "open": TaskStatus.todo,
+    "doing": TaskStatus.in_progress,
+    "started": TaskStatus.in_progress,
+    "review": TaskStatus.in_review,
 }
 
 
@@ -49,8 +62,8 @@ def parse_priority(value: Priority | str) -> Priority:
     if isinstance(value, Priority):
         return value
     key = value.strip().lower().lstrip("!")
-    if key in _PRIORITY_ALIASES:
-        return _PRIORITY_ALIASES[key]
+    if key in PRIORITY_ALIASES:
+        return PRIORITY_ALIASES[key]
     try:
         return Priority(key)
     except ValueError:
@@ -66,3 +79,17 @@ def clean_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
         if t and t not in seen:
             seen.append(t)
     return seen
+
+
+def parse_status(value: TaskStatus | str) -> TaskStatus:
+    """Accept an enum, its name (`in progress`, `in-review`) or a common word (`done`, `doing`)."""
+    if isinstance(value, TaskStatus):
+        return value
+    key = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if key in STATUS_ALIASES:
+        return STATUS_ALIASES[key]
+    try:
+        return TaskStatus(key)
+    except ValueError:
+        names = ", ".join(s.value for s in TaskStatus)
+        raise ValidationError(f"Unknown status `{value}`.", hint=f"Use one of: {names}.") from None
