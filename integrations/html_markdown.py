@@ -1,20 +1,29 @@
 """Description conversions: trackers like Motion take Markdown in and give HTML out.
 
-``markdown_to_html`` is CommonMark (markdown-it-py); ``html_to_markdown`` turns the common subset back
-(paragraphs, line breaks, emphasis, code, links, headings, lists, quotes), so a round trip is stable.
+``markdown_to_html`` is CommonMark plus GFM tables and strikethrough (markdown-it-py); ``html_to_markdown``
+is markdownify with the escaping and spelling choices below, so that what went out as Markdown comes back
+as the same Markdown: table cells, images, quotes (also inside lists), lists, code, links and emphasis.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from typing import Any, cast
 
 from markdown_it import MarkdownIt
+from markdownify import BACKSLASH, MarkdownConverter
 
 # Raw HTML in a description is shown as text, not passed through (as a tracker sanitising input would).
-_md = MarkdownIt("commonmark", {"html": False})
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "table", "hr"}
-_INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "s": "~~", "del": "~~"}
+_md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+# Inline markup characters. "_" only where it could open or close emphasis (snake_case stays readable),
+# "<" only where it could open a tag or an autolink, "&" only where it would read as an entity, "~" only
+# in runs (strikethrough, fences).
+_ESCAPE = re.compile(
+    r"([\\`*\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|<(?=[A-Za-z/!?])|&(?=#?\w+;)|~(?=~)|(?<=~)~)"
+)
+# What opens a block at the start of a line: headings, quotes, bullets, setext underlines, numbered items.
+_LINE_START = re.compile(r"(^|\n)([ ]{0,3})([#>+=-]|\d{1,9}(?=[.)]))")
 
 
 def markdown_to_html(text: str) -> str:
@@ -27,152 +36,77 @@ def normalize_markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-# Inline markup characters; "_" only where it could open or close emphasis (snake_case stays readable),
-# "<" only where it could open a tag.
-_ESCAPE = re.compile(r"([\\`*\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|<(?=[A-Za-z/!?]))")
-_LINE_START = re.compile(r"(^|\n)([ ]{0,3})([#>+=-]|\d{1,9}(?=[.)]))", re.MULTILINE)
+def _escape_marker(match: re.Match[str]) -> str:
+    marker = match.group(3)
+    escaped = marker + "\\" if marker.isdigit() else "\\" + marker
+    return match.group(1) + match.group(2) + escaped
 
 
-def _escape(text: str) -> str:
-    """Backslash-escape what Markdown would read as markup: text nodes of the HTML are literal text."""
-    text = _ESCAPE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + _escape_marker(m.group(3)), text)
+def _code_language(el: Any) -> str | None:
+    """``python`` from markdown-it's ``<pre><code class="language-python">``."""
+    code = el.find("code")
+    classes = code.get("class") if code is not None else None
+    for name in classes or ():
+        if name.startswith("language-"):
+            return str(name.removeprefix("language-"))
+    return None
 
 
-def _escape_marker(marker: str) -> str:
-    return marker + "\\" if marker.isdigit() else "\\" + marker
+class _Converter(MarkdownConverter):
+    """markdownify, escaping only what Markdown would read as markup, and keeping images everywhere."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        # Text nodes of the HTML are literal text: anything that would read as markup gets a backslash.
+        if not text:
+            return ""
+        text = _ESCAPE.sub(r"\\\1", text)
+        return _LINE_START.sub(_escape_marker, text)
+
+    def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        # Every pipe in a cell, code and link targets included, is escaped: a bare one would split the cell.
+        span = str(el.get("colspan") or "1")
+        cell = text.strip().replace("\n", " ").replace("|", "\\|")
+        return f" {cell} |" * (max(1, min(1000, int(span))) if span.isdigit() else 1)
+
+    convert_th = convert_td
+
+    def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        item = str(cast(Any, super()).convert_li(el, text, parent_tags))
+        # A loose list (its items hold paragraphs) keeps the blank line between items that makes it loose.
+        loose = el.find("p", recursive=False) is not None
+        return item + "\n" if loose and el.find_next_sibling("li") is not None else item
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        # Written here: markdownify keeps only the alt text of an image in a table cell or a heading.
+        alt = re.sub(r"([\\\[\]])", r"\\\1", str(el.attrs.get("alt") or ""))
+        src = str(el.attrs.get("src") or "")
+        if re.search(r"[\s()<>]", src):
+            src = "<" + src.replace("<", "%3C").replace(">", "%3E") + ">"
+        title = str(el.attrs.get("title") or "")
+        title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
+        return f"![{alt}]({src}{title_part})"
 
 
-class _ToMarkdown(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.lists: list[list[int]] = []  # per open list: [is_ordered, next number]
-        self.items: list[str] = []  # per open list item: the indent its continuation lines need
-        self.href: list[str | None] = []
-        self.quote = 0
-        self.pre = False
-        self.code = False
-
-    def _emit(self, text: str) -> None:
-        # Lines continuing a list item are indented to the item's content column.
-        if self.items:
-            text = text.replace("\n", "\n" + self.items[-1])
-        self.out.append(text)
-
-    def _at_line_start(self) -> bool:
-        tail = "".join(self.out[-3:]).rstrip(" ")
-        return not tail or tail.endswith("\n")
-
-    def _block_break(self) -> None:
-        self.out.append("\n\n")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # Blocks inside a list item (loose lists' <p>, quotes) stay on the item's line.
-        if (tag in _BLOCKS and not self.lists) and (tag not in ("ul", "ol") or not self.lists):
-            self._block_break()
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.out.append("#" * int(tag[1]) + " ")
-        elif tag == "br":
-            self._emit("\n")
-        elif tag in _INLINE_MARKS:
-            self.out.append(_INLINE_MARKS[tag])
-        elif tag == "code" and not self.pre:
-            self.code = True
-            self.out.append("`")
-        elif tag == "pre":
-            self.pre = True
-            if not self._at_line_start() and not self.items:
-                self._emit("\n")
-            self._emit("```\n")
-        elif tag == "a":
-            self.href.append(dict(attrs).get("href"))
-            self.out.append("[")
-        elif tag in ("ul", "ol"):
-            start = dict(attrs).get("start") or "1"
-            self.lists.append([1 if tag == "ol" else 0, int(start) if start.isdigit() else 1])
-        elif tag == "li":
-            kind = self.lists[-1] if self.lists else [0, 1]
-            bullet = f"{kind[1]}. " if kind[0] else "- "
-            kind[1] += 1
-            parent = self.items[-1] if self.items else ""
-            self.out.append("\n" + parent + bullet)
-            self.items.append(parent + " " * len(bullet))
-        elif tag == "blockquote":
-            self.quote += 1
-        elif tag == "hr":
-            self.out.append("---")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _INLINE_MARKS:
-            self.out.append(_INLINE_MARKS[tag])
-        elif tag == "code" and not self.pre:
-            self.code = False
-            self.out.append("`")
-        elif tag == "pre":
-            self.pre = False
-            if not self._at_line_start():
-                self._emit("\n")
-            self.out.append("```")
-            if not self.lists:
-                self._block_break()
-        elif tag == "a":
-            href = self.href.pop() if self.href else None
-            self.out.append(f"]({href})" if href else "]")
-        elif tag == "li":
-            if self.items:
-                self.items.pop()
-        elif tag in ("ul", "ol"):
-            if self.lists:
-                self.lists.pop()
-            if not self.lists:
-                self._block_break()
-        elif tag == "blockquote":
-            self.quote = max(self.quote - 1, 0)
-        elif tag in _BLOCKS and not self.lists:
-            self._block_break()
-        elif tag == "p" and self.items:
-            self._emit("\n\n")  # a second paragraph of the same item; gaps before bullets are dropped
-
-    def handle_data(self, data: str) -> None:
-        if self.pre:
-            self._emit(data)
-            return
-        if self.lists:
-            data = data.strip("\n")
-        if self._at_line_start():
-            data = data.lstrip("\n")  # the newline after a <br> or a block tag is markup, not text
-        # Single newlines inside a paragraph are kept: people write descriptions line by line.
-        text = re.sub(r"[ \t\r]+", " ", data)
-        if not self.code:
-            text = _escape(text)
-        if self.quote and text.strip():
-            prefix = "> " * self.quote
-            at_line_start = self._at_line_start()
-            text = text.replace("\n", "\n" + prefix)
-            if at_line_start:
-                text = prefix + text.lstrip()
-        self._emit(text)
-
+_converter = _Converter(
+    heading_style="ATX",
+    bullets="-",
+    strong_em_symbol="*",
+    newline_style=BACKSLASH,  # "  \n" would not survive trailing-space trimming
+    code_language_callback=_code_language,
+)
 
 
 def html_to_markdown(html: str) -> str:
     """Markdown for a tracker's HTML description; plain text passes through unchanged."""
     if "<" not in html:
         return normalize_markdown(html)
-    parser = _ToMarkdown()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.out)
-    # Inside a list the item breaks are enough; drop the paragraph gaps markdown-it adds in loose lists.
-    text = re.sub(r"\n\n(\s*(?:- |\d+\. ))", r"\n\1", text)
-    return normalize_markdown(re.sub(r"[ \t]+\n", "\n", text))
+    return normalize_markdown(_converter.convert(html))
 
 
 def round_trip(text: str) -> str:
     """``text`` as it reads back after a trip through Markdown→HTML→Markdown.
 
-    A few odd inputs (adjacent lists, empty items) settle only after a second trip; running to the fixed
+    A few odd inputs (adjacent lists, stray markers) settle only after a second trip; running to the fixed
     point means a value we send compares equal to what the tracker gives back.
     """
     current = normalize_markdown(text)
