@@ -136,18 +136,19 @@ class CommandRunner:
         task = await self.s.tasks.get(actor, c.number)
         return _done(await self._views(actor, "", [task], ReplyKind.info))
 
-    @_handles(CompleteTask)
-    async def _complete(self, actor: Actor, c: CompleteTask, conv: Conversation) -> Outcome:
-        done = await self.s.tasks.complete(actor, list(c.numbers))
-        text = f"Completed {format_tasks(c.numbers)}. Nice work!"
-        return _done(await self._views(actor, text, done, ReplyKind.success))
-
-    @_handles(ReopenTask)
-    async def _reopen(self, actor: Actor, c: ReopenTask, conv: Conversation) -> Outcome:
-        reopened = await self.s.tasks.reopen_all(actor, list(c.numbers))
-        return _done(
-            await self._views(actor, f"Reopened {format_tasks(c.numbers)}.", reopened, ReplyKind.success)
-        )
+    @_handles(CompleteTask, ReopenTask, RestoreTask)
+    async def _bulk(
+        self, actor: Actor, c: CompleteTask | ReopenTask | RestoreTask, conv: Conversation
+    ) -> Outcome:
+        tasks = self.s.tasks
+        change, phrase = {
+            CompleteTask: (tasks.complete, "Completed {}. Nice work!"),
+            ReopenTask: (tasks.reopen_all, "Reopened {}."),
+            RestoreTask: (tasks.restore_all, "Restored {}."),
+        }[type(c)]
+        changed = await change(actor, list(c.numbers))
+        text = phrase.format(format_tasks(c.numbers))
+        return _done(await self._views(actor, text, changed, ReplyKind.success))
 
     @_handles(EditTask)
     async def _edit(self, actor: Actor, c: EditTask, conv: Conversation) -> Outcome:
@@ -188,12 +189,6 @@ class CommandRunner:
         reply = await self._views(actor, text, found, ReplyKind.confirm)
         reply.confirm_action = "delete"
         return reply, {"action": "delete_tasks", "numbers": list(c.numbers)}
-
-    @_handles(RestoreTask)
-    async def _restore(self, actor: Actor, c: RestoreTask, conv: Conversation) -> Outcome:
-        restored = await self.s.tasks.restore_all(actor, list(c.numbers))
-        text = f"Restored {format_tasks(c.numbers)}."
-        return _done(await self._views(actor, text, restored, ReplyKind.success))
 
     @_handles(Undo)
     async def _undo(self, actor: Actor, c: Undo, conv: Conversation) -> Outcome:
