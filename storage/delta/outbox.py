@@ -67,7 +67,7 @@ class AuditOutbox:
     """Copies the events carried by entity commits into the audit table, once, in order to be read."""
 
     def __init__(self, audit: DeltaEntityTable[AuditEvent]) -> None:
-        self._audit = audit
+        self.target = audit  # the audit_events table
         self._sources: dict[str, DeltaEntityTable[Any]] = {}
         self._progress: dict[str, _Progress] = {}
         self._reconciling = asyncio.Lock()
@@ -93,7 +93,7 @@ class AuditOutbox:
         """
         progress = self._progress[table.name]
         try:
-            await self._audit.append(events)
+            await self.target.append(events)
             progress.published.add(version)
         except Exception:
             log.warning("audit events of %s v%d not copied yet; a reconcile will", table.name, version)
@@ -135,7 +135,7 @@ class AuditOutbox:
         # are skipped (appends arrive in time order; the ids themselves are random).
         since = min(e.created_at for e in events)
         ids = [e.id for e in events]
-        present = await self._audit.read(
+        present = await self.target.read(
             and_(f"created_at >= {ts_lit(since)}", is_in("id", ids)),
             lambda t: set(pa.table(t).column("id").to_pylist()),
             columns=["id"],
@@ -143,5 +143,5 @@ class AuditOutbox:
         missing = [e for e in events if e.id not in present]
         if missing:
             log.warning("copying %d audit events whose writer stopped before copying them", len(missing))
-            await self._audit.append(missing)
+            await self.target.append(missing)
         return len(missing)
