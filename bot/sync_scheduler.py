@@ -6,8 +6,6 @@ import asyncio
 import contextlib
 import logging
 
-from bot.integration_clients import sync_service
-from bot.wiring import Runtime
 from core.models import SyncLog
 from core.sync import SyncService, describe
 
@@ -21,12 +19,6 @@ class SyncScheduler:
         self.sync = sync
         self.tick = tick
         self._task: asyncio.Task[None] | None = None
-
-    @classmethod
-    def from_runtime(cls, rt: Runtime, *, tick: float = 30.0) -> SyncScheduler | None:
-        """None when no secret key exists: then no integration can have been stored."""
-        sync = sync_service(rt, create_key=False)
-        return cls(sync, tick=tick) if sync is not None else None
 
     async def run_due(self) -> list[SyncLog]:
         """One pass: sync each due integration in turn; one failing never stops the others."""

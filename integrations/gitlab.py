@@ -31,15 +31,15 @@ from core.integrations import (
 from core.models import IntegrationType
 from integrations.client_base import VendorClient
 from integrations.gitlab_mapping import DELETED_LABEL, is_deleted, issue_body, normalize, task_from_wire
-from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
-from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, parse_time, server_time
+from integrations.http import RateLimit, RetryPolicy, VendorHTTP
+from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.wire_fields import parse_time
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://gitlab.com/api/v4"
 GITLAB_RATE = RateLimit(requests=2000, per_seconds=60.0)  # gitlab.com, per user
 PAGE_SIZE = 100
-_CREATE_ATTEMPTS = 4
 
 
 class GitLabClient(VendorClient):
@@ -158,20 +158,19 @@ class GitLabClient(VendorClient):
             return None
 
     async def create_container(self, name: str, description: str = "") -> RemoteContainer:
-        for _ in range(_CREATE_ATTEMPTS):
-            try:
-                response = await self._http.request(
-                    "POST", f"{self._p}/milestones", json={"title": name, "description": description}
-                )
-            except OutcomeUnknown:
-                async for items, _ in self._pages(f"{self._p}/milestones", {"title": name}):
-                    if items:
-                        return self._milestone(items[0])
-                continue
-            return self._milestone(self._http.json_of(response))
-        raise OutcomeUnknown(
-            "GitLab didn't confirm creating the milestone.", hint="The next sync will retry."
-        )
+        async def send() -> RemoteContainer:
+            body = {"title": name, "description": description}
+            return self._milestone(
+                self._http.json_of(await self._http.request("POST", f"{self._p}/milestones", json=body))
+            )
+
+        async def find() -> RemoteContainer | None:
+            async for items, _ in self._pages(f"{self._p}/milestones", {"title": name}):
+                if items:
+                    return self._milestone(items[0])
+            return None
+
+        return await self._create("milestone", send, find)
 
     async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
         response = await self._http.request(
@@ -230,19 +229,16 @@ class GitLabClient(VendorClient):
     async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
         body = issue_body(fields, frozenset(SYNCED_FIELDS), self._spelling, local_ref=local_ref)
         body = {k: v for k, v in body.items() if v not in (None, [], 0)}
-        for _ in range(_CREATE_ATTEMPTS):
-            try:
-                response = await self._http.request("POST", f"{self._p}/issues", json=body)
-            except OutcomeUnknown:
-                found = await self._find_tagged(fields.title, local_ref)
-                if found is not None:
-                    return found
-                continue
-            created = task_from_wire(self._http.json_of(response))
-            if not fields.status.is_open:  # an issue is always created open
-                return await self.update_task(created.id, fields, frozenset({"status"}))
-            return created
-        raise OutcomeUnknown("GitLab didn't confirm creating the issue.", hint="The next sync will retry.")
+
+        async def send() -> RemoteTask:
+            return task_from_wire(
+                self._http.json_of(await self._http.request("POST", f"{self._p}/issues", json=body))
+            )
+
+        created = await self._create("issue", send, lambda: self._find_tagged(fields.title, local_ref))
+        if not fields.status.is_open and created.fields.status.is_open:  # an issue is always created open
+            return await self.update_task(created.id, fields, frozenset({"status"}))
+        return created
 
     async def _find_tagged(self, title: str, local_ref: str) -> RemoteTask | None:
         async for items, _ in self._pages(

@@ -14,8 +14,7 @@ from typing import Any
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
-from integrations.sync_cursor import parse_time
-from integrations.wire_fields import clean_tags, strip_marker, with_marker
+from integrations.wire_fields import clean_tags, parse_time, strip_marker, with_marker
 
 STATUS_SCOPE = "status::"
 PRIORITY_SCOPE = "priority::"
@@ -36,10 +35,6 @@ _PRIORITY_LABEL = {
     Priority.backlog: "priority::backlog",
 }
 _FROM_PRIORITY_LABEL = {v: k for k, v in _PRIORITY_LABEL.items()}
-
-
-def _scoped(labels: list[str], scope: str) -> list[str]:
-    return [x for x in labels if x.lower().startswith(scope)]
 
 
 def status_of(state: str, labels: list[str]) -> TaskStatus:

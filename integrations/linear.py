@@ -29,9 +29,10 @@ from core.integrations import (
 from core.models import IntegrationType
 from integrations import linear_queries as q
 from integrations.client_base import VendorClient
-from integrations.http import OutcomeUnknown, RateLimit, Retryable, RetryPolicy, VendorHTTP, parse_retry_after
+from integrations.http import RateLimit, Retryable, RetryPolicy, VendorHTTP, parse_retry_after
 from integrations.linear_mapping import LinearTeam, issue_id_for, issue_input, normalize, task_from_wire
-from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, parse_time, server_time
+from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.wire_fields import parse_time
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ DEFAULT_BASE_URL = "https://api.linear.app"
 # About 2,500 requests per hour for an API key (api-facts §2; numbers vary by source).
 LINEAR_RATE = RateLimit(requests=2500, per_seconds=3600.0)
 PAGE_SIZE = 100
-_CREATE_ATTEMPTS = 4
 
 
 def _errors(body: Any) -> list[dict[str, Any]]:
@@ -226,17 +226,13 @@ class LinearClient(VendorClient):
 
     async def create_container(self, name: str, description: str = "") -> RemoteContainer:
         variables = {"input": {"name": name, "description": description, "teamIds": [self.team.id]}}
-        for _ in range(_CREATE_ATTEMPTS):
-            try:
-                data, _ = await self._gql(q.PROJECT_CREATE, variables, mutation=True)
-            except OutcomeUnknown:
-                same = [p for p in await self.list_containers() if p.name.lower() == name.lower()]
-                if same:
-                    return same[0]
-                continue
+
+        async def send() -> RemoteContainer:
+            data, _ = await self._gql(q.PROJECT_CREATE, variables, mutation=True)
             p = (data.get("projectCreate") or {}).get("project") or {}
             return RemoteContainer(str(p["id"]), str(p.get("name") or name), description)
-        raise OutcomeUnknown("Linear didn't confirm creating the project.", hint="The next sync will retry.")
+
+        return await self._create("project", send, lambda: self._container_named(name))
 
     async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
         variables = {"id": remote_id, "input": {"name": name, "description": description}}
@@ -321,19 +317,17 @@ class LinearClient(VendorClient):
         issue_id = issue_id_for(local_ref)
         if issue_id:
             body["id"] = issue_id
-        for _ in range(_CREATE_ATTEMPTS):
-            try:
-                data, _ = await self._gql(q.ISSUE_CREATE, {"input": body}, mutation=True)
-            except (OutcomeUnknown, ValidationError) as exc:
-                # Lost answer, or "id already used" by an earlier attempt: adopt the issue when it exists.
-                existing = await self._issue(issue_id) if issue_id else None
-                if existing is not None:
-                    return await self._adopt(existing, fields)
-                if isinstance(exc, ValidationError):
-                    raise
-                continue
+
+        async def send() -> RemoteTask:
+            data, _ = await self._gql(q.ISSUE_CREATE, {"input": body}, mutation=True)
             return task_from_wire((data.get("issueCreate") or {}).get("issue") or {}, self.team)
-        raise OutcomeUnknown("Linear didn't confirm creating the issue.", hint="The next sync will retry.")
+
+        async def find() -> RemoteTask | None:
+            # Lost answer, or "id already used" by an earlier attempt: adopt the issue when it exists.
+            existing = await self._issue(issue_id) if issue_id else None
+            return await self._adopt(existing, fields) if existing is not None else None
+
+        return await self._create("issue", send, find, taken=(ValidationError,))
 
     async def _adopt(self, existing: dict[str, Any], fields: TaskFields) -> RemoteTask:
         """An issue with our id already exists: restore it from the trash if needed and give it our fields."""

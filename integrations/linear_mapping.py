@@ -15,8 +15,7 @@ from typing import Any
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
-from integrations.sync_cursor import parse_time
-from integrations.wire_fields import clean_tags
+from integrations.wire_fields import clean_tags, parse_time, status_by_words
 
 TO_LINEAR_PRIORITY = {
     Priority.backlog: 0,
@@ -53,12 +52,8 @@ def status_to_local(state_type: str, name: str) -> TaskStatus:
     if kind in ("canceled", "duplicate"):
         return TaskStatus.cancelled
     if kind == "started":
-        key = name.lower()
-        if "review" in key:
-            return TaskStatus.in_review
-        if "block" in key:
-            return TaskStatus.blocked
-        return TaskStatus.in_progress
+        said = status_by_words(name)
+        return said if said in (TaskStatus.blocked, TaskStatus.in_review) else TaskStatus.in_progress
     return TaskStatus.todo
 
 
@@ -106,9 +101,6 @@ class LinearTeam:
             if same:
                 return same[0]
         return None
-
-    def state_by_id(self, state_id: str) -> LinearState | None:
-        return next((s for s in self.states if s.id == state_id), None)
 
     def label_ids(self, tags: tuple[str, ...]) -> tuple[list[str], list[str]]:
         """(ids of the team's labels for ``tags``, tags the team has no label for)."""

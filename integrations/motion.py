@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,8 +25,9 @@ from core.integrations import (
 from core.models import IntegrationType
 from integrations.client_base import VendorClient
 from integrations.html_markdown import html_to_markdown
-from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
+from integrations.http import RateLimit, RetryPolicy, VendorHTTP
 from integrations.motion_mapping import MotionWorkspace, normalize, task_from_wire, task_to_wire
+from integrations.sync_cursor import SyncCursor, server_time
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,6 @@ MOTION_RATE = RateLimit(requests=12, per_seconds=60.0)
 # Items changed this close before a listing started are compared again: covers clock skew between
 # Motion's servers and the Date header we take the cursor from.
 _CURSOR_MARGIN = timedelta(seconds=60)
-_CREATE_ATTEMPTS = 4
 
 
 def _next_cursor(body: Any) -> str | None:
@@ -130,18 +129,12 @@ class MotionClient(VendorClient):
 
     async def create_container(self, name: str, description: str = "") -> RemoteContainer:
         body = {"name": name, "workspaceId": self.workspace.id, "description": description}
-        for _ in range(_CREATE_ATTEMPTS):
-            try:
-                response = await self._http.request("POST", "/projects", json=body)
-            except OutcomeUnknown:
-                # The project may exist now: a second POST would make a twin. Look for it by name first.
-                same = [p for p in await self.list_containers() if p.name.lower() == name.lower()]
-                if same:
-                    return same[0]
-                continue
-            p = self._http.json_of(response)
+
+        async def send() -> RemoteContainer:
+            p = self._http.json_of(await self._http.request("POST", "/projects", json=body))
             return RemoteContainer(str(p["id"]), str(p.get("name") or name), description)
-        raise OutcomeUnknown("Motion didn't confirm creating the project.", hint="The next sync will retry.")
+
+        return await self._create("project", send, lambda: self._container_named(name))
 
     async def get_container(self, remote_id: str) -> RemoteContainer | None:
         try:
@@ -177,7 +170,7 @@ class MotionClient(VendorClient):
 
     async def changes_since(self, cursor: str | None, progress: Progress | None = None) -> ChangeSet:
         """Every task (Motion can't filter by update time), flagging those updated since ``cursor``."""
-        since = _cursor_time(cursor)
+        since = SyncCursor.parse(cursor).since
         params = {"workspaceId": self.workspace.id, "includeAllStatuses": "true"}
         tasks: list[RemoteTask] = []
         started: datetime | None = None
@@ -185,7 +178,7 @@ class MotionClient(VendorClient):
             "/tasks", params, items_key="tasks", next_cursor=_next_cursor
         ):
             if started is None:
-                started = _server_time(response)
+                started = server_time(response)
             for obj in items:
                 try:
                     tasks.append(task_from_wire(obj, self.workspace))
@@ -209,16 +202,13 @@ class MotionClient(VendorClient):
         body = task_to_wire(fields, frozenset(SYNCED_FIELDS), ws, local_ref=local_ref)
         body = {k: v for k, v in body.items() if v is not None}
         body["workspaceId"] = ws.id
-        for _ in range(_CREATE_ATTEMPTS):
-            try:
-                response = await self._http.request("POST", "/tasks", json=body)
-            except OutcomeUnknown:
-                found = await self._find_tagged(fields.title, local_ref)
-                if found is not None:
-                    return found
-                continue
-            return task_from_wire(self._http.json_of(response), ws)
-        raise OutcomeUnknown("Motion didn't confirm creating the task.", hint="The next sync will retry.")
+
+        async def send() -> RemoteTask:
+            return task_from_wire(
+                self._http.json_of(await self._http.request("POST", "/tasks", json=body)), ws
+            )
+
+        return await self._create("task", send, lambda: self._find_tagged(fields.title, local_ref))
 
     async def _find_tagged(self, title: str, local_ref: str) -> RemoteTask | None:
         """The task carrying our tag for ``local_ref``, searched by name (1 page in practice)."""
@@ -255,21 +245,3 @@ class MotionClient(VendorClient):
 
     def normalize(self, fields: TaskFields) -> TaskFields:
         return normalize(fields, self.workspace)
-
-
-def _cursor_time(cursor: str | None) -> datetime | None:
-    if not cursor:
-        return None
-    try:
-        value = json.loads(cursor).get("since")
-        return datetime.fromisoformat(value) if value else None
-    except (ValueError, AttributeError, TypeError):
-        return None  # an unreadable cursor means a full comparison, never a skipped change
-
-
-def _server_time(response: httpx.Response) -> datetime:
-    """Motion's clock from the Date header (the cursor must be in the same clock as ``updatedTime``)."""
-    try:
-        return parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
-    except (KeyError, TypeError, ValueError):
-        return datetime.now(UTC)

@@ -7,7 +7,6 @@ statuses are the workspace's own names with default/resolved flags.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -16,10 +15,7 @@ from zoneinfo import ZoneInfo
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
 from integrations.html_markdown import html_to_markdown, normalize_markdown, round_trip
-
-# Tag put at the end of the description of tasks we create, so a create whose response was lost can be found
-# again (and adopted after a crash) instead of being created twice.
-_MARKER = re.compile(r"\s*\\?\[orc:([A-Za-z0-9_-]{6,64})\\?\]\s*$")  # escaped once read back as Markdown
+from integrations.wire_fields import clean_tags, parse_time, status_by_words, strip_marker, with_marker
 
 _TO_MOTION_PRIORITY = {
     Priority.critical: "ASAP",
@@ -57,16 +53,10 @@ _FALLBACK_STATUSES = (
 
 def status_to_local(name: str, resolved: bool) -> TaskStatus:
     """Our status for one of Motion's status names."""
-    key = name.lower()
+    said = status_by_words(name)
     if resolved:
-        return TaskStatus.cancelled if "cancel" in key else TaskStatus.completed
-    if "progress" in key or "doing" in key:
-        return TaskStatus.in_progress
-    if "block" in key:
-        return TaskStatus.blocked
-    if "review" in key:
-        return TaskStatus.in_review
-    return TaskStatus.todo
+        return TaskStatus.cancelled if said is TaskStatus.cancelled else TaskStatus.completed
+    return said if said is not None and said.is_open else TaskStatus.todo
 
 
 @dataclass(frozen=True)
@@ -121,33 +111,6 @@ class MotionWorkspace:
         """Our lower-case tags spelled as the workspace's labels (unknown ones as they are)."""
         by_key = {label.lower(): label for label in self.labels}
         return [by_key.get(t.lower(), t) for t in tags]
-
-
-def clean_tags(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """Labels as our tags: lower-case, trimmed, de-duplicated, sorted."""
-    return tuple(sorted({n.strip().lower() for n in names if n and n.strip()}))
-
-
-def strip_marker(text: str) -> tuple[str, str | None]:
-    """(description without our tag, the local ref in the tag)."""
-    match = _MARKER.search(text)
-    if not match:
-        return text, None
-    return text[: match.start()], match.group(1)
-
-
-def with_marker(description: str, local_ref: str) -> str:
-    return f"{description}\n\n[orc:{local_ref}]" if description.strip() else f"[orc:{local_ref}]"
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def due_to_local(value: Any, zone: ZoneInfo) -> tuple[date | None, time | None]:

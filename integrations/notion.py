@@ -28,7 +28,7 @@ from core.integrations import (
 )
 from core.models import IntegrationType
 from integrations.client_base import VendorClient
-from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
+from integrations.http import RateLimit, RetryPolicy, VendorHTTP
 from integrations.notion_mapping import NotionSchema, normalize, page_from_wire, page_properties
 from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
 
@@ -38,7 +38,6 @@ DEFAULT_BASE_URL = "https://api.notion.com/v1"
 NOTION_VERSION = "2022-06-28"  # pinned: 2025-09-03 moves queries to data sources
 NOTION_RATE = RateLimit(requests=3, per_seconds=1.0)
 PAGE_SIZE = 100
-_CREATE_ATTEMPTS = 4
 
 
 def _minute(when: datetime) -> datetime:
@@ -211,16 +210,11 @@ class NotionClient(VendorClient):
     async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
         props = page_properties(fields, frozenset(SYNCED_FIELDS), self.schema, local_ref=local_ref)
         body = {"parent": {"database_id": self._database}, "properties": props}
-        for _ in range(_CREATE_ATTEMPTS):
-            try:
-                obj = await self._json("POST", "/pages", body)
-            except OutcomeUnknown:
-                found = await self._find_tagged(fields.title, local_ref)
-                if found is not None:
-                    return found
-                continue
-            return page_from_wire(obj, self.schema)
-        raise OutcomeUnknown("Notion didn't confirm creating the page.", hint="The next sync will retry.")
+
+        async def send() -> RemoteTask:
+            return page_from_wire(await self._json("POST", "/pages", body), self.schema)
+
+        return await self._create("page", send, lambda: self._find_tagged(fields.title, local_ref))
 
     async def _find_tagged(self, title: str, local_ref: str) -> RemoteTask | None:
         """Our page for ``local_ref``: its tag, or (no description property) our bot's page of that title."""

@@ -16,8 +16,7 @@ from typing import Any
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
-from integrations.sync_cursor import parse_time
-from integrations.wire_fields import clean_tags, strip_marker, with_marker
+from integrations.wire_fields import clean_tags, parse_time, status_by_words, strip_marker, with_marker
 
 DEFAULT_PROPERTIES: dict[str, str] = {
     "title": "Name",
@@ -70,17 +69,14 @@ def priority_of(name: str | None) -> Priority:
 def status_of(name: str, group: str | None) -> TaskStatus:
     """Our status for a status option named ``name`` in ``group`` (Notion's To-do/In progress/Complete)."""
     key, grp = name.lower(), (group or "").lower()
-    if "cancel" in key or "won't" in key or "wont" in key:
-        return TaskStatus.cancelled
+    said = status_by_words(name)
+    if said is TaskStatus.cancelled:
+        return said
     if grp == "complete" or key in ("done", "complete", "completed", "finished"):
         return TaskStatus.completed
-    if "block" in key:
-        return TaskStatus.blocked
-    if "review" in key:
-        return TaskStatus.in_review
-    if grp == "in progress" or "progress" in key or "doing" in key:
-        return TaskStatus.in_progress
-    return TaskStatus.todo
+    if said is not None:
+        return said
+    return TaskStatus.in_progress if grp == "in progress" else TaskStatus.todo
 
 
 @dataclass(frozen=True)

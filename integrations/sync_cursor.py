@@ -60,14 +60,3 @@ def server_time(response: httpx.Response) -> datetime:
         return parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
     except (KeyError, TypeError, ValueError):
         return datetime.now(UTC)
-
-
-def parse_time(value: object) -> datetime | None:
-    """An ISO 8601 timestamp (``Z`` tolerated) as an aware UTC datetime; None when missing or unreadable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -35,10 +35,6 @@ class MergeResult:
     base: Baseline = field(default_factory=dict)  # the baseline after both writes succeed
     conflicts: list[Conflict] = field(default_factory=list)
 
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.to_local or self.to_remote)
-
 
 def winner(policy: ConflictPolicy, local_time: datetime, remote_time: datetime | None) -> Side:
     """Who wins a conflict under ``policy``; ties and unknown remote times go to the local side."""

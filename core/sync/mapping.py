@@ -19,8 +19,7 @@ from typing import Any
 
 from core.integrations import SYNCED_FIELDS, RemoteTask, TaskFields
 from core.models import IntegrationType, Task, TaskStatus, utcnow
-
-MAX_TITLE = 500  # core.services.validation.MAX_TITLE: a longer remote title is cut, not refused
+from core.services.validation import MAX_TITLE  # a longer remote title is cut, not refused
 
 Baseline = dict[str, Any]
 
