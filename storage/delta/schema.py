@@ -32,7 +32,6 @@ from core.models import (
     new_id,
     utcnow,
 )
-from storage.changes import IMMUTABLE
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -68,10 +67,6 @@ class TableSpec(Generic[M]):
     def exclude(self) -> set[str]:
         """Model fields computed on read that are never written."""
         return PERSISTED_EXCLUDE.get(self.model, set())
-
-    @property
-    def immutable(self) -> frozenset[str]:
-        return IMMUTABLE
 
 
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
