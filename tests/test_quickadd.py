@@ -290,9 +290,12 @@ def test_title_limit_is_named() -> None:
         p("add " + "x" * 501)
 
 
-def test_due_is_validated_in_the_users_zone_but_kept_raw() -> None:
+def test_due_is_resolved_in_the_users_zone() -> None:
+    la = "America/Los_Angeles"
     assert p("add x due today", tz="Pacific/Auckland") == AddTask("x", due=D("today", "Pacific/Auckland"))
-    assert p("add x due fri 3pm", tz="America/Los_Angeles") == AddTask("x", due=D("fri 3pm", "America/Los_Angeles"))
+    assert p("add x due fri 3pm", tz=la) == AddTask("x", due=D("fri 3pm", la))
+    # Friday 20:00 UTC is Saturday in Auckland: "today" is the 14th there, the 13th in UTC.
+    assert p("add x due today", tz="Pacific/Auckland") != p("add x due today")
     with pytest.raises(QuickAddError, match="timezone"):
         p("add x due today", tz="Mars/Olympus")
 
