@@ -11,23 +11,19 @@ Tests also act as "a Motion user" through ``add_task`` / ``edit_task`` / ``remov
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import random
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from markdown_it import MarkdownIt
 
-from tests.fakes.http_faults import FaultPlan, Stats
+from tests.fakes.http_faults import FaultPlan
+from tests.fakes.tracker_fake import TrackerFake, iso
 
-_md = MarkdownIt("commonmark", {"html": False})
+# Motion renders descriptions with tables and strikethrough (GitHub-flavoured), never raw HTML.
+_md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 STATUSES = [
     {"name": "Todo", "isDefaultStatus": True, "isResolvedStatus": False},
@@ -39,12 +35,10 @@ STATUSES = [
 PRIORITIES = {"ASAP", "HIGH", "MEDIUM", "LOW"}
 
 
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
-
-
-class MotionFake:
+class MotionFake(TrackerFake):
     """The fake server; ``base_url`` ends in ``/v1`` like Motion's."""
+
+    prefix = "/v1"
 
     def __init__(
         self,
@@ -55,12 +49,7 @@ class MotionFake:
         page_size: int = 20,
         faults: FaultPlan | None = None,
     ) -> None:
-        self.api_key = api_key
-        self.rate_limit = rate_limit
-        self.window = window
-        self.page_size = page_size
-        self.faults = faults
-        self.stats = Stats()
+        super().__init__(api_key, rate_limit=rate_limit, window=window, page_size=page_size, faults=faults)
         self.workspace = {
             "id": "ws-1",
             "name": "Team",
@@ -77,112 +66,32 @@ class MotionFake:
         self.tasks: dict[str, dict[str, Any]] = {}
         self._seq: dict[str, int] = {}
         self._next = 0
-        self._last_time = datetime.now(UTC)
-        self._recent: deque[float] = deque()
-        self._lock = threading.Lock()  # the thread-hosted variant is poked from the test's thread
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
-    # ---- lifecycle
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+    # ---- wire answers
+    def routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/v1/users/me", self._me)
+        router.add_get("/v1/users", self._list_users)
+        router.add_get("/v1/workspaces", self._list_workspaces)
+        router.add_get("/v1/projects", self._list_projects)
+        router.add_post("/v1/projects", self._create_project)
+        router.add_get("/v1/projects/{id}", self._get_project)
+        router.add_get("/v1/tasks", self._list_tasks)
+        router.add_post("/v1/tasks", self._create_task)
+        router.add_get("/v1/tasks/{id}", self._get_task)
+        router.add_patch("/v1/tasks/{id}", self._patch_task)
+        router.add_delete("/v1/tasks/{id}", self._delete_task)
+        router.add_delete("/v1/tasks/{id}/assignee", self._unassign)
 
-    async def start(self) -> MotionFake:
-        app = web.Application(middlewares=[self._gate])
-        r = app.router
-        r.add_get("/v1/users/me", self._me)
-        r.add_get("/v1/users", self._list_users)
-        r.add_get("/v1/workspaces", self._list_workspaces)
-        r.add_get("/v1/projects", self._list_projects)
-        r.add_post("/v1/projects", self._create_project)
-        r.add_get("/v1/projects/{id}", self._get_project)
-        r.add_get("/v1/tasks", self._list_tasks)
-        r.add_post("/v1/tasks", self._create_task)
-        r.add_get("/v1/tasks/{id}", self._get_task)
-        r.add_patch("/v1/tasks/{id}", self._patch_task)
-        r.add_delete("/v1/tasks/{id}", self._delete_task)
-        r.add_delete("/v1/tasks/{id}/assignee", self._unassign)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None and getattr(server, "sockets", None)
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self
+    def authorized(self, request: web.Request) -> bool:
+        return request.headers.get("X-API-Key") == self.api_key
 
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+    def unauthorized(self) -> web.Response:
+        return web.json_response({"message": "Unauthorized"}, status=401)
 
-    async def __aenter__(self) -> MotionFake:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @contextmanager
-    def in_thread(self) -> Iterator[MotionFake]:
-        """Serve from a background thread's loop (for code that runs ``asyncio.run`` itself: the CLI)."""
-        loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        thread = threading.Thread(
-            target=lambda: (asyncio.set_event_loop(loop), loop.run_forever()), daemon=True
-        )
-        thread.start()
-        asyncio.run_coroutine_threadsafe(self.start(), loop).result(10)
-        ready.set()
-        try:
-            yield self
-        finally:
-            asyncio.run_coroutine_threadsafe(self.stop(), loop).result(10)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(10)
-            loop.close()
-
-    # ---- the gate: auth, rate limit, faults
-    @web.middleware
-    async def _gate(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
-        if request.headers.get("X-API-Key") != self.api_key:
-            self.stats.unauthorized += 1
-            return web.json_response({"message": "Unauthorized"}, status=401)
-        now = time.monotonic()
-        with self._lock:
-            while self._recent and now - self._recent[0] >= self.window:
-                self._recent.popleft()
-            if len(self._recent) >= self.rate_limit:
-                self.stats.rate_limited += 1
-                wait = self._recent[0] + self.window - now
-                return web.json_response(
-                    {"message": "Too many requests"}, status=429, headers={"Retry-After": f"{wait:.3f}"}
-                )
-            self._recent.append(now)
-            self.stats.accepted.append((now, request.method, request.path))
-            fault = self.faults.pick(request.method, request.path) if self.faults else None
-        if fault:
-            self.stats.faults[fault] += 1
-        if fault == "error":
-            return web.json_response({"message": "Internal server error"}, status=random.choice((500, 503)))
-        response: web.StreamResponse = await handler(request)
-        if fault == "timeout":
-            await asyncio.sleep(self.faults.hang if self.faults else 1)
-        elif fault == "lost":
-            # The change is applied; the answer never arrives.
-            if request.transport is not None:
-                request.transport.abort()
-        return response
+    def server_error(self) -> web.Response:
+        return web.json_response({"message": "Internal server error"}, status=random.choice((500, 503)))
 
     # ---- helpers
-    def _now(self) -> datetime:
-        # Strictly increasing, so "changed since" comparisons are exact even for back-to-back edits.
-        now = datetime.now(UTC)
-        if now <= self._last_time:
-            now = self._last_time + timedelta(milliseconds=1)
-        self._last_time = now
-        return now
-
     def _new_id(self, prefix: str) -> str:
         self._next += 1
         return f"{prefix}-{self._next:06d}"
@@ -251,15 +160,15 @@ class MotionFake:
             task["project"] = self.projects.get(body["projectId"]) if body["projectId"] else None
         resolved = task["status"]["isResolvedStatus"]
         if resolved and not task["completed"]:
-            task["completedTime"] = _iso(self._now())
+            task["completedTime"] = iso(self.now())
         task["completed"] = resolved
         if not resolved:
             task["completedTime"] = None
-        task["updatedTime"] = _iso(self._now())
+        task["updatedTime"] = iso(self.now())
         return None
 
     def _blank_task(self) -> dict[str, Any]:
-        now = _iso(self._now())
+        now = iso(self.now())
         return {
             "id": self._new_id("mt"),
             "name": "",
@@ -286,7 +195,7 @@ class MotionFake:
 
     # ---- what a Motion user does in the app (tests call these directly)
     def add_task(self, name: str, **body: Any) -> dict[str, Any]:
-        with self._lock:
+        with self.lock:
             task = self._blank_task()
             error = self._apply(task, {"name": name, **body})
             assert error is None, error
@@ -294,12 +203,12 @@ class MotionFake:
             self._seq[task["id"]] = self._next
             return task
 
-    def add_project(self, name: str) -> dict[str, Any]:
-        with self._lock:
+    def add_project(self, name: str, description: str = "") -> dict[str, Any]:
+        with self.lock:
             project = {
                 "id": self._new_id("mp"),
                 "name": name,
-                "description": "",
+                "description": _md.render(description) if description else "",
                 "workspaceId": "ws-1",
                 "status": self._status(None),
             }
@@ -308,13 +217,13 @@ class MotionFake:
             return project
 
     def edit_task(self, task_id: str, **body: Any) -> dict[str, Any]:
-        with self._lock:
+        with self.lock:
             error = self._apply(self.tasks[task_id], body)
             assert error is None, error
             return self.tasks[task_id]
 
     def remove_task(self, task_id: str) -> None:
-        with self._lock:
+        with self.lock:
             self.tasks.pop(task_id)
 
     def tasks_named(self, name: str) -> list[dict[str, Any]]:
@@ -344,17 +253,7 @@ class MotionFake:
         body = await request.json()
         if not body.get("name") or body.get("workspaceId") != "ws-1":
             return self._bad("name and workspaceId are required")
-        with self._lock:
-            project = {
-                "id": self._new_id("mp"),
-                "name": body["name"],
-                "description": _md.render(body.get("description") or ""),
-                "workspaceId": "ws-1",
-                "status": self._status(None),
-            }
-            self.projects[project["id"]] = project
-            self._seq[project["id"]] = self._next
-        return web.json_response(project)
+        return web.json_response(self.add_project(body["name"], body.get("description") or ""))
 
     async def _get_project(self, request: web.Request) -> web.Response:
         project = self.projects.get(request.match_info["id"])
@@ -383,7 +282,7 @@ class MotionFake:
         body = await request.json()
         if not body.get("name") or body.get("workspaceId") != "ws-1":
             return self._bad("name and workspaceId are required")
-        with self._lock:
+        with self.lock:
             task = self._blank_task()
             error = self._apply(task, body)
             if error:
@@ -398,7 +297,7 @@ class MotionFake:
 
     async def _patch_task(self, request: web.Request) -> web.Response:
         body = await request.json()
-        with self._lock:
+        with self.lock:
             task = self.tasks.get(request.match_info["id"])
             if task is None:
                 return web.json_response({"message": "Not found"}, status=404)
@@ -406,16 +305,16 @@ class MotionFake:
         return self._bad(error) if error else web.json_response(task)
 
     async def _delete_task(self, request: web.Request) -> web.Response:
-        with self._lock:
+        with self.lock:
             if self.tasks.pop(request.match_info["id"], None) is None:
                 return web.json_response({"message": "Not found"}, status=404)
         return web.Response(status=204)
 
     async def _unassign(self, request: web.Request) -> web.Response:
-        with self._lock:
+        with self.lock:
             task = self.tasks.get(request.match_info["id"])
             if task is None:
                 return web.json_response({"message": "Not found"}, status=404)
             task["assignees"] = []
-            task["updatedTime"] = _iso(self._now())
+            task["updatedTime"] = iso(self.now())
         return web.json_response(task)

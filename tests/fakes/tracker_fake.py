@@ -1,6 +1,6 @@
-"""What the loopback fakes of Linear, GitLab and Notion share: aiohttp on 127.0.0.1 and an ephemeral port,
-a gate (auth, a rate limit of N requests per time-scaled window, injectable faults), strictly increasing
-timestamps, and a thread-hosted mode for code that runs its own event loop (the CLI).
+"""What the loopback fakes of Motion, Linear, GitLab and Notion share: aiohttp on 127.0.0.1 and an
+ephemeral port, a gate (auth, a rate limit of N requests per time-scaled window, injectable faults),
+strictly increasing timestamps, and a thread-hosted mode for code that runs its own event loop (the CLI).
 
 Each vendor subclass adds its routes and says how its wire answers auth failures, rate limits and 5xx.
 """

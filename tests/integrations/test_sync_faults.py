@@ -13,7 +13,8 @@ from core.models import Integration, SyncLog
 from core.services import Actor, Services
 from core.sync import SyncEngine
 from integrations.motion import MotionClient
-from tests.fakes.motion_server import FaultPlan, MotionFake
+from tests.fakes.http_faults import FaultPlan
+from tests.fakes.motion_server import MotionFake
 from tests.integrations.conftest import WINDOW, WS, all_tasks, make_client, run_sync
 
 
