@@ -4,6 +4,9 @@ same store operations on SQLite and PostgreSQL, side by side.
     .venv/bin/python bench/store.py [--tasks 100000] [--projects 1000] [--repeat 50]
                                     [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
+Audited writes (a create or an update with its audit event, as the services make them: one atomic unit, see
+docs/audit.md) are timed on every backend next to the plain ones.
+
 Prints medians and p95 in milliseconds, the ratio of each store operation to its raw baseline, and whether
 the targets hold: a store create costs at most 2x a raw one-row append; listing the open tasks of one project
 with 100,000 tasks in the store takes at most 50 ms (median). Numbers, not assertions: see docs/benchmarks.md.
@@ -31,7 +34,8 @@ from deltalake import DeltaTable, write_deltalake
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.models import OPEN_STATUSES, Priority, Task, TaskStatus
+from core.models import OPEN_STATUSES, AuditAction, Priority, Task, TaskStatus
+from core.services.audit import AuditTrail
 from core.store import Store, TaskQuery
 from storage.delta import DeltaStore
 from storage.delta.convert import to_arrow
@@ -86,6 +90,28 @@ def sample_task(i: int, projects: int, rnd: random.Random) -> Task:
     )
 
 
+async def audited_writes(store: Store, repeat: int) -> Samples:
+    """A create and an update, each written with its audit event (what every service command does)."""
+    trail = AuditTrail()
+    creates: list[float] = []
+    updates: list[float] = []
+    for i in range(repeat):
+        made: list[Task] = []
+
+        async def create(i: int = i, made: list[Task] = made) -> None:
+            task = Task(workspace_id=WS, title=f"audited {i}")
+            made.append(await store.tasks.create(task, audit=trail.recorder(None, AuditAction.create)))
+
+        creates.append(await timed(create))
+
+        async def update(task_id: str = made[0].id, i: int = i) -> None:
+            record = trail.recorder(None, AuditAction.update)
+            await store.tasks.update(WS, task_id, {"title": f"renamed {i}"}, audit=record)
+
+        updates.append(await timed(update))
+    return {"audited create": creates, "audited update": updates}
+
+
 async def small_ops(root: Path, repeat: int, record: Samples) -> tuple[float, float]:
     """create / get / list of one workspace on fresh tables, interleaved with their raw baselines."""
     store = DeltaStore(str(root / "small"))
@@ -125,8 +151,11 @@ async def small_ops(root: Path, repeat: int, record: Samples) -> tuple[float, fl
         raw_lists.append(timed_sync(lambda: pa.table(dt.scan(predicate=predicate))))
         lists.append(await timed(lambda: store.tasks.list(WS, TaskQuery())))
     row(f"store tasks.list (1 workspace, {repeat} tasks) vs raw scan", lists, raw_lists)
+    audited = await audited_writes(store, repeat)
+    row("store tasks.create + its audit event", audited["audited create"])
+    row("store tasks.update + its audit event", audited["audited update"])
     await store.close()
-    record.update({"create": creates, "get": gets, "list": lists})
+    record.update({"create": creates, "get": gets, "list": lists, **audited})
     return create_median, raw_create_median
 
 
@@ -206,6 +235,7 @@ async def store_samples(small: Store, large: Store, total: int, projects: int, r
         for task_id in random.Random(1).sample(ids, len(ids))
     ]
     lists = [await timed(lambda: small.tasks.list(WS, TaskQuery())) for _ in range(repeat)]
+    audited = await audited_writes(small, repeat)
     await small.close()
 
     await large.open()
@@ -234,6 +264,7 @@ async def store_samples(small: Store, large: Store, total: int, projects: int, r
         "project": by_project,
         "first page": whole,
         "counts": counts,
+        **audited,
     }
 
 
@@ -247,11 +278,11 @@ async def sql_backends(root: Path, postgres: str, args: argparse.Namespace) -> d
     out: dict[str, Samples | str] = {}
     dims = (args.tasks, args.projects, args.repeat)
     sqlite = [SqlStore(f"sqlite+aiosqlite:///{root}/{name}.db") for name in ("small", "large")]
-    out["sqlite"] = await store_samples(*sqlite, *dims)
+    out["sqlite"] = await store_samples(sqlite[0], sqlite[1], *dims)
     tag = f"bench_{os.getpid()}"
     pg = [SqlStore(f"{postgres}?schema={tag}_{name}") for name in ("small", "large")]
     try:
-        out["postgres"] = await store_samples(*pg, *dims)
+        out["postgres"] = await store_samples(pg[0], pg[1], *dims)
     except Exception as exc:  # a benchmark reports a missing server rather than failing the whole run
         out["postgres"] = f"skipped: {exc}"
     finally:
@@ -273,6 +304,8 @@ async def sql_backends(root: Path, postgres: str, args: argparse.Namespace) -> d
 
 SIDE_BY_SIDE = [
     ("create", "tasks.create (one task, fresh store)"),
+    ("audited create", "tasks.create + its audit event"),
+    ("audited update", "tasks.update + its audit event"),
     ("get", "tasks.get"),
     ("list", "tasks.list, 1 workspace of `repeat` tasks"),
     ("project", "open tasks of one project, big store"),

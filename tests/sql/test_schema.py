@@ -55,9 +55,9 @@ async def test_migrations_build_exactly_the_tables(sql_store: SqlStore) -> None:
 
 
 async def test_indexes_for_the_query_paths(sql_store: SqlStore) -> None:
-    def describe(conn: sa.Connection) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    def describe(conn: sa.Connection) -> tuple[set[tuple[str | None, ...]], set[tuple[str, ...]]]:
         inspector = sa.inspect(conn)
-        indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("tasks")}  # type: ignore[arg-type]
+        indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("tasks")}
         unique = {
             tuple(u["column_names"])
             for table in ("tasks", "projects")
