@@ -68,6 +68,14 @@ asyncio.run(main())
 """
 
 
+# The issue's yardstick: a process that only imports the big libraries (no app built, nothing connected).
+IMPORTS_ONLY = """
+import deltalake, pyarrow, slack_bolt.app.async_app, discord, pydantic, sqlalchemy, time
+print("ready", flush=True)
+time.sleep(3600)
+"""
+
+
 def rss_kib(pid: int) -> int:
     """Resident set size of ``pid`` in KiB (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -105,7 +113,7 @@ def environment(fake: FakeDiscord, data: Path) -> dict[str, str]:
 
 
 async def measure(
-    argv: list[str], env: dict[str, str], cwd: Path, fake: FakeDiscord, settle: float
+    argv: list[str], env: dict[str, str], cwd: Path, fake: FakeDiscord, settle: float, *, discord: bool = True
 ) -> tuple[int, list[str]]:
     """Start ``argv``, wait for its ready line and Discord session, let it settle: (RSS KiB, stderr lines)."""
     sessions = len(fake.gateway.connections)
@@ -122,7 +130,8 @@ async def measure(
                     raise RuntimeError(f"{argv[0]} exited before it was ready:\n{err}")
                 if line.startswith(("serving on", READY)):
                     break
-            await fake.wait_for(lambda: len(fake.gateway.connections) > sessions or None, within=60)
+            if discord:
+                await fake.wait_for(lambda: len(fake.gateway.connections) > sessions or None, within=60)
         await asyncio.sleep(settle)
         rss = rss_kib(proc.pid)
     finally:
@@ -137,6 +146,7 @@ async def main(settle: float, runs: int) -> None:
     await fake.start()
     serve_rss: list[int] = []
     bare_rss: list[int] = []
+    imports_rss: list[int] = []
     serve_warnings: list[str] = []
     bare_warnings: list[str] = []
     try:
@@ -151,6 +161,10 @@ async def main(settle: float, runs: int) -> None:
                 rss, lines = await measure([sys.executable, "-c", BARE], env, folder, fake, settle)
                 bare_rss.append(rss)
                 bare_warnings = lines
+                rss, _ = await measure(
+                    [sys.executable, "-c", IMPORTS_ONLY], env, folder, fake, settle, discord=False
+                )
+                imports_rss.append(rss)
     finally:
         await fake.stop()
     ours, bare = statistics.median(serve_rss) / 1024, statistics.median(bare_rss) / 1024
@@ -160,6 +174,8 @@ async def main(settle: float, runs: int) -> None:
     print(
         f"bare bolt + discord.py:                                        {bare:6.1f} MB RSS idle  {bare_rss}"
     )
+    imports = statistics.median(imports_rss) / 1024
+    print(f"imports only (deltalake, pyarrow, bolt, discord.py, pydantic, SQLAlchemy): {imports:6.1f} MB")
     print(f"ratio serve / bare: {ours / bare:.2f}x   (median of {runs} runs, {settle:g} s after READY)")
     print(f"stderr lines at start: serve {len(serve_warnings)}, bare {len(bare_warnings)}")
     for line in serve_warnings:
