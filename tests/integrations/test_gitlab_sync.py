@@ -1,52 +1,22 @@
-"""GitLab on the sync engine: the scenario set against the loopback fake (offset pages of 20 with
-``x-next-page``, ``updated_after``, labels as a string in and an array out, 429 with a plain-text body)."""
+"""What only GitLab does, against its loopback fake (the shared scenarios are in test_tracker_sync.py):
+labels as a string in and an array out, closing what this token may not delete, 429 with a plain-text
+body."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 
-from core.models import ConflictPolicy, Integration, IntegrationType, Priority, TaskStatus
+from core.models import Integration, Priority, TaskStatus
 from core.secrets import SecretBox
 from core.services import Actor, Services
-from integrations.gitlab import GitLabClient
-from integrations.gitlab_mapping import priority_of
 from integrations.http import RateLimit
-from tests.fakes.gitlab_server import PROJECT_PATH, GitLabFake
-from tests.integrations import tracker_scenarios as sc
-from tests.integrations.conftest import CLIENT_TIMEOUT, FAST_RETRY, WS
-
-WINDOW = 0.3
-
-
-def gitlab_kit(fake: GitLabFake) -> sc.Kit:
-    def client(**overrides: Any) -> GitLabClient:
-        kwargs: dict[str, Any] = {
-            "project": PROJECT_PATH,
-            "base_url": fake.base_url,
-            "rate": RateLimit(fake.rate_limit, fake.window, safety=0.8),
-            "retry": FAST_RETRY,
-            "timeout": CLIENT_TIMEOUT,
-            "page_size": 20,
-            "cursor_margin": timedelta(0),
-        }
-        return GitLabClient(fake.api_key, **{**kwargs, **overrides})
-
-    return sc.Kit(
-        kind=IntegrationType.gitlab,
-        fake=fake,
-        client=client,
-        add=lambda title: str(fake.add_issue(title)["iid"]),
-        rename=lambda i, title: fake.edit_issue(int(i), title=title),
-        make_high=lambda i: fake.edit_issue(int(i), add_labels="priority::high"),
-        remove=lambda i: fake.delete_issue(int(i)),
-        live=lambda: {str(i["iid"]): i["title"] for i in fake.live()},
-        priority=lambda i: priority_of(fake.issues[int(i)]["labels"]),
-        deletes_seen_incrementally=False,  # a hard delete shows in the periodic full listing only
-    )
+from tests.fakes.gitlab_server import GitLabFake
+from tests.integrations import tracker_kits as sc
+from tests.integrations.conftest import WS
+from tests.integrations.tracker_kits import WINDOW
 
 
 @pytest.fixture
@@ -57,52 +27,12 @@ async def gitlab() -> AsyncIterator[GitLabFake]:
 
 @pytest.fixture
 def kit(gitlab: GitLabFake) -> sc.Kit:
-    return gitlab_kit(gitlab)
+    return sc.gitlab_kit(gitlab)
 
 
 @pytest.fixture
 async def integration(services: Services, box: SecretBox, kit: sc.Kit) -> Integration:
-    return await sc.add_integration(services, box, kit, workspace=PROJECT_PATH)
-
-
-async def test_full_then_incremental(services: Services, kit: sc.Kit, integration: Integration) -> None:
-    await sc.full_then_incremental(services, kit, integration)
-
-
-async def test_push(services: Services, kit: sc.Kit, integration: Integration, alice: Actor) -> None:
-    await sc.push_local_changes(services, kit, integration, alice)
-
-
-@pytest.mark.parametrize(
-    ("policy", "winner"),
-    [(ConflictPolicy.newest_wins, "remote"), (ConflictPolicy.local_wins, "local")],
-)
-async def test_conflicts(
-    services: Services,
-    kit: sc.Kit,
-    integration: Integration,
-    alice: Actor,
-    policy: ConflictPolicy,
-    winner: str,
-) -> None:
-    await sc.conflict_follows_policy(services, kit, integration, alice, policy, winner)
-
-
-async def test_deletes(services: Services, kit: sc.Kit, integration: Integration, alice: Actor) -> None:
-    await sc.deletes_both_ways(services, kit, integration, alice)
-
-
-async def test_crash_mid_push(
-    services: Services, kit: sc.Kit, integration: Integration, alice: Actor
-) -> None:
-    await sc.crash_mid_push_resumes(services, kit, integration, alice)
-
-
-async def test_faults_without_duplicates(services: Services, box: SecretBox, alice: Actor) -> None:
-    async with GitLabFake(window=WINDOW, faults=sc.fault_plan()) as fake:
-        kit = gitlab_kit(fake)
-        integration = await sc.add_integration(services, box, kit, workspace=PROJECT_PATH)
-        await sc.faults_without_duplicates(services, kit, integration, alice)
+    return await sc.add_integration(services, box, kit)
 
 
 async def test_fields_labels_and_states_round_trip(
@@ -152,8 +82,8 @@ async def test_without_delete_rights_an_issue_is_closed_and_labelled(
     services: Services, box: SecretBox, alice: Actor
 ) -> None:
     async with GitLabFake(window=WINDOW, owner=False) as fake:
-        kit = gitlab_kit(fake)
-        integration = await sc.add_integration(services, box, kit, workspace=PROJECT_PATH)
+        kit = sc.gitlab_kit(fake)
+        integration = await sc.add_integration(services, box, kit)
         iid = fake.add_issue("Doomed")["iid"]
         await sc.run_sync(services, kit, integration)
         task = (await sc.all_tasks(services.store))[0]
@@ -170,8 +100,8 @@ async def test_429_with_a_plain_text_body_is_retried(services: Services, box: Se
     async with GitLabFake(window=WINDOW, rate_limit=4) as fake:
         for i in range(45):
             fake.add_issue(f"Issue {i}")
-        kit = gitlab_kit(fake)
-        integration = await sc.add_integration(services, box, kit, workspace=PROJECT_PATH)
+        kit = sc.gitlab_kit(fake)
+        integration = await sc.add_integration(services, box, kit)
         log = await sc.run_sync(services, kit, integration, rate=RateLimit(1000, WINDOW), page_size=3)
         assert log.status == "ok", log.errors
         assert log.pulled == 45 and fake.stats.rate_limited > 0

@@ -10,9 +10,9 @@ import httpx
 from core.secrets import SecretBox
 from core.services import Services
 from tests.fakes.gitlab_server import PROJECT_PATH, GitLabFake
-from tests.integrations import tracker_scenarios as sc
+from tests.integrations import tracker_kits as sc
 from tests.integrations.conftest import WS
-from tests.integrations.test_gitlab_sync import WINDOW, gitlab_kit
+from tests.integrations.tracker_kits import WINDOW, gitlab_kit
 from tests.integrations.webhook_harness import served
 
 TOKEN = "gitlab-webhook-secret-token-42"

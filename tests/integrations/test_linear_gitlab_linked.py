@@ -7,9 +7,8 @@ from core.secrets import SecretBox
 from core.services import Services
 from tests.fakes.gitlab_server import PROJECT_PATH, GitLabFake
 from tests.fakes.linear_server import LinearFake
-from tests.integrations import tracker_scenarios as sc
-from tests.integrations.test_gitlab_sync import WINDOW, gitlab_kit
-from tests.integrations.test_linear_sync import linear_kit
+from tests.integrations import tracker_kits as sc
+from tests.integrations.tracker_kits import WINDOW, gitlab_kit, linear_kit
 
 
 async def test_linear_change_reaches_gitlab_and_back(services: Services, box: SecretBox) -> None:

@@ -1,51 +1,22 @@
-"""Linear on the sync engine: the scenario set against the loopback fake (Relay pages of 20, a rate limit
-answered as HTTP 400 RATELIMITED, trash on delete, client-supplied issue ids)."""
+"""What only Linear does, against its loopback fake (the shared scenarios are in test_tracker_sync.py): a
+rate limit answered as HTTP 400 RATELIMITED, archived vs trashed issues, people, projects and states."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
-from core.models import ConflictPolicy, Integration, IntegrationType, Priority, TaskStatus
+from core.models import Integration, Priority, TaskStatus
 from core.secrets import SecretBox
 from core.services import Actor, Services
 from integrations.http import RateLimit
 from integrations.linear import LinearClient
-from integrations.linear_mapping import FROM_LINEAR_PRIORITY
 from tests.fakes.linear_server import LinearFake
-from tests.integrations import tracker_scenarios as sc
-from tests.integrations.conftest import CLIENT_TIMEOUT, FAST_RETRY
-
-WINDOW = 0.3
-
-
-def linear_kit(fake: LinearFake) -> sc.Kit:
-    def client(**overrides: Any) -> LinearClient:
-        kwargs: dict[str, Any] = {
-            "base_url": fake.base_url,
-            "rate": RateLimit(fake.rate_limit, fake.window, safety=0.8),
-            "retry": FAST_RETRY,
-            "timeout": CLIENT_TIMEOUT,
-            "page_size": 20,
-            "cursor_margin": timedelta(0),  # the fake commits in order: no late writes to allow for
-        }
-        return LinearClient(fake.api_key, **{**kwargs, **overrides})
-
-    return sc.Kit(
-        kind=IntegrationType.linear,
-        fake=fake,
-        client=client,
-        add=lambda title: str(fake.add_issue(title)["id"]),
-        rename=lambda i, title: fake.edit_issue(i, title=title),
-        make_high=lambda i: fake.edit_issue(i, priority=2),
-        remove=fake.trash_issue,
-        live=lambda: {i["id"]: i["title"] for i in fake.live()},
-        priority=lambda i: FROM_LINEAR_PRIORITY[fake.issues[i]["priority"]],
-        deletes_seen_incrementally=True,
-    )
+from tests.integrations import tracker_kits as sc
+from tests.integrations.conftest import FAST_RETRY
+from tests.integrations.tracker_kits import WINDOW
 
 
 @pytest.fixture
@@ -56,52 +27,12 @@ async def linear() -> AsyncIterator[LinearFake]:
 
 @pytest.fixture
 def kit(linear: LinearFake) -> sc.Kit:
-    return linear_kit(linear)
+    return sc.linear_kit(linear)
 
 
 @pytest.fixture
 async def integration(services: Services, box: SecretBox, kit: sc.Kit) -> Integration:
     return await sc.add_integration(services, box, kit)
-
-
-async def test_full_then_incremental(services: Services, kit: sc.Kit, integration: Integration) -> None:
-    await sc.full_then_incremental(services, kit, integration)
-
-
-async def test_push(services: Services, kit: sc.Kit, integration: Integration, alice: Actor) -> None:
-    await sc.push_local_changes(services, kit, integration, alice)
-
-
-@pytest.mark.parametrize(
-    ("policy", "winner"),
-    [(ConflictPolicy.newest_wins, "remote"), (ConflictPolicy.local_wins, "local")],
-)
-async def test_conflicts(
-    services: Services,
-    kit: sc.Kit,
-    integration: Integration,
-    alice: Actor,
-    policy: ConflictPolicy,
-    winner: str,
-) -> None:
-    await sc.conflict_follows_policy(services, kit, integration, alice, policy, winner)
-
-
-async def test_deletes(services: Services, kit: sc.Kit, integration: Integration, alice: Actor) -> None:
-    await sc.deletes_both_ways(services, kit, integration, alice)
-
-
-async def test_crash_mid_push(
-    services: Services, kit: sc.Kit, integration: Integration, alice: Actor
-) -> None:
-    await sc.crash_mid_push_resumes(services, kit, integration, alice)
-
-
-async def test_faults_without_duplicates(services: Services, box: SecretBox, alice: Actor) -> None:
-    async with LinearFake(window=WINDOW, rate_limit=40, faults=sc.fault_plan()) as fake:
-        kit = linear_kit(fake)
-        integration = await sc.add_integration(services, box, kit)
-        await sc.faults_without_duplicates(services, kit, integration, alice)
 
 
 async def test_ratelimited_inside_http_400_is_retried_and_never_exceeded(
@@ -110,7 +41,7 @@ async def test_ratelimited_inside_http_400_is_retried_and_never_exceeded(
     async with LinearFake(window=WINDOW, rate_limit=4) as fake:
         for i in range(30):
             fake.add_issue(f"Issue {i}", priority=i % 5)
-        kit = linear_kit(fake)
+        kit = sc.linear_kit(fake)
         integration = await sc.add_integration(services, box, kit)
         # A client that believes the limit is far higher, paging back to back: the fake answers 400.
         log = await sc.run_sync(services, kit, integration, rate=RateLimit(1000, WINDOW), page_size=2)

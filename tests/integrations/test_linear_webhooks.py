@@ -20,9 +20,9 @@ from core.settings import Settings
 from core.sync import SyncService
 from storage.factory import open_store
 from tests.fakes.linear_server import LinearFake
-from tests.integrations import tracker_scenarios as sc
+from tests.integrations import tracker_kits as sc
 from tests.integrations.conftest import WS
-from tests.integrations.test_linear_sync import WINDOW, linear_kit
+from tests.integrations.tracker_kits import WINDOW, linear_kit
 from tests.integrations.webhook_harness import served
 
 SECRET = "lin_wh_signing_secret_0123456789"

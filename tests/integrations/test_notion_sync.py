@@ -1,54 +1,23 @@
-"""Notion on the sync engine: the scenario set against the loopback fake (cursor pages of 20, a
-``last_edited_time`` filter on a clock rounded to the minute, archive on delete, configurable property
-names, a pinned Notion-Version)."""
+"""What only Notion does, against its loopback fake (the shared scenarios are in test_tracker_sync.py):
+configurable property names, a ``last_edited_time`` filter on a clock rounded to the minute, a pinned
+Notion-Version."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
 
 import pytest
 
 from core.errors import IntegrationAuthError
-from core.models import ConflictPolicy, Integration, IntegrationType, Priority, TaskStatus
+from core.models import Integration, Priority, TaskStatus
 from core.secrets import SecretBox
 from core.services import Actor, Services
-from integrations.http import RateLimit
 from integrations.notion import NotionClient
-from integrations.notion_mapping import priority_of
 from tests.fakes.notion_server import DATABASE_ID, NotionFake
-from tests.integrations import tracker_scenarios as sc
-from tests.integrations.conftest import CLIENT_TIMEOUT, FAST_RETRY, WS
-
-WINDOW = 0.3
-
-
-def notion_kit(fake: NotionFake, properties: dict[str, str] | None = None) -> sc.Kit:
-    def client(**overrides: Any) -> NotionClient:
-        kwargs: dict[str, Any] = {
-            "database": DATABASE_ID,
-            "properties": properties,
-            "base_url": fake.base_url,
-            "rate": RateLimit(fake.rate_limit, fake.window, safety=0.8),
-            "retry": FAST_RETRY,
-            "timeout": CLIENT_TIMEOUT,
-            "page_size": 20,
-        }
-        return NotionClient(fake.api_key, **{**kwargs, **overrides})
-
-    return sc.Kit(
-        kind=IntegrationType.notion,
-        fake=fake,
-        client=client,
-        add=lambda title: str(fake.add_page(title)["id"]),
-        rename=lambda i, title: fake.edit_page(i, title=title),
-        make_high=lambda i: fake.edit_page(i, priority="High"),
-        remove=fake.archive_page,
-        live=lambda: {p["id"]: fake.title(p["id"]) for p in fake.live()},
-        priority=lambda i: priority_of((fake.value(i, "priority") or {}).get("name")),
-        deletes_seen_incrementally=False,  # archived pages leave queries: a full listing notices them
-    )
+from tests.integrations import tracker_kits as sc
+from tests.integrations.conftest import FAST_RETRY, WS
+from tests.integrations.tracker_kits import WINDOW
 
 
 @pytest.fixture
@@ -59,54 +28,12 @@ async def notion() -> AsyncIterator[NotionFake]:
 
 @pytest.fixture
 def kit(notion: NotionFake) -> sc.Kit:
-    return notion_kit(notion)
+    return sc.notion_kit(notion)
 
 
 @pytest.fixture
 async def integration(services: Services, box: SecretBox, kit: sc.Kit) -> Integration:
-    return await sc.add_integration(services, box, kit, workspace=DATABASE_ID)
-
-
-async def test_full_then_incremental(services: Services, kit: sc.Kit, integration: Integration) -> None:
-    await sc.full_then_incremental(services, kit, integration)
-
-
-async def test_push(services: Services, kit: sc.Kit, integration: Integration, alice: Actor) -> None:
-    await sc.push_local_changes(services, kit, integration, alice)
-
-
-# Notion's last_edited_time is rounded down to the minute, so "newest wins" can't order two edits made
-# within the same minute; the fixed policies are what this scenario exercises.
-@pytest.mark.parametrize(
-    ("policy", "winner"),
-    [(ConflictPolicy.remote_wins, "remote"), (ConflictPolicy.local_wins, "local")],
-)
-async def test_conflicts(
-    services: Services,
-    kit: sc.Kit,
-    integration: Integration,
-    alice: Actor,
-    policy: ConflictPolicy,
-    winner: str,
-) -> None:
-    await sc.conflict_follows_policy(services, kit, integration, alice, policy, winner)
-
-
-async def test_deletes(services: Services, kit: sc.Kit, integration: Integration, alice: Actor) -> None:
-    await sc.deletes_both_ways(services, kit, integration, alice)
-
-
-async def test_crash_mid_push(
-    services: Services, kit: sc.Kit, integration: Integration, alice: Actor
-) -> None:
-    await sc.crash_mid_push_resumes(services, kit, integration, alice)
-
-
-async def test_faults_without_duplicates(services: Services, box: SecretBox, alice: Actor) -> None:
-    async with NotionFake(window=WINDOW, rate_limit=12, faults=sc.fault_plan()) as fake:
-        kit = notion_kit(fake)
-        integration = await sc.add_integration(services, box, kit, workspace=DATABASE_ID)
-        await sc.faults_without_duplicates(services, kit, integration, alice)
+    return await sc.add_integration(services, box, kit)
 
 
 async def test_configured_property_names_and_field_quirks(
@@ -114,8 +41,8 @@ async def test_configured_property_names_and_field_quirks(
 ) -> None:
     names = {"title": "Task", "status": "State", "priority": "Urgency", "due": "Deadline", "tags": "Labels"}
     async with NotionFake(window=WINDOW, rate_limit=12, names=names) as fake:
-        kit = notion_kit(fake, properties=names)
-        integration = await sc.add_integration(services, box, kit, workspace=DATABASE_ID)
+        kit = sc.notion_kit(fake, properties=names)
+        integration = await sc.add_integration(services, box, kit)
         carol = await services.users.ensure_user(WS, "Carol", email="alice@example.com")
         page = fake.add_page(
             "Write spec",

@@ -12,9 +12,9 @@ from bot.webhooks.signatures import hmac_hex
 from core.secrets import SecretBox
 from core.services import Services
 from tests.fakes.notion_server import DATABASE_ID, NotionFake
-from tests.integrations import tracker_scenarios as sc
+from tests.integrations import tracker_kits as sc
 from tests.integrations.conftest import WS
-from tests.integrations.test_notion_sync import WINDOW, notion_kit
+from tests.integrations.tracker_kits import WINDOW, notion_kit
 from tests.integrations.webhook_harness import served
 
 TOKEN = "secret_verification_token_from_notion_123"

@@ -16,7 +16,7 @@ from core.models import Integration
 from core.secrets import SecretBox
 from core.services import Services
 from core.sync import SyncService
-from tests.integrations.tracker_scenarios import Kit
+from tests.integrations.tracker_kits import Kit
 
 
 @dataclass
