@@ -5,6 +5,7 @@ applied), ``timeout`` (the answer is held past the client's timeout, after the c
 (the change is applied, then the connection is dropped). ``Stats`` records what the fake accepted, for
 assertions such as "no request went past the rate limit".
 """
+
 from __future__ import annotations
 
 import random
