@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.models import AuditAction, Platform, Surface
+from core.models import AuditAction, EntityType, Platform, Surface
 from core.services import Actor, Services
 from storage.delta import DeltaStore
 from tests.contract.faults import Crash, crash_before_events
@@ -113,3 +113,19 @@ async def test_repeated_copies_of_an_event_are_read_once(lake: tuple[DeltaStore,
     await store.audit.add(event)  # what a reconcile racing the writer's own copy can leave
     assert await _audit_rows(store) >= 2
     assert [e.id for e in await store.audit.list(WS, entity_id=task.id)] == [event.id]
+
+
+async def test_a_running_process_sees_the_events_of_another_that_died(tmp_path: Path) -> None:
+    survivor, _, alice = await _open(tmp_path / "lake")
+    doomed, doomed_services, doomed_alice = await _open(tmp_path / "lake")
+    try:
+        assert await survivor.audit.list(WS, entity_id="nothing yet") == []  # the survivor is up to date
+        with crash_before_events(doomed), pytest.raises(Crash):
+            await doomed_services.tasks.create(doomed_alice, "Made by the other process")
+        [event] = [e for e in await survivor.audit.list(WS) if e.entity_type is EntityType.task]
+        assert event.entity_ref == "T-1" and event.actor_id == alice.user_id
+        undone = await Services(survivor).undo.undo(alice)
+        assert undone.undone.id == event.id
+    finally:
+        await doomed.close()
+        await survivor.close()
