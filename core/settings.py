@@ -40,7 +40,7 @@ def env(name: str, *names: str) -> AliasChoices:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_by_name=True, validate_by_alias=True)
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, validate_by_alias=True)
 
 
 class StorageSettings(_Section):
@@ -285,7 +285,7 @@ class Settings(BaseSettings):
     model, no chat surface."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", extra="ignore", env_ignore_empty=True, validate_by_name=True, validate_by_alias=True
+        env_file=".env", extra="forbid", env_ignore_empty=True, validate_by_name=True, validate_by_alias=True
     )
 
     storage: StorageSettings = Field(default_factory=StorageSettings)

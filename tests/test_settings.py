@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.serve import configured_surfaces
 from bot.slack.surface import SlackSurface
@@ -146,3 +147,9 @@ def test_a_custom_providers_file_reads_its_own_variables(
     assert router.available("corp")
     assert router.route("add milk").usual.label == "corp:corp-1"
     assert router.redact("key corp-secret leaked") == "key *** leaked"
+
+
+def test_a_misspelt_setting_in_code_is_an_error_not_a_silent_default() -> None:
+    with pytest.raises(ValidationError, match="storage_url"):
+        Settings(storage_url="/elsewhere")  # type: ignore[call-arg]  # the field is storage.url
+    assert Settings(storage={"url": "/elsewhere"}).storage.url == "/elsewhere"  # type: ignore[arg-type]
