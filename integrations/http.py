@@ -272,8 +272,10 @@ class VendorHTTP:
         items_key: str,
         next_cursor: Callable[[Any], str | None],
         cursor_param: str = "cursor",
-    ) -> AsyncIterator[tuple[list[dict[str, Any]], httpx.Response]]:
-        """Yield (items, response) per page until the vendor stops giving a next cursor."""
+    ) -> AsyncIterator[tuple[list[Any], httpx.Response]]:
+        """Yield (items, response) per page until the vendor stops giving a next cursor.
+
+        Items are the vendor's JSON objects, typed by the caller (``integrations.types``)."""
         cursor: str | None = None
         seen: set[str] = set()
         while True:

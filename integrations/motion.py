@@ -28,6 +28,7 @@ from integrations.html_markdown import html_to_markdown
 from integrations.http import RateLimit, RetryPolicy, VendorHTTP
 from integrations.motion_mapping import MotionWorkspace, normalize, task_from_wire, task_to_wire
 from integrations.sync_cursor import SyncCursor, server_time
+from integrations.types import motion as wire
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ MOTION_RATE = RateLimit(requests=12, per_seconds=60.0)
 # Items changed this close before a listing started are compared again: covers clock skew between
 # Motion's servers and the Date header we take the cursor from.
 _CURSOR_MARGIN = timedelta(seconds=60)
+
+
+def _container(p: wire.Project) -> RemoteContainer:
+    return RemoteContainer(p["id"], p["name"] or "", html_to_markdown(p.get("description") or ""))
 
 
 def _next_cursor(body: Any) -> str | None:
@@ -85,17 +90,15 @@ class MotionClient(VendorClient):
 
     async def prepare(self) -> None:
         """Pick the workspace (by id or name, else the first) and load its statuses and labels."""
-        found: list[dict[str, Any]] = []
+        found: list[wire.Workspace] = []
         async for items, _ in self._http.cursor_pages(
             "/workspaces", {}, items_key="workspaces", next_cursor=_next_cursor
         ):
             found.extend(items)
         want = (self._wanted_workspace or "").strip().lower()
-        chosen = [
-            w for w in found if not want or want in (str(w.get("id")).lower(), str(w.get("name", "")).lower())
-        ]
+        chosen = [w for w in found if not want or want in (w["id"].lower(), w["name"].lower())]
         if not chosen:
-            names = ", ".join(str(w.get("name")) for w in found) or "none"
+            names = ", ".join(w["name"] for w in found) or "none"
             raise NotFoundError(
                 f"Motion has no workspace `{self._wanted_workspace}`.",
                 hint=f"Workspaces of this key: {names}.",
@@ -103,15 +106,16 @@ class MotionClient(VendorClient):
         self._ws = MotionWorkspace.from_wire(chosen[0], self._zone)
 
     async def current_user(self) -> RemoteUser:
-        body = await self._http.get_json("/users/me")
-        return RemoteUser(str(body.get("id")), str(body.get("name") or ""), body.get("email"))
+        me: wire.User = await self._http.get_json("/users/me")
+        return RemoteUser(me["id"], me["name"] or "", me.get("email"))
 
     async def list_users(self) -> list[RemoteUser]:
         users: list[RemoteUser] = []
         async for items, _ in self._http.cursor_pages(
             "/users", {"workspaceId": self.workspace.id}, items_key="users", next_cursor=_next_cursor
         ):
-            users.extend(RemoteUser(str(u["id"]), str(u.get("name") or ""), u.get("email")) for u in items)
+            page: list[wire.User] = items
+            users.extend(RemoteUser(u["id"], u["name"] or "", u.get("email")) for u in page)
         return users
 
     async def list_containers(self) -> list[RemoteContainer]:
@@ -119,31 +123,23 @@ class MotionClient(VendorClient):
         async for items, _ in self._http.cursor_pages(
             "/projects", {"workspaceId": self.workspace.id}, items_key="projects", next_cursor=_next_cursor
         ):
-            projects.extend(
-                RemoteContainer(
-                    str(p["id"]), str(p.get("name") or ""), html_to_markdown(str(p.get("description") or ""))
-                )
-                for p in items
-            )
+            projects.extend(_container(p) for p in items)
         return projects
 
     async def create_container(self, name: str, description: str = "") -> RemoteContainer:
         body = {"name": name, "workspaceId": self.workspace.id, "description": description}
 
         async def send() -> RemoteContainer:
-            p = self._http.json_of(await self._http.request("POST", "/projects", json=body))
-            return RemoteContainer(str(p["id"]), str(p.get("name") or name), description)
+            p: wire.Project = self._http.json_of(await self._http.request("POST", "/projects", json=body))
+            return RemoteContainer(p["id"], p["name"] or name, description)
 
         return await self._create("project", send, lambda: self._container_named(name))
 
     async def get_container(self, remote_id: str) -> RemoteContainer | None:
         try:
-            p = await self._http.get_json(f"/projects/{remote_id}")
+            return _container(await self._http.get_json(f"/projects/{remote_id}"))
         except NotFoundError:
             return None
-        return RemoteContainer(
-            str(p["id"]), str(p.get("name") or ""), html_to_markdown(str(p.get("description") or ""))
-        )
 
     async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
         # Not in Motion's public docs (api-facts §1: UNCONFIRMED); tried, and a refusal reads plainly.
@@ -199,9 +195,8 @@ class MotionClient(VendorClient):
 
     async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
         ws = self.workspace
-        body = task_to_wire(fields, frozenset(SYNCED_FIELDS), ws, local_ref=local_ref)
-        body = {k: v for k, v in body.items() if v is not None}
-        body["workspaceId"] = ws.id
+        wanted = task_to_wire(fields, frozenset(SYNCED_FIELDS), ws, local_ref=local_ref)
+        body = {k: v for k, v in wanted.items() if v is not None} | {"workspaceId": ws.id}
 
         async def send() -> RemoteTask:
             return task_from_wire(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
 from integrations.html_markdown import html_to_markdown, normalize_markdown, round_trip
+from integrations.types import motion as wire
 from integrations.wire_fields import clean_tags, parse_time, status_by_words, strip_marker, with_marker
 
 _TO_MOTION_PRIORITY = {
@@ -68,18 +68,14 @@ class MotionWorkspace:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
     @classmethod
-    def from_wire(cls, obj: dict[str, Any], zone: ZoneInfo) -> MotionWorkspace:
+    def from_wire(cls, obj: wire.Workspace, zone: ZoneInfo) -> MotionWorkspace:
         statuses = tuple(
-            MotionStatus(
-                str(s.get("name", "")),
-                bool(s.get("isDefaultStatus")),
-                bool(s.get("isResolvedStatus")),
-            )
-            for s in obj.get("statuses") or []
-            if s.get("name")
+            MotionStatus(s["name"], s["isDefaultStatus"], s["isResolvedStatus"])
+            for s in obj["statuses"]
+            if s["name"]
         )
-        labels = tuple(str(label.get("name")) for label in obj.get("labels") or [] if label.get("name"))
-        return cls(str(obj["id"]), str(obj.get("name", "")), statuses, labels, zone)
+        labels = tuple(label["name"] for label in obj["labels"] if label["name"])
+        return cls(obj["id"], obj["name"], statuses, labels, zone)
 
     @property
     def known_statuses(self) -> tuple[MotionStatus, ...]:
@@ -113,7 +109,7 @@ class MotionWorkspace:
         return [by_key.get(t.lower(), t) for t in tags]
 
 
-def due_to_local(value: Any, zone: ZoneInfo) -> tuple[date | None, time | None]:
+def due_to_local(value: str | None, zone: ZoneInfo) -> tuple[date | None, time | None]:
     """A Motion ``dueDate`` as our (date, time) in the workspace zone; the end of a day means date-only."""
     when = parse_time(value)
     if when is None:
@@ -130,7 +126,7 @@ def due_to_motion(day: date | None, at: time | None, zone: ZoneInfo) -> str | No
     return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def duration_to_local(value: Any) -> int | None:
+def duration_to_local(value: int | str | None) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
         return int(value)
     if isinstance(value, str) and value.isdigit() and int(value) > 0:
@@ -138,36 +134,30 @@ def duration_to_local(value: Any) -> int | None:
     return None  # "NONE", "REMINDER" or missing
 
 
-def task_from_wire(obj: dict[str, Any], ws: MotionWorkspace) -> RemoteTask:
+def task_from_wire(obj: wire.Task, ws: MotionWorkspace) -> RemoteTask:
     """A Motion task object as a neutral RemoteTask."""
-    status = obj.get("status") or {}
-    if isinstance(status, str):  # tolerate a bare name
-        status = {"name": status, "isResolvedStatus": ws.status_of(status).is_resolved}
-    resolved = bool(status.get("isResolvedStatus")) or bool(obj.get("completed"))
-    description, local_ref = strip_marker(html_to_markdown(str(obj.get("description") or "")))
-    due_date, due_time = due_to_local(obj.get("dueDate"), ws.zone)
-    assignees = obj.get("assignees") or []
-    project = obj.get("project") or None
-    labels = [str(x.get("name") if isinstance(x, dict) else x) for x in obj.get("labels") or []]
+    status = obj["status"]
+    resolved = status["isResolvedStatus"] or obj["completed"]
+    description, local_ref = strip_marker(html_to_markdown(obj["description"] or ""))
+    due_date, due_time = due_to_local(obj["dueDate"], ws.zone)
+    assignees, project = obj["assignees"], obj["project"]
     fields = TaskFields(
-        title=" ".join(str(obj.get("name") or "").split()) or "(untitled)",
+        title=" ".join(obj["name"].split()) or "(untitled)",
         description=normalize_markdown(description),
-        status=status_to_local(str(status.get("name") or ""), resolved),
-        priority=_FROM_MOTION_PRIORITY.get(str(obj.get("priority") or "").upper(), Priority.medium),
-        tags=clean_tags(labels),
+        status=status_to_local(status["name"], resolved),
+        priority=_FROM_MOTION_PRIORITY.get(obj["priority"].upper(), Priority.medium),
+        tags=clean_tags([label["name"] for label in obj["labels"]]),
         due_date=due_date,
         due_time=due_time,
-        estimate_minutes=duration_to_local(obj.get("duration")),
-        assignee=str(assignees[0]["id"]) if assignees and assignees[0].get("id") else None,
-        project=str(project["id"]) if isinstance(project, dict) and project.get("id") else None,
+        estimate_minutes=duration_to_local(obj["duration"]),
+        assignee=assignees[0]["id"] if assignees else None,
+        project=project["id"] if project else None,
     )
     return RemoteTask(
-        id=str(obj["id"]),
+        id=obj["id"],
         fields=fields,
-        updated_at=parse_time(obj.get("updatedTime"))
-        or parse_time(obj.get("createdTime"))
-        or datetime.now(UTC),
-        created_at=parse_time(obj.get("createdTime")),
+        updated_at=parse_time(obj["updatedTime"]) or parse_time(obj["createdTime"]) or datetime.now(UTC),
+        created_at=parse_time(obj["createdTime"]),
         completed_at=parse_time(obj.get("completedTime")),
         local_ref=local_ref,
     )
@@ -175,9 +165,9 @@ def task_from_wire(obj: dict[str, Any], ws: MotionWorkspace) -> RemoteTask:
 
 def task_to_wire(
     fields: TaskFields, changed: frozenset[str], ws: MotionWorkspace, *, local_ref: str | None = None
-) -> dict[str, Any]:
+) -> wire.TaskBody:
     """The JSON body carrying ``changed`` fields (a create sends them all, tagged with ``local_ref``)."""
-    body: dict[str, Any] = {}
+    body: wire.TaskBody = {}
     if "title" in changed:
         body["name"] = fields.title
     if "description" in changed or local_ref:
