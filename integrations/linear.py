@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -32,6 +32,7 @@ from integrations.client_base import VendorClient
 from integrations.http import RateLimit, Retryable, RetryPolicy, VendorHTTP, parse_retry_after
 from integrations.linear_mapping import LinearTeam, issue_id_for, issue_input, normalize, task_from_wire
 from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.types import linear as wire
 from integrations.wire_fields import parse_time
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,14 @@ LINEAR_RATE = RateLimit(requests=2500, per_seconds=3600.0)
 PAGE_SIZE = 100
 
 
-def _errors(body: Any) -> list[dict[str, Any]]:
+def _errors(body: Any) -> list[wire.GraphQLError]:
+    # Read before anything is trusted (also on HTTP 400): a body of another shape has no errors.
     errors = body.get("errors") if isinstance(body, dict) else None
-    return [e for e in errors or [] if isinstance(e, dict)]
+    return [cast(wire.GraphQLError, e) for e in errors or [] if isinstance(e, dict)]
 
 
-def _code(error: dict[str, Any]) -> str:
-    ext = error.get("extensions") or {}
+def _code(error: wire.GraphQLError) -> str:
+    ext = error.get("extensions", {})
     return str(ext.get("code") or ext.get("type") or "").upper()
 
 
@@ -84,6 +86,14 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, float(reset) / 1000 - time.time()) if reset else None
     except ValueError:
         return None
+
+
+def _user(u: wire.User) -> RemoteUser:
+    return RemoteUser(u["id"], u["name"] or u.get("displayName") or "", u.get("email"))
+
+
+def _container(p: wire.Project) -> RemoteContainer:
+    return RemoteContainer(p["id"], p["name"], p["description"] or "")
 
 
 class LinearClient(VendorClient):
@@ -139,7 +149,7 @@ class LinearClient(VendorClient):
         errors = _errors(body)
         if errors:
             first = errors[0]
-            ext = first.get("extensions") or {}
+            ext = first.get("extensions", {})
             message = self._http.scrub(str(ext.get("userPresentableMessage") or first.get("message") or ""))
             if "not found" in message.lower() or _code(first) in ("ENTITY_NOT_FOUND", "NOT_FOUND"):
                 raise NotFoundError("Linear has no such item (it may have been deleted).")
@@ -151,7 +161,7 @@ class LinearClient(VendorClient):
 
     async def _pages(
         self, query: str, root: str, variables: dict[str, Any] | None = None
-    ) -> AsyncIterator[tuple[list[dict[str, Any]], httpx.Response]]:
+    ) -> AsyncIterator[tuple[list[Any], httpx.Response]]:
         """Relay pages (``first``/``after``) until ``hasNextPage`` is false."""
         after: str | None = None
         seen: set[str] = set()
@@ -159,27 +169,25 @@ class LinearClient(VendorClient):
             data, response = await self._gql(
                 query, {**(variables or {}), "first": self._page, "after": after}
             )
-            conn = data.get(root) or {}
-            yield list(conn.get("nodes") or []), response
-            info = conn.get("pageInfo") or {}
-            after = info.get("endCursor")
-            if not info.get("hasNextPage") or not after or after in seen:
+            conn: wire.Connection[Any] = data[root]
+            yield conn["nodes"], response
+            info = conn["pageInfo"]
+            after = info["endCursor"]
+            if not info["hasNextPage"] or not after or after in seen:
                 return
             seen.add(after)
 
     async def prepare(self) -> None:
         """Pick the team (by id, key or name, else the first) and load its workflow states and labels."""
-        teams: list[dict[str, Any]] = []
+        teams: list[wire.Team] = []
         async for nodes, _ in self._pages(q.TEAMS, "teams"):
             teams.extend(nodes)
         want = (self._wanted_team or "").strip().lower()
         chosen = [
-            t
-            for t in teams
-            if not want or want in {str(t.get(k) or "").lower() for k in ("id", "key", "name")}
+            t for t in teams if not want or want in {t["id"].lower(), t["key"].lower(), t["name"].lower()}
         ]
         if not chosen:
-            names = ", ".join(str(t.get("key") or t.get("name")) for t in teams) or "none"
+            names = ", ".join(t["key"] or t["name"] for t in teams) or "none"
             raise NotFoundError(
                 f"Linear has no team `{self._wanted_team}`.", hint=f"Teams of this key: {names}."
             )
@@ -187,31 +195,22 @@ class LinearClient(VendorClient):
 
     async def current_user(self) -> RemoteUser:
         data, _ = await self._gql(q.VIEWER)
-        me = data.get("viewer") or {}
-        return RemoteUser(
-            str(me.get("id")), str(me.get("name") or me.get("displayName") or ""), me.get("email")
-        )
+        return _user(data["viewer"])
 
     async def list_users(self) -> list[RemoteUser]:
         users: list[RemoteUser] = []
         async for nodes, _ in self._pages(q.USERS, "users"):
-            users.extend(
-                RemoteUser(str(u["id"]), str(u.get("name") or u.get("displayName") or ""), u.get("email"))
-                for u in nodes
-            )
+            users.extend(_user(u) for u in nodes)
         return users
 
     async def list_containers(self) -> list[RemoteContainer]:
         out: list[RemoteContainer] = []
         async for nodes, _ in self._pages(q.PROJECTS, "projects"):
-            for p in nodes:
-                teams = {str(t.get("id")) for t in ((p.get("teams") or {}).get("nodes") or [])}
+            page: list[wire.Project] = nodes
+            for p in page:
+                teams = {t["id"] for t in p["teams"]["nodes"]} if "teams" in p else set()
                 if not teams or self.team.id in teams:  # projects of this team only
-                    out.append(
-                        RemoteContainer(
-                            str(p["id"]), str(p.get("name") or ""), str(p.get("description") or "")
-                        )
-                    )
+                    out.append(_container(p))
         return out
 
     async def get_container(self, remote_id: str) -> RemoteContainer | None:
@@ -219,26 +218,24 @@ class LinearClient(VendorClient):
             data, _ = await self._gql(q.PROJECT, {"id": remote_id})
         except NotFoundError:
             return None
-        p = data.get("project")
-        if not p:
-            return None
-        return RemoteContainer(str(p["id"]), str(p.get("name") or ""), str(p.get("description") or ""))
+        project: wire.Project | None = data["project"]
+        return _container(project) if project else None
 
     async def create_container(self, name: str, description: str = "") -> RemoteContainer:
         variables = {"input": {"name": name, "description": description, "teamIds": [self.team.id]}}
 
         async def send() -> RemoteContainer:
             data, _ = await self._gql(q.PROJECT_CREATE, variables, mutation=True)
-            p = (data.get("projectCreate") or {}).get("project") or {}
-            return RemoteContainer(str(p["id"]), str(p.get("name") or name), description)
+            created: wire.ProjectPayload = data["projectCreate"]
+            return _container(created["project"])
 
         return await self._create("project", send, lambda: self._container_named(name))
 
     async def update_container(self, remote_id: str, name: str, description: str = "") -> RemoteContainer:
         variables = {"id": remote_id, "input": {"name": name, "description": description}}
         data, _ = await self._gql(q.PROJECT_UPDATE, variables, mutation=True)
-        p = (data.get("projectUpdate") or {}).get("project") or {}
-        return RemoteContainer(str(p.get("id") or remote_id), str(p.get("name") or name), description)
+        updated: wire.ProjectPayload = data["projectUpdate"]
+        return _container(updated["project"])
 
     async def delete_container(self, remote_id: str) -> None:
         try:
@@ -262,11 +259,12 @@ class LinearClient(VendorClient):
         newest: datetime | None = None
         async for nodes, response in self._pages(q.ISSUES, "issues", {"filter": issue_filter}):
             started = started or server_time(response)
-            for obj in nodes:
-                stamp = parse_time(obj.get("updatedAt"))
+            issues: list[wire.Issue] = nodes
+            for obj in issues:
+                stamp = parse_time(obj["updatedAt"])
                 newest = max(newest, stamp) if newest and stamp else (stamp or newest)
-                if obj.get("trashed"):  # deleted; merely archived issues (auto-archived when done) stay
-                    deleted.add(str(obj.get("id")))
+                if obj["trashed"]:  # deleted; merely archived issues (auto-archived when done) stay
+                    deleted.add(obj["id"])
                     continue
                 try:
                     tasks.append(task_from_wire(obj, self.team))
@@ -280,17 +278,17 @@ class LinearClient(VendorClient):
 
     async def get_task(self, remote_id: str) -> RemoteTask | None:
         obj = await self._issue(remote_id)
-        if obj is None or obj.get("trashed"):
+        if obj is None or obj["trashed"]:
             return None
         return task_from_wire(obj, self.team)
 
-    async def _issue(self, remote_id: str) -> dict[str, Any] | None:
+    async def _issue(self, remote_id: str) -> wire.Issue | None:
         try:
             data, _ = await self._gql(q.ISSUE, {"id": remote_id})
         except NotFoundError:
             return None
-        issue = data.get("issue")
-        return issue if isinstance(issue, dict) else None
+        issue: wire.Issue | None = data["issue"]
+        return issue
 
     async def _label_ids(self, tags: tuple[str, ...]) -> list[str]:
         """The team's label ids for ``tags``, creating the labels it lacks."""
@@ -300,10 +298,10 @@ class LinearClient(VendorClient):
             data, _ = await self._gql(
                 q.LABEL_CREATE, {"input": {"name": name, "teamId": self.team.id}}, mutation=True
             )
-            label = (data.get("issueLabelCreate") or {}).get("issueLabel") or {}
-            if label.get("id"):
-                labels[str(label["id"])] = str(label.get("name") or name)
-                known.append(str(label["id"]))
+            made: wire.LabelPayload = data["issueLabelCreate"]
+            label = made["issueLabel"]
+            labels[label["id"]] = label["name"] or name
+            known.append(label["id"])
         if missing:
             self._team = LinearTeam(self.team.id, self.team.key, self.team.name, self.team.states, labels)
         return known
@@ -311,16 +309,16 @@ class LinearClient(VendorClient):
     async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
         """Create the issue with our task id as its id: a retry or a resumed run finds it, never a twin."""
         every = frozenset(SYNCED_FIELDS)
-        body = issue_input(fields, every, self.team, await self._label_ids(fields.tags))
-        body = {k: v for k, v in body.items() if v is not None}
-        body["teamId"] = self.team.id
+        wanted = issue_input(fields, every, self.team, await self._label_ids(fields.tags))
+        body: dict[str, Any] = {k: v for k, v in wanted.items() if v is not None} | {"teamId": self.team.id}
         issue_id = issue_id_for(local_ref)
         if issue_id:
             body["id"] = issue_id
 
         async def send() -> RemoteTask:
             data, _ = await self._gql(q.ISSUE_CREATE, {"input": body}, mutation=True)
-            return task_from_wire((data.get("issueCreate") or {}).get("issue") or {}, self.team)
+            created: wire.IssuePayload = data["issueCreate"]
+            return task_from_wire(created["issue"], self.team)
 
         async def find() -> RemoteTask | None:
             # Lost answer, or "id already used" by an earlier attempt: adopt the issue when it exists.
@@ -329,15 +327,13 @@ class LinearClient(VendorClient):
 
         return await self._create("issue", send, find, taken=(ValidationError,))
 
-    async def _adopt(self, existing: dict[str, Any], fields: TaskFields) -> RemoteTask:
+    async def _adopt(self, existing: wire.Issue, fields: TaskFields) -> RemoteTask:
         """An issue with our id already exists: restore it from the trash if needed and give it our fields."""
         remote = task_from_wire(existing, self.team)
-        if not existing.get("trashed") and normalize(remote.fields, self.team) == normalize(
-            fields, self.team
-        ):
+        if not existing["trashed"] and normalize(remote.fields, self.team) == normalize(fields, self.team):
             return remote
         return await self.update_task(
-            remote.id, fields, frozenset(SYNCED_FIELDS), untrash=bool(existing.get("trashed"))
+            remote.id, fields, frozenset(SYNCED_FIELDS), untrash=bool(existing["trashed"])
         )
 
     async def update_task(
@@ -353,7 +349,8 @@ class LinearClient(VendorClient):
                 raise NotFoundError("Linear has no such item (it may have been deleted).")
             return found
         data, _ = await self._gql(q.ISSUE_UPDATE, {"id": remote_id, "input": body}, mutation=True)
-        return task_from_wire((data.get("issueUpdate") or {}).get("issue") or {}, self.team)
+        updated: wire.IssuePayload = data["issueUpdate"]
+        return task_from_wire(updated["issue"], self.team)
 
     async def delete_task(self, remote_id: str) -> None:
         """To Linear's trash (30 days to restore); one already gone counts as deleted."""

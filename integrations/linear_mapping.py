@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
+from integrations.types import linear as wire
 from integrations.wire_fields import clean_tags, parse_time, status_by_words
 
 TO_LINEAR_PRIORITY = {
@@ -66,17 +66,12 @@ class LinearTeam:
     labels: dict[str, str]  # label id -> name
 
     @classmethod
-    def from_wire(cls, obj: dict[str, Any]) -> LinearTeam:
+    def from_wire(cls, obj: wire.Team) -> LinearTeam:
         states = tuple(
-            LinearState(
-                str(s["id"]), str(s.get("name") or ""), str(s.get("type") or ""), s.get("position") or 0
-            )
-            for s in ((obj.get("states") or {}).get("nodes") or [])
+            LinearState(s["id"], s["name"], s["type"], s.get("position") or 0) for s in obj["states"]["nodes"]
         )
-        labels = {
-            str(x["id"]): str(x.get("name") or "") for x in ((obj.get("labels") or {}).get("nodes") or [])
-        }
-        return cls(str(obj["id"]), str(obj.get("key") or ""), str(obj.get("name") or ""), states, labels)
+        labels = {x["id"]: x["name"] for x in obj["labels"]["nodes"]}
+        return cls(obj["id"], obj["key"], obj["name"], states, labels)
 
     def state_for(self, status: TaskStatus) -> LinearState | None:
         """The state to send for one of ours: the same status by name first, else the first of its type."""
@@ -123,7 +118,7 @@ def issue_id_for(local_ref: str) -> str | None:
     return f"{ref[:8]}-{ref[8:12]}-{ref[12:16]}-{ref[16:20]}-{ref[20:]}"
 
 
-def _due(value: Any) -> date | None:
+def _due(value: str | None) -> date | None:
     if not value:
         return None
     try:
@@ -132,42 +127,35 @@ def _due(value: Any) -> date | None:
         return None
 
 
-def task_from_wire(obj: dict[str, Any], team: LinearTeam) -> RemoteTask:
+def task_from_wire(obj: wire.Issue, team: LinearTeam) -> RemoteTask:
     """A Linear issue as a neutral RemoteTask."""
-    state = obj.get("state") or {}
-    labels = obj.get("labelIds")
-    if labels is None:  # tolerate the connection form too
-        labels = [x.get("id") for x in ((obj.get("labels") or {}).get("nodes") or [])]
-    names = [team.labels.get(str(label_id), "") for label_id in labels or []]
-    priority = obj.get("priority")
+    state, assignee, project = obj["state"], obj["assignee"], obj["project"]
     fields = TaskFields(
-        title=" ".join(str(obj.get("title") or "").split()) or "(untitled)",
-        description=str(obj.get("description") or "").strip(),
-        status=status_to_local(str(state.get("type") or ""), str(state.get("name") or "")),
-        priority=FROM_LINEAR_PRIORITY.get(
-            int(priority) if isinstance(priority, int | float) else 0, Priority.backlog
-        ),
-        tags=clean_tags(names),
-        due_date=_due(obj.get("dueDate")),
-        assignee=str((obj.get("assignee") or {}).get("id") or "") or None,
-        project=str((obj.get("project") or {}).get("id") or "") or None,
+        title=" ".join(obj["title"].split()) or "(untitled)",
+        description=(obj["description"] or "").strip(),
+        status=status_to_local(state["type"], state["name"]),
+        priority=FROM_LINEAR_PRIORITY.get(int(obj["priority"] or 0), Priority.backlog),
+        tags=clean_tags([team.labels.get(label_id, "") for label_id in obj["labelIds"]]),
+        due_date=_due(obj["dueDate"]),
+        assignee=assignee["id"] if assignee else None,
+        project=project["id"] if project else None,
     )
     return RemoteTask(
         id=str(obj["id"]),
         fields=fields,
-        updated_at=parse_time(obj.get("updatedAt")) or parse_time(obj.get("createdAt")) or datetime.now(UTC),
-        created_at=parse_time(obj.get("createdAt")),
-        completed_at=parse_time(obj.get("completedAt")),
-        local_ref=local_ref_of(str(obj["id"])),
-        url=obj.get("url"),
+        updated_at=parse_time(obj["updatedAt"]) or parse_time(obj["createdAt"]) or datetime.now(UTC),
+        created_at=parse_time(obj["createdAt"]),
+        completed_at=parse_time(obj["completedAt"]),
+        local_ref=local_ref_of(obj["id"]),
+        url=obj["url"],
     )
 
 
 def issue_input(
     fields: TaskFields, changed: frozenset[str], team: LinearTeam, label_ids: list[str]
-) -> dict[str, Any]:
+) -> wire.IssueInput:
     """The ``IssueCreateInput``/``IssueUpdateInput`` carrying the ``changed`` fields."""
-    body: dict[str, Any] = {}
+    body: wire.IssueInput = {}
     if "title" in changed:
         body["title"] = fields.title
     if "description" in changed:

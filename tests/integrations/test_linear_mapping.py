@@ -47,6 +47,14 @@ def test_priorities_labels_and_dates_both_ways() -> None:
         "labelIds": ["l1"],
         "dueDate": "2026-03-01",
         "updatedAt": "2026-01-01T00:00:00.000Z",
+        # Every field the query selects comes back, null when empty.
+        "description": None,
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "completedAt": None,
+        "trashed": None,
+        "url": "https://linear.app/eng/issue/ENG-1",
+        "assignee": None,
+        "project": None,
     }
     task = task_from_wire(issue, TEAM)
     assert (task.fields.title, task.fields.priority, task.fields.status) == (
