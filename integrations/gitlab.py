@@ -33,6 +33,7 @@ from integrations.client_base import VendorClient
 from integrations.gitlab_mapping import DELETED_LABEL, is_deleted, issue_body, normalize, task_from_wire
 from integrations.http import RateLimit, RetryPolicy, VendorHTTP
 from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.types import gitlab as wire
 from integrations.wire_fields import parse_time
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,13 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://gitlab.com/api/v4"
 GITLAB_RATE = RateLimit(requests=2000, per_seconds=60.0)  # gitlab.com, per user
 PAGE_SIZE = 100
+
+
+def _user(u: wire.User) -> RemoteUser:
+    # Emails show only to admins, or when the user made one public.
+    return RemoteUser(
+        str(u["id"]), u["name"] or u["username"], u.get("email") or u.get("public_email") or None
+    )
 
 
 class GitLabClient(VendorClient):
@@ -92,7 +100,7 @@ class GitLabClient(VendorClient):
 
     async def _pages(
         self, path: str, params: Mapping[str, Any] | None = None
-    ) -> AsyncIterator[tuple[list[dict[str, Any]], httpx.Response]]:
+    ) -> AsyncIterator[tuple[list[Any], httpx.Response]]:
         """Offset pages until ``x-next-page`` is empty."""
         page: str | None = "1"
         seen: set[str] = set()
@@ -120,30 +128,22 @@ class GitLabClient(VendorClient):
         self._project_id = str(project["id"])
         spelling: dict[str, str] = {}
         async for items, _ in self._pages(f"{self._p}/labels"):
-            spelling.update({str(x["name"]).lower(): str(x["name"]) for x in items if x.get("name")})
+            labels: list[wire.Label] = items
+            spelling.update({x["name"].lower(): x["name"] for x in labels})
         self._spelling = spelling
 
     async def current_user(self) -> RemoteUser:
-        me = await self._http.get_json("/user")
-        return RemoteUser(str(me.get("id")), str(me.get("name") or me.get("username") or ""), me.get("email"))
+        return _user(await self._http.get_json("/user"))
 
     async def list_users(self) -> list[RemoteUser]:
         users: list[RemoteUser] = []
         async for items, _ in self._pages(f"{self._p}/members/all"):
-            users.extend(
-                RemoteUser(
-                    str(u["id"]),
-                    str(u.get("name") or u.get("username") or ""),
-                    # Emails show only to admins, or when the user made one public.
-                    u.get("email") or u.get("public_email") or None,
-                )
-                for u in items
-            )
+            users.extend(_user(u) for u in items)
         return users
 
     @staticmethod
-    def _milestone(m: dict[str, Any]) -> RemoteContainer:
-        return RemoteContainer(str(m["id"]), str(m.get("title") or ""), str(m.get("description") or ""))
+    def _milestone(m: wire.Milestone) -> RemoteContainer:
+        return RemoteContainer(str(m["id"]), m["title"], m["description"] or "")
 
     async def list_containers(self) -> list[RemoteContainer]:
         out: list[RemoteContainer] = []
@@ -198,11 +198,12 @@ class GitLabClient(VendorClient):
         newest: datetime | None = None
         async for items, response in self._pages(f"{self._p}/issues", params):
             started = started or server_time(response)
-            for obj in items:
-                stamp = parse_time(obj.get("updated_at"))
+            issues: list[wire.Issue] = items
+            for obj in issues:
+                stamp = parse_time(obj["updated_at"])
                 newest = max(newest, stamp) if newest and stamp else (stamp or newest)
                 if is_deleted(obj):
-                    deleted.add(str(obj.get("iid")))
+                    deleted.add(str(obj["iid"]))
                     continue
                 try:
                     tasks.append(task_from_wire(obj))
@@ -215,20 +216,20 @@ class GitLabClient(VendorClient):
             tasks, frozenset(t.id for t in tasks), next_cursor, snapshot=full, deleted_ids=frozenset(deleted)
         )
 
-    async def _issue(self, iid: str) -> dict[str, Any] | None:
+    async def _issue(self, iid: str) -> wire.Issue | None:
         try:
-            body = await self._http.get_json(f"{self._p}/issues/{iid}")
+            issue: wire.Issue = await self._http.get_json(f"{self._p}/issues/{iid}")
         except NotFoundError:
             return None
-        return body if isinstance(body, dict) else None
+        return issue
 
     async def get_task(self, remote_id: str) -> RemoteTask | None:
         obj = await self._issue(remote_id)
         return task_from_wire(obj) if obj is not None and not is_deleted(obj) else None
 
     async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
-        body = issue_body(fields, frozenset(SYNCED_FIELDS), self._spelling, local_ref=local_ref)
-        body = {k: v for k, v in body.items() if v not in (None, [], 0)}
+        wanted = issue_body(fields, frozenset(SYNCED_FIELDS), self._spelling, local_ref=local_ref)
+        body = {k: v for k, v in wanted.items() if v not in (None, [], 0)}
 
         async def send() -> RemoteTask:
             return task_from_wire(
@@ -256,7 +257,7 @@ class GitLabClient(VendorClient):
             current = await self._issue(remote_id)
             if current is None:
                 raise NotFoundError("GitLab has no such item (it may have been deleted).")
-            was_closed = current.get("state") == "closed"
+            was_closed = current["state"] == "closed"
         body = issue_body(fields, changed, self._spelling, was_closed=was_closed)
         if not body:  # GitLab refuses an update without attributes
             found = await self.get_task(remote_id)

@@ -10,10 +10,10 @@ one comma-separated string and come back as an array. Milestones are the contain
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
+from integrations.types import gitlab as wire
 from integrations.wire_fields import clean_tags, parse_time, strip_marker, with_marker
 
 STATUS_SCOPE = "status::"
@@ -71,43 +71,39 @@ def labels_for(fields: TaskFields, spelling: dict[str, str]) -> list[str]:
     return labels
 
 
-def _due(value: Any) -> date | None:
+def _due(value: str | None) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
         return None
 
 
-def is_deleted(obj: dict[str, Any]) -> bool:
-    return any(str(x).lower() == DELETED_LABEL for x in obj.get("labels") or [])
+def is_deleted(obj: wire.Issue) -> bool:
+    return any(x.lower() == DELETED_LABEL for x in obj["labels"])
 
 
-def task_from_wire(obj: dict[str, Any]) -> RemoteTask:
+def task_from_wire(obj: wire.Issue) -> RemoteTask:
     """A GitLab issue as a neutral RemoteTask; its id here is the project-scoped ``iid``."""
-    labels = [str(x.get("name") if isinstance(x, dict) else x) for x in obj.get("labels") or []]
-    description, local_ref = strip_marker(str(obj.get("description") or ""))
-    assignees = obj.get("assignees") or ([obj["assignee"]] if obj.get("assignee") else [])
-    milestone = obj.get("milestone") or {}
+    labels, assignees, milestone = obj["labels"], obj["assignees"], obj["milestone"]
+    description, local_ref = strip_marker(obj["description"] or "")
     fields = TaskFields(
-        title=" ".join(str(obj.get("title") or "").split()) or "(untitled)",
+        title=" ".join(obj["title"].split()) or "(untitled)",
         description=description.strip(),
-        status=status_of(str(obj.get("state") or "opened"), labels),
+        status=status_of(obj["state"], labels),
         priority=priority_of(labels),
         tags=tags_of(labels),
-        due_date=_due(obj.get("due_date")),
-        assignee=str(assignees[0]["id"]) if assignees and assignees[0].get("id") is not None else None,
-        project=str(milestone["id"]) if isinstance(milestone, dict) and milestone.get("id") else None,
+        due_date=_due(obj["due_date"]),
+        assignee=str(assignees[0]["id"]) if assignees else None,
+        project=str(milestone["id"]) if milestone else None,
     )
     return RemoteTask(
         id=str(obj["iid"]),
         fields=fields,
-        updated_at=parse_time(obj.get("updated_at"))
-        or parse_time(obj.get("created_at"))
-        or datetime.now(UTC),
-        created_at=parse_time(obj.get("created_at")),
-        completed_at=parse_time(obj.get("closed_at")),
+        updated_at=parse_time(obj["updated_at"]) or parse_time(obj["created_at"]) or datetime.now(UTC),
+        created_at=parse_time(obj["created_at"]),
+        completed_at=parse_time(obj["closed_at"]),
         local_ref=local_ref,
-        url=obj.get("web_url"),
+        url=obj["web_url"],
     )
 
 
@@ -118,9 +114,9 @@ def issue_body(
     *,
     was_closed: bool | None = None,
     local_ref: str | None = None,
-) -> dict[str, Any]:
+) -> wire.IssueBody:
     """The create/update body for the ``changed`` fields (labels always as one full, comma-separated list)."""
-    body: dict[str, Any] = {}
+    body: wire.IssueBody = {}
     if "title" in changed:
         body["title"] = fields.title
     if "description" in changed or local_ref:
