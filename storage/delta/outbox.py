@@ -120,7 +120,7 @@ class AuditOutbox:
             await done.wait()
         unknown = [v for v in range(progress.checked + 1, current + 1) if v not in progress.published]
         if unknown:
-            carried = await table.outbox_events(current - progress.checked, set(unknown))
+            carried = await table.outbox_events(progress.checked, set(unknown))
             copied = await self._copy_missing(carried)
         else:
             copied = 0

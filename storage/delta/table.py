@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from deltalake import DeltaTable, Field, write_deltalake
 from deltalake.exceptions import CommitFailedError
 
-from core.errors import NotFoundError, StorageError
+from core.errors import NotFoundError, OrchestratorError, StorageError
 from core.models import AuditEvent
 from core.store import Recorder, TableInfo
 from storage.changes import changes_by_row
@@ -144,8 +144,8 @@ class DeltaEntityTable(Generic[M]):
     async def _run(self, fn: Callable[..., T], *args: Any, action: str) -> T:
         try:
             return await asyncio.to_thread(fn, *args)
-        except CommitFailedError:
-            raise  # retried by retry_conflicts, translated there if it never succeeds
+        except (CommitFailedError, OrchestratorError):
+            raise  # a conflict is retried by retry_conflicts; our own errors (NotFoundError …) are final
         except Exception as exc:
             raise translate(exc, self.name, action) from exc
 

@@ -129,3 +129,19 @@ async def test_a_running_process_sees_the_events_of_another_that_died(tmp_path: 
     finally:
         await doomed.close()
         await survivor.close()
+
+
+async def test_an_orphan_behind_later_commits_is_still_found(tmp_path: Path) -> None:
+    survivor, survivor_services, alice = await _open(tmp_path / "lake")
+    doomed, doomed_services, doomed_alice = await _open(tmp_path / "lake")
+    try:
+        await survivor.audit.list(WS)
+        with crash_before_events(doomed), pytest.raises(Crash):
+            await doomed_services.tasks.create(doomed_alice, "Orphan")
+        for title in ("Later", "Later still"):  # the orphan's commit is no longer the newest
+            await survivor_services.tasks.create(alice, title)
+        refs = {e.entity_ref for e in await survivor.audit.list(WS) if e.entity_type is EntityType.task}
+        assert refs == {"T-1", "T-2", "T-3"}
+    finally:
+        await doomed.close()
+        await survivor.close()
