@@ -89,6 +89,11 @@ _BYPASS = {
 }
 
 
+# Not a user action on data: which server a person's DMs belong to is the Discord adapter's own routing
+# state, kept in its workspace settings (`/orchestrator workspace`).
+_ROUTING_STATE = {("bot/discord/workspaces.py", "services", "users")}
+
+
 def _adapter_files() -> list[Path]:
     files: list[Path] = []
     for entry in ADAPTERS:
@@ -121,7 +126,8 @@ def test_adapters_act_only_through_the_unit_of_work() -> None:
         if "CommandRunner" in source:
             offenders.append(f"{rel}: CommandRunner")
         for owner, attr, line in _chains(tree):
-            if (owner, attr) in _BYPASS:
+            owner = owner.lstrip("_")  # `self._services.tasks` is the same bypass
+            if (owner, attr) in _BYPASS and (str(rel), owner, attr) not in _ROUTING_STATE:
                 offenders.append(f"{rel}:{line}: {owner}.{attr}")
     assert offenders == []
 
