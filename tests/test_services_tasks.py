@@ -203,3 +203,27 @@ async def test_people_arriving_and_changing_are_audited(services: Services, alic
     events = await services.store.audit.list("local", entity_id=alice.user_id)
     assert [e.action for e in events] == [AuditAction.update, AuditAction.create]
     assert events[0].before == {"timezone": "UTC"} and events[0].after == {"timezone": "Europe/Paris"}
+
+
+async def test_undo_of_a_command_that_touched_rows_twice_and_both_kinds(
+    services: Services, alice: Actor
+) -> None:
+    await services.tasks.create(alice, "Kept")
+    with services.audit.batch():  # one message: a project, a task in it, then edits of both
+        await services.projects.create(alice, "Launch")
+        await services.tasks.create(alice, "Draft", project="Launch")
+        await services.tasks.update(alice, "T-2", title="Draft v2", priority="p1")
+        await services.projects.update(alice, "Launch", name="Launch 2")
+
+    result = await services.undo.undo(alice)
+    assert {e.ref for e in result.entities} == {"T-2", "P-1"}
+    gone = await services.tasks.get(alice, "T-2", include_deleted=True)
+    assert (gone.title, gone.priority, gone.deleted_at is not None) == ("Draft", Priority.medium, True)
+    assert [p.name for p in await services.store.projects.list("local", include_deleted=True)] == ["Launch"]
+    undos = [e for e in await services.store.audit.list("local") if e.action is AuditAction.undo]
+    assert len(undos) == 4 and len({e.undoes for e in undos}) == 4  # one record per reverted event
+    rename = next(e for e in undos if e.entity_ref == "T-2" and "title" in (e.after or {}))
+    assert rename.before == {"title": "Draft v2", "priority": "critical"}
+    assert rename.after == {"title": "Draft", "priority": "medium"}
+    again = await services.undo.undo(alice)  # next: the command before, never this one twice
+    assert again.entity is not None and again.entity.ref == "T-1"

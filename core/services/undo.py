@@ -60,7 +60,8 @@ class UndoService:
             group = [e for e in group if e.entity_id in present]
             if not group:
                 continue
-            # Newest first, as they were made in reverse: a later revert of the same row wins.
+            # Events come newest first and are taken back in that order: for a row changed twice in one
+            # command, the older event's values come later in one update and so are the ones that stay.
             items = [(e.entity_id, self._reversal(actor, e)) for e in group]
             record = self._recorder(actor, batch, group)
             rows: list[Task | Project] = list(await repo.update_many(ws, items, audit=record))
