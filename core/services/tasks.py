@@ -305,5 +305,3 @@ class TaskService:
             stored = await self._store.tasks.update_many(actor.workspace_id, items, audit=record)
         by_id = {t.id: t for t in stored}
         return [self.annotate(actor, by_id[task.id]) for task, _ in work]
-
-
