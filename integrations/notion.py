@@ -31,6 +31,7 @@ from integrations.client_base import VendorClient
 from integrations.http import RateLimit, RetryPolicy, VendorHTTP
 from integrations.notion_mapping import NotionSchema, normalize, page_from_wire, page_properties
 from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.types import notion as wire
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ DEFAULT_BASE_URL = "https://api.notion.com/v1"
 NOTION_VERSION = "2022-06-28"  # pinned: 2025-09-03 moves queries to data sources
 NOTION_RATE = RateLimit(requests=3, per_seconds=1.0)
 PAGE_SIZE = 100
+
+
+def _gone(page: wire.Page) -> bool:
+    """Archived or in the trash: deleted, for the sync."""
+    return page["archived"] or page.get("in_trash", False)
 
 
 def _minute(when: datetime) -> datetime:
@@ -99,9 +105,7 @@ class NotionClient(VendorClient):
         response = await self._http.request(method, path, json=body, idempotent=idempotent)
         return self._http.json_of(response)
 
-    async def _query(
-        self, body: dict[str, Any]
-    ) -> AsyncIterator[tuple[list[dict[str, Any]], httpx.Response]]:
+    async def _query(self, body: dict[str, Any]) -> AsyncIterator[tuple[list[Any], httpx.Response]]:
         """Pages of a database query (``start_cursor``, ``has_more``, ``next_cursor``); a query is a read."""
         cursor: str | None = None
         seen: set[str] = set()
@@ -110,10 +114,10 @@ class NotionClient(VendorClient):
             response = await self._http.request(
                 "POST", f"/databases/{self._database}/query", json=payload, idempotent=True
             )
-            data = self._http.json_of(response)
-            yield list(data.get("results") or []), response
-            cursor = data.get("next_cursor")
-            if not data.get("has_more") or not cursor or cursor in seen:
+            data: wire.ListResponse = self._http.json_of(response)
+            yield data["results"], response
+            cursor = data["next_cursor"]
+            if not data["has_more"] or not cursor or cursor in seen:
                 return
             seen.add(cursor)
 
@@ -131,22 +135,23 @@ class NotionClient(VendorClient):
             raise ValidationError("That Notion database has no title property.")
 
     async def current_user(self) -> RemoteUser:
-        me = await self._json("GET", "/users/me")
-        self._me = str(me.get("id"))
-        return RemoteUser(self._me, str(me.get("name") or ""), None)
+        me: wire.User = await self._json("GET", "/users/me")
+        self._me = me["id"]
+        return RemoteUser(me["id"], me.get("name") or "", None)
 
     async def list_users(self) -> list[RemoteUser]:
         users: list[RemoteUser] = []
         cursor: str | None = None
         while True:
             params: dict[str, Any] = {"page_size": self._page, **({"start_cursor": cursor} if cursor else {})}
-            data = await self._http.get_json("/users", params)
-            for u in data.get("results") or []:
+            data: wire.ListResponse = await self._http.get_json("/users", params)
+            people: list[wire.User] = data["results"]
+            for u in people:
                 if u.get("type") == "person":  # bots have no email and own no tasks
-                    email = (u.get("person") or {}).get("email")
-                    users.append(RemoteUser(str(u["id"]), str(u.get("name") or ""), email))
-            cursor = data.get("next_cursor")
-            if not data.get("has_more") or not cursor:
+                    email = u.get("person", {}).get("email")
+                    users.append(RemoteUser(u["id"], u.get("name") or "", email))
+            cursor = data["next_cursor"]
+            if not data["has_more"] or not cursor:
                 return users
 
     async def list_containers(self) -> list[RemoteContainer]:
@@ -181,8 +186,9 @@ class NotionClient(VendorClient):
         started: datetime | None = None
         async for items, response in self._query(body):
             started = started or server_time(response)
-            for obj in items:
-                if obj.get("archived") or obj.get("in_trash"):
+            pages: list[wire.Page] = items
+            for obj in pages:
+                if _gone(obj):
                     continue
                 try:
                     tasks.append(page_from_wire(obj, self.schema))
@@ -194,16 +200,16 @@ class NotionClient(VendorClient):
         next_cursor = state.next(newest, started or datetime.now(UTC), full=full)
         return ChangeSet(tasks, frozenset(t.id for t in tasks), next_cursor, snapshot=full)
 
-    async def _page_obj(self, page_id: str) -> dict[str, Any] | None:
+    async def _page_obj(self, page_id: str) -> wire.Page | None:
         try:
-            obj = await self._json("GET", f"/pages/{page_id}")
+            page: wire.Page = await self._json("GET", f"/pages/{page_id}")
         except NotFoundError:
             return None
-        return obj if isinstance(obj, dict) else None
+        return page
 
     async def get_task(self, remote_id: str) -> RemoteTask | None:
         obj = await self._page_obj(remote_id)
-        if obj is None or obj.get("archived") or obj.get("in_trash"):
+        if obj is None or _gone(obj):
             return None
         return page_from_wire(obj, self.schema)
 
@@ -224,11 +230,12 @@ class NotionClient(VendorClient):
         if not tagged and self._me is None:
             await self.current_user()
         async for items, _ in self._query(query):
-            for obj in items:
+            found: list[wire.Page] = items
+            for obj in found:
                 task = page_from_wire(obj, self.schema)
                 if task.local_ref == local_ref:
                     return task
-                if not tagged and (obj.get("created_by") or {}).get("id") == self._me:
+                if not tagged and obj["created_by"]["id"] == self._me:
                     return task
         return None
 
@@ -250,7 +257,7 @@ class NotionClient(VendorClient):
             return
         except ValidationError:
             obj = await self._page_obj(remote_id)  # "can't edit an archived block": already there
-            if obj is not None and not (obj.get("archived") or obj.get("in_trash")):
+            if obj is not None and not _gone(obj):
                 raise
 
     def normalize(self, fields: TaskFields) -> TaskFields:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from core.integrations import RemoteTask, TaskFields
 from core.models import Priority, TaskStatus
+from integrations.types import notion as wire
 from integrations.wire_fields import clean_tags, parse_time, status_by_words, strip_marker, with_marker
 
 DEFAULT_PROPERTIES: dict[str, str] = {
@@ -90,23 +91,23 @@ class NotionSchema:
     project_options: tuple[str, ...] = ()
 
     @classmethod
-    def from_wire(cls, db: dict[str, Any], names: Mapping[str, str]) -> NotionSchema:
-        wire = db.get("properties") or {}
+    def from_wire(cls, db: wire.Database, names: Mapping[str, str]) -> NotionSchema:
+        schema = db["properties"]
         props: dict[str, tuple[str, str]] = {}
         for key, wanted in {**DEFAULT_PROPERTIES, **names}.items():
-            prop = wire.get(wanted)
-            if isinstance(prop, dict) and prop.get("type") in _TYPES.get(key, ()):
-                props[key] = (wanted, str(prop["type"]))
+            prop = schema.get(wanted)  # the users' own property names: any may be missing
+            if prop is not None and prop.get("type") in _TYPES.get(key, ()):
+                props[key] = (wanted, prop["type"])
         if "title" not in props:  # every database has exactly one title property, whatever its name
-            for name, prop in wire.items():
-                if isinstance(prop, dict) and prop.get("type") == "title":
+            for name, prop in schema.items():
+                if prop.get("type") == "title":
                     props["title"] = (name, "title")
         return cls(
-            str(db.get("id") or ""),
+            db["id"],
             props,
-            _status_options(wire, props.get("status")),
-            _options(wire, props.get("priority")),
-            _options(wire, props.get("project")),
+            _status_options(schema, props.get("status")),
+            _options(schema, props.get("priority")),
+            _options(schema, props.get("project")),
         )
 
     def name(self, key: str) -> str | None:
@@ -131,40 +132,43 @@ class NotionSchema:
         return same[0] if same else _PRIORITY_NAMES[priority]  # Notion adds a new select option itself
 
 
-def _options(wire: dict[str, Any], prop: tuple[str, str] | None) -> tuple[str, ...]:
+def _config(schema: dict[str, wire.PropertySchema], prop: tuple[str, str] | None) -> wire.SelectConfig | None:
+    """The options (and, for a status, groups) of a select-like property the sync uses."""
     if prop is None:
+        return None
+    found: Any = schema[prop[0]].get(prop[1])
+    return cast(wire.SelectConfig, found) if found else None
+
+
+def _options(schema: dict[str, wire.PropertySchema], prop: tuple[str, str] | None) -> tuple[str, ...]:
+    config = _config(schema, prop)
+    return tuple(o["name"] for o in config["options"] if o["name"]) if config else ()
+
+
+def _status_options(
+    schema: dict[str, wire.PropertySchema], prop: tuple[str, str] | None
+) -> tuple[tuple[str, str | None], ...]:
+    config = _config(schema, prop)
+    if config is None:
         return ()
-    body = (wire.get(prop[0]) or {}).get(prop[1]) or {}
-    return tuple(str(o.get("name")) for o in body.get("options") or [] if o.get("name"))
+    group_of = {
+        option_id: group["name"] for group in config.get("groups", []) for option_id in group["option_ids"]
+    }
+    return tuple((o["name"], group_of.get(o.get("id", ""))) for o in config["options"] if o["name"])
 
 
-def _status_options(wire: dict[str, Any], prop: tuple[str, str] | None) -> tuple[tuple[str, str | None], ...]:
-    if prop is None:
-        return ()
-    body = (wire.get(prop[0]) or {}).get(prop[1]) or {}
-    group_of: dict[str, str] = {}
-    for group in body.get("groups") or []:
-        for option_id in group.get("option_ids") or []:
-            group_of[str(option_id)] = str(group.get("name") or "")
-    return tuple(
-        (str(o["name"]), group_of.get(str(o.get("id")))) for o in body.get("options") or [] if o.get("name")
-    )
+def plain_text(items: list[wire.RichText] | None) -> str:
+    return "".join(x.get("plain_text") or x.get("text", {"content": ""})["content"] for x in items or [])
 
 
-def plain_text(items: Any) -> str:
-    return "".join(
-        str(x.get("plain_text") or (x.get("text") or {}).get("content") or "") for x in items or []
-    )
-
-
-def rich_text(text: str) -> list[dict[str, Any]]:
+def rich_text(text: str) -> list[wire.RichText]:
     """Notion caps one rich text object at 2,000 characters (and an array at 100)."""
     chunks = [text[i : i + _RICH_TEXT_LIMIT] for i in range(0, len(text), _RICH_TEXT_LIMIT)][:100]
     return [{"type": "text", "text": {"content": c}} for c in chunks]
 
 
-def due_from(value: Any) -> tuple[date | None, time | None]:
-    start = str((value or {}).get("start") or "")
+def due_from(value: wire.DateValue | None) -> tuple[date | None, time | None]:
+    start = value["start"] if value else ""
     if not start:
         return None, None
     if len(start) <= 10:
@@ -178,21 +182,22 @@ def due_from(value: Any) -> tuple[date | None, time | None]:
     return when.date(), when.time().replace(second=0, microsecond=0)
 
 
-def due_to(day: date | None, at: time | None) -> dict[str, Any] | None:
+def due_to(day: date | None, at: time | None) -> wire.DateValue | None:
     if day is None:
         return None
     start = day.isoformat() if at is None else datetime.combine(day, at, tzinfo=UTC).isoformat()
     return {"start": start, "end": None}
 
 
-def page_from_wire(obj: dict[str, Any], schema: NotionSchema) -> RemoteTask:
+def page_from_wire(obj: wire.Page, schema: NotionSchema) -> RemoteTask:
     """A Notion page as a neutral RemoteTask."""
-    props = obj.get("properties") or {}
+    props = obj["properties"]
 
     def value(key: str) -> Any:
+        # A property value holds one key named after its type; its shape depends on that type.
         name = schema.name(key)
         prop = props.get(name) if name else None
-        return prop.get(schema.props[key][1]) if isinstance(prop, dict) else None
+        return prop.get(schema.props[key][1]) if prop is not None else None
 
     description, local_ref = strip_marker(plain_text(value("description")))
     status = value("status") or {}
@@ -214,8 +219,8 @@ def page_from_wire(obj: dict[str, Any], schema: NotionSchema) -> RemoteTask:
     return RemoteTask(
         id=str(obj["id"]),
         fields=fields,
-        updated_at=parse_time(obj.get("last_edited_time")) or datetime.now(UTC),
-        created_at=parse_time(obj.get("created_time")),
+        updated_at=parse_time(obj["last_edited_time"]) or datetime.now(UTC),
+        created_at=parse_time(obj["created_time"]),
         local_ref=local_ref,
         url=obj.get("url"),
     )
