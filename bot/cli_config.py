@@ -41,17 +41,24 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _origin(settings: Settings, path: str) -> str:
+    origin = settings.origin(path)
+    names = Settings.variables_of(path)
+    # A default names the variable that would change it.
+    return f"default ({names[0]})" if origin == "default" and names else origin
+
+
 def rows(settings: Settings) -> Iterator[tuple[str, str, str]]:
     """(setting, shown value, origin) for every setting, sections first."""
     for section in SECTIONS:
         model: BaseModel = getattr(settings, section)
         for name in type(model).model_fields:
             path = f"{section}.{name}"
-            yield path, _shown(getattr(model, name)), settings.origin(path)
+            yield path, _shown(getattr(model, name)), _origin(settings, path)
     for name in type(settings).model_fields:
         if name in SECTIONS or name == "origins":
             continue
-        yield name, _shown(getattr(settings, name)), settings.origin(name)
+        yield name, _shown(getattr(settings, name)), _origin(settings, name)
 
 
 def load_settings() -> Settings:

@@ -347,6 +347,11 @@ class Settings(BaseSettings):
         owner: BaseModel = getattr(self, section) if section else self
         return "argument" if leaf in owner.model_fields_set else "default"
 
+    @staticmethod
+    def variables_of(path: str) -> list[str]:
+        """The variable names read for ``path`` (``slack.bot_token`` → ``["SLACK_BOT_TOKEN"]``)."""
+        return dict(_variable_fields(Settings)).get(path, [])
+
     def lookup(self, names: Iterable[str]) -> Settings:
         """A copy whose ``providers.extra`` holds the variables ``names`` (a custom providers file's own key
         and URL variables) from the environment or `.env`; the documented ones are already fields."""

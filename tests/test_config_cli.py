@@ -56,7 +56,7 @@ def test_config_show_masks_secrets_and_names_their_origin(tmp_path: Path) -> Non
     assert "aws_secret_access_key=****" in lines["storage.options"]
     assert "./data" in lines["storage.url"] and "default" in lines["storage.url"]
     assert "INFO" in lines["log_level"] and "environment: ORCHESTRATOR_LOG_LEVEL" in lines["log_level"]
-    assert "default" in lines["slack.app_token"]
+    assert "default (SLACK_APP_TOKEN)" in lines["slack.app_token"]
 
 
 def test_a_bad_value_is_one_clear_line(tmp_path: Path) -> None:
