@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("storage.delta.outbox")
 
 OUTBOX_KEY = "orchestrator.audit_events"
+# How long a reconcile waits for this process's own copy of a fresh commit before copying it itself (a writer
+# cancelled right after its commit never finishes its copy; a repeat is harmless, a reader stuck is not).
+_OWN_COPY_WAIT = 10.0
 
 
 def commit_properties(
@@ -115,9 +118,12 @@ class AuditOutbox:
         progress = self._progress[table.name]
         async with table.lock:  # commits made so far are marked in flight or published
             current = await table.current_version()
-            waiting = [e for v, e in progress.inflight.items() if v <= current]
-        for done in waiting:  # our own copies under way: let them finish rather than race them
-            await done.wait()
+            waiting = [(v, e) for v, e in progress.inflight.items() if v <= current]
+        for version, done in waiting:  # our own copies under way: let them finish rather than race them
+            try:
+                await asyncio.wait_for(done.wait(), _OWN_COPY_WAIT)
+            except TimeoutError:
+                progress.inflight.pop(version, None)  # its writer is gone: copy it below
         unknown = [v for v in range(progress.checked + 1, current + 1) if v not in progress.published]
         if unknown:
             carried = await table.outbox_events(progress.checked, set(unknown))

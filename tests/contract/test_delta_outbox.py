@@ -7,6 +7,7 @@ an at-least-once copy can leave are read once.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from core.models import AuditAction, EntityType, Platform, Surface
 from core.services import Actor, Services
-from storage.delta import DeltaStore
+from storage.delta import DeltaStore, outbox
 from tests.contract.faults import Crash, crash_before_events
 
 WS = "local"
@@ -145,3 +146,20 @@ async def test_an_orphan_behind_later_commits_is_still_found(tmp_path: Path) -> 
     finally:
         await doomed.close()
         await survivor.close()
+
+
+async def test_a_writer_stopped_right_after_its_commit_does_not_hold_readers_up(
+    lake: tuple[DeltaStore, Services, Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, services, alice = lake
+    monkeypatch.setattr(outbox, "_OWN_COPY_WAIT", 0.05)
+    publish = store.outbox.publish
+
+    async def never_copies(*_args: object) -> None:
+        return None  # like a writer cancelled between its commit and its copy: the in-flight mark stays
+
+    monkeypatch.setattr(store.outbox, "publish", never_copies)
+    task = await services.tasks.create(alice, "Cancelled after commit")
+    monkeypatch.setattr(store.outbox, "publish", publish)
+    events = await asyncio.wait_for(store.audit.list(WS, entity_id=task.id), timeout=5)
+    assert [e.action for e in events] == [AuditAction.create]
