@@ -21,7 +21,7 @@ $(UV):
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	@echo "Setting up $(VENV) (first run, or the dependencies changed)…"
 	@$(UV_ENV) $(UV) sync --locked --extra dev --python $(PY) > $(TOOLS)/sync.log 2>&1 \
-		|| { cat $(TOOLS)/sync.log; exit 1; }
+		|| { cat $(TOOLS)/sync.log; echo "(pyproject.toml changed? \`make lock\` records the new versions in uv.lock)"; exit 1; }
 	@touch $(STAMP)
 
 run: $(STAMP)
