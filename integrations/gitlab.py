@@ -10,7 +10,6 @@ text (``Retry later``) and may lack ``Retry-After``: the shared base backs off o
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,11 +31,9 @@ from core.models import IntegrationType
 from integrations.client_base import VendorClient
 from integrations.gitlab_mapping import DELETED_LABEL, is_deleted, issue_body, normalize, task_from_wire
 from integrations.http import RateLimit, RetryPolicy, VendorHTTP
-from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.sync_cursor import FULL_EVERY, MARGIN, Listing, SyncCursor
 from integrations.types import gitlab as wire
 from integrations.wire_fields import parse_time
-
-log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://gitlab.com/api/v4"
 GITLAB_RATE = RateLimit(requests=2000, per_seconds=60.0)  # gitlab.com, per user
@@ -192,29 +189,16 @@ class GitLabClient(VendorClient):
         after = None if full else state.listed_after(self._margin)
         if after is not None:
             params["updated_after"] = after.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        tasks: list[RemoteTask] = []
-        deleted: set[str] = set()
-        started: datetime | None = None
-        newest: datetime | None = None
-        async for items, response in self._pages(f"{self._p}/issues", params):
-            started = started or server_time(response)
-            issues: list[wire.Issue] = items
-            for obj in issues:
-                stamp = parse_time(obj["updated_at"])
-                newest = max(newest, stamp) if newest and stamp else (stamp or newest)
-                if is_deleted(obj):
-                    deleted.add(str(obj["iid"]))
-                    continue
-                try:
-                    tasks.append(task_from_wire(obj))
-                except (KeyError, TypeError, ValueError):
-                    log.warning("skipped a GitLab issue the client could not read")
-            if progress:
-                progress("fetch", len(tasks), None)
-        next_cursor = state.next(newest, started or datetime.now(UTC), full=full)
-        return ChangeSet(
-            tasks, frozenset(t.id for t in tasks), next_cursor, snapshot=full, deleted_ids=frozenset(deleted)
+        listing: Listing[wire.Issue] = Listing(
+            "GitLab",
+            task_from_wire,
+            progress,
+            stamp=lambda obj: parse_time(obj["updated_at"]),
+            gone=lambda obj: str(obj["iid"]) if is_deleted(obj) else None,
         )
+        async for items, response in self._pages(f"{self._p}/issues", params):
+            listing.add_page(response, items)
+        return listing.change_set(state, full=full)
 
     async def _issue(self, iid: str) -> wire.Issue | None:
         try:

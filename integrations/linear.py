@@ -8,7 +8,6 @@ A rate-limited request may come back as HTTP 400 with ``RATELIMITED`` in ``error
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -31,11 +30,9 @@ from integrations import linear_queries as q
 from integrations.client_base import VendorClient
 from integrations.http import RateLimit, Retryable, RetryPolicy, VendorHTTP, parse_retry_after
 from integrations.linear_mapping import LinearTeam, issue_id_for, issue_input, normalize, task_from_wire
-from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.sync_cursor import FULL_EVERY, MARGIN, Listing, SyncCursor
 from integrations.types import linear as wire
 from integrations.wire_fields import parse_time
-
-log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.linear.app"
 # About 2,500 requests per hour for an API key (api-facts §2; numbers vary by source).
@@ -253,28 +250,17 @@ class LinearClient(VendorClient):
             issue_filter["updatedAt"] = {
                 "gt": after.isoformat(timespec="milliseconds").replace("+00:00", "Z")
             }
-        tasks: list[RemoteTask] = []
-        deleted: set[str] = set()
-        started: datetime | None = None
-        newest: datetime | None = None
+        listing: Listing[wire.Issue] = Listing(
+            "Linear",
+            lambda obj: task_from_wire(obj, self.team),
+            progress,
+            stamp=lambda obj: parse_time(obj["updatedAt"]),
+            # Trashed is deleted; merely archived issues (auto-archived when done) stay.
+            gone=lambda obj: obj["id"] if obj["trashed"] else None,
+        )
         async for nodes, response in self._pages(q.ISSUES, "issues", {"filter": issue_filter}):
-            started = started or server_time(response)
-            issues: list[wire.Issue] = nodes
-            for obj in issues:
-                stamp = parse_time(obj["updatedAt"])
-                newest = max(newest, stamp) if newest and stamp else (stamp or newest)
-                if obj["trashed"]:  # deleted; merely archived issues (auto-archived when done) stay
-                    deleted.add(obj["id"])
-                    continue
-                try:
-                    tasks.append(task_from_wire(obj, self.team))
-                except (KeyError, TypeError, ValueError):
-                    log.warning("skipped a Linear issue the client could not read")
-            if progress:
-                progress("fetch", len(tasks), None)
-        next_cursor = state.next(newest, started or datetime.now(UTC), full=full)
-        changed = frozenset(t.id for t in tasks)
-        return ChangeSet(tasks, changed, next_cursor, snapshot=full, deleted_ids=frozenset(deleted))
+            listing.add_page(response, nodes)
+        return listing.change_set(state, full=full)
 
     async def get_task(self, remote_id: str) -> RemoteTask | None:
         obj = await self._issue(remote_id)

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,10 +26,8 @@ from integrations.client_base import VendorClient
 from integrations.html_markdown import html_to_markdown
 from integrations.http import RateLimit, RetryPolicy, VendorHTTP
 from integrations.motion_mapping import MotionWorkspace, normalize, task_from_wire, task_to_wire
-from integrations.sync_cursor import SyncCursor, server_time
+from integrations.sync_cursor import Listing, SyncCursor
 from integrations.types import motion as wire
-
-log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.usemotion.com/v1"
 # Individual accounts; teams can ask for up to 120/min and pass their own RateLimit.
@@ -168,22 +165,16 @@ class MotionClient(VendorClient):
         """Every task (Motion can't filter by update time), flagging those updated since ``cursor``."""
         since = SyncCursor.parse(cursor).since
         params = {"workspaceId": self.workspace.id, "includeAllStatuses": "true"}
-        tasks: list[RemoteTask] = []
-        started: datetime | None = None
+        listing: Listing[wire.Task] = Listing(
+            "Motion", lambda obj: task_from_wire(obj, self.workspace), progress
+        )
         async for items, response in self._http.cursor_pages(
             "/tasks", params, items_key="tasks", next_cursor=_next_cursor
         ):
-            if started is None:
-                started = server_time(response)
-            for obj in items:
-                try:
-                    tasks.append(task_from_wire(obj, self.workspace))
-                except (KeyError, TypeError, ValueError):
-                    log.warning("skipped a Motion task the client could not read")
-            if progress:
-                progress("fetch", len(tasks), None)
+            listing.add_page(response, items)
+        tasks = listing.tasks
         changed = frozenset(t.id for t in tasks if since is None or t.updated_at >= since)
-        next_since = (started or datetime.now(UTC)) - _CURSOR_MARGIN
+        next_since = (listing.started or datetime.now(UTC)) - _CURSOR_MARGIN
         return ChangeSet(tasks, changed, json.dumps({"since": next_since.isoformat()}), snapshot=True)
 
     async def get_task(self, remote_id: str) -> RemoteTask | None:

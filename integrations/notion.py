@@ -9,7 +9,6 @@ minute, so the cursor is too); deletes archive the page. 3 requests per second o
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,10 +29,9 @@ from core.models import IntegrationType
 from integrations.client_base import VendorClient
 from integrations.http import RateLimit, RetryPolicy, VendorHTTP
 from integrations.notion_mapping import NotionSchema, normalize, page_from_wire, page_properties
-from integrations.sync_cursor import FULL_EVERY, MARGIN, SyncCursor, server_time
+from integrations.sync_cursor import FULL_EVERY, MARGIN, Listing, SyncCursor
 from integrations.types import notion as wire
-
-log = logging.getLogger(__name__)
+from integrations.wire_fields import parse_time
 
 DEFAULT_BASE_URL = "https://api.notion.com/v1"
 NOTION_VERSION = "2022-06-28"  # pinned: 2025-09-03 moves queries to data sources
@@ -182,23 +180,15 @@ class NotionClient(VendorClient):
         if after is not None:
             stamp = _minute(after).isoformat().replace("+00:00", "Z")
             body["filter"] = {"timestamp": "last_edited_time", "last_edited_time": {"on_or_after": stamp}}
-        tasks: list[RemoteTask] = []
-        started: datetime | None = None
+        listing: Listing[wire.Page] = Listing(
+            "Notion",
+            lambda obj: None if _gone(obj) else page_from_wire(obj, self.schema),
+            progress,
+            stamp=lambda obj: parse_time(obj["last_edited_time"]),
+        )
         async for items, response in self._query(body):
-            started = started or server_time(response)
-            pages: list[wire.Page] = items
-            for obj in pages:
-                if _gone(obj):
-                    continue
-                try:
-                    tasks.append(page_from_wire(obj, self.schema))
-                except (KeyError, TypeError, ValueError):
-                    log.warning("skipped a Notion page the client could not read")
-            if progress:
-                progress("fetch", len(tasks), None)
-        newest = max((t.updated_at for t in tasks), default=None)
-        next_cursor = state.next(newest, started or datetime.now(UTC), full=full)
-        return ChangeSet(tasks, frozenset(t.id for t in tasks), next_cursor, snapshot=full)
+            listing.add_page(response, items)
+        return listing.change_set(state, full=full)
 
     async def _page_obj(self, page_id: str) -> wire.Page | None:
         try:

@@ -11,11 +11,19 @@ full listing, never a skipped change.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Generic, TypeVar
 
 import httpx
+
+from core.integrations import ChangeSet, Progress, RemoteTask
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MARGIN = timedelta(seconds=5)
 FULL_EVERY = timedelta(hours=24)
@@ -60,3 +68,55 @@ def server_time(response: httpx.Response) -> datetime:
         return parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
     except (KeyError, TypeError, ValueError):
         return datetime.now(UTC)
+
+
+@dataclass
+class Listing(Generic[T]):
+    """What one listing of a tracker's items saw, page by page: the tasks it could read, the ids of deleted
+    items, the tracker's clock when it started and the newest update time (what the next cursor holds).
+
+    ``read`` turns an item into a task (None: not one of ours to list); ``gone`` gives the id of an item
+    that stands for a deletion; ``stamp`` its update time. An item the client can't read is skipped with a
+    warning, never the whole listing.
+    """
+
+    vendor: str
+    read: Callable[[T], RemoteTask | None]
+    progress: Progress | None = None
+    stamp: Callable[[T], datetime | None] | None = None
+    gone: Callable[[T], str | None] | None = None
+    tasks: list[RemoteTask] = field(default_factory=list)
+    deleted: set[str] = field(default_factory=set)
+    started: datetime | None = None
+    newest: datetime | None = None
+
+    def add_page(self, response: httpx.Response, items: Iterable[T]) -> None:
+        self.started = self.started or server_time(response)
+        for item in items:
+            stamp = self.stamp(item) if self.stamp else None
+            if stamp is not None and (self.newest is None or stamp > self.newest):
+                self.newest = stamp
+            gone = self.gone(item) if self.gone else None
+            if gone is not None:
+                self.deleted.add(gone)
+                continue
+            try:
+                task = self.read(item)
+            except (KeyError, TypeError, ValueError):
+                log.warning("skipped a %s item the client could not read", self.vendor)
+                continue
+            if task is not None:
+                self.tasks.append(task)
+        if self.progress:
+            self.progress("fetch", len(self.tasks), None)
+
+    def change_set(self, cursor: SyncCursor, *, full: bool) -> ChangeSet:
+        """Every listed task as changed (the engine compares values), and the cursor after this listing."""
+        next_cursor = cursor.next(self.newest, self.started or datetime.now(UTC), full=full)
+        return ChangeSet(
+            self.tasks,
+            frozenset(t.id for t in self.tasks),
+            next_cursor,
+            snapshot=full,
+            deleted_ids=frozenset(self.deleted),
+        )
