@@ -320,6 +320,21 @@ class Settings(BaseSettings):
     )
     origins: Annotated[dict[str, str], Field(default_factory=dict, exclude=True, repr=False)]
 
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        # Values passed in code win over every source: say so, rather than name a variable that lost.
+        for key, value in values.items():
+            if key.startswith("_"):  # _env_file and pydantic-settings' other options
+                continue
+            if isinstance(value, BaseModel):
+                paths = [f"{key}.{name}" for name in value.model_fields_set]
+            elif isinstance(value, dict) and key in SECTIONS:
+                paths = [f"{key}.{name}" for name in value]
+            else:
+                paths = [key]
+            for path in paths:
+                self.origins[path] = "argument"
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -341,11 +356,7 @@ class Settings(BaseSettings):
     def origin(self, path: str) -> str:
         """Where the value at ``path`` (``slack.bot_token``) came from: ``environment: SLACK_BOT_TOKEN``,
         ``.env: SLACK_BOT_TOKEN``, ``default`` or ``argument`` (passed in code)."""
-        if path in self.origins:
-            return self.origins[path]
-        section, _, leaf = path.rpartition(".")
-        owner: BaseModel = getattr(self, section) if section else self
-        return "argument" if leaf in owner.model_fields_set else "default"
+        return self.origins.get(path, "default")
 
     @staticmethod
     def variables_of(path: str) -> list[str]:

@@ -153,3 +153,11 @@ def test_a_misspelt_setting_in_code_is_an_error_not_a_silent_default() -> None:
     with pytest.raises(ValidationError, match="storage_url"):
         Settings(storage_url="/elsewhere")  # type: ignore[call-arg]  # the field is storage.url
     assert Settings(storage={"url": "/elsewhere"}).storage.url == "/elsewhere"  # type: ignore[arg-type]
+
+
+def test_a_value_passed_in_code_says_so_even_when_a_variable_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORCHESTRATOR_STORAGE_URL", "/from-env")
+    settings = Settings(storage={"url": "/from-code"})  # type: ignore[arg-type]
+    assert settings.storage.url == "/from-code"
+    assert settings.origin("storage.url") == "argument"
+    assert Settings().origin("storage.url") == "environment: ORCHESTRATOR_STORAGE_URL"
