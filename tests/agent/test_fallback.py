@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic_ai import Agent
 from pydantic_ai.exceptions import ModelHTTPError
@@ -58,9 +59,14 @@ async def test_a_provider_http_error_falls_back_to_the_next(tmp_path: Path) -> N
     assert trace.cost_usd == pytest.approx(0.0045)
 
 
-async def test_a_timeout_falls_back_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [TimeoutError(), httpx.ConnectError("connection refused"), httpx.ReadTimeout("read timed out")],
+    ids=["timeout", "httpx-connect", "httpx-read-timeout"],
+)
+async def test_timeouts_and_transport_errors_fall_back_too(failure: Exception, tmp_path: Path) -> None:
     calls: list[str] = []
-    router = router_with(raising(TimeoutError(), calls), answering("from beta", calls), tmp_path)
+    router = router_with(raising(failure, calls), answering("from beta", calls), tmp_path)
     model, _ = router.build(router.route("add milk"), offline(calls))
     assert (await Agent(model).run("add milk")).output == "from beta"
 
