@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from core.integrations import IntegrationClient
 from core.models import ConflictPolicy, Integration, IntegrationType, SyncDirection, SyncLog, Task
 from core.secrets import SecretBox
 from core.services import Services
@@ -61,6 +62,26 @@ async def integration(services: Services, box: SecretBox, motion: MotionFake) ->
     return await services.store.integrations.add(row)
 
 
+async def run_client(
+    services: Services,
+    client: IntegrationClient,
+    integration: Integration,
+    *,
+    direction: SyncDirection | None = None,
+    policy: ConflictPolicy | None = None,
+) -> SyncLog:
+    """One sync run with a fresh ``client`` (closed after), as the scheduler does it."""
+    store = services.store
+    if policy is not None:
+        await store.integrations.update(WS, integration.id, {"conflict_policy": policy})
+    fresh = await store.integrations.get(WS, integration.id)
+    assert fresh is not None
+    try:
+        return await SyncEngine(services, client, fresh).run(direction)
+    finally:
+        await client.aclose()
+
+
 async def run_sync(
     services: Services,
     fake: MotionFake,
@@ -70,17 +91,9 @@ async def run_sync(
     policy: ConflictPolicy | None = None,
     **client_kwargs: Any,
 ) -> SyncLog:
-    """One sync run with a fresh client, as the scheduler does it."""
-    store = services.store
-    if policy is not None:
-        await store.integrations.update(WS, integration.id, {"conflict_policy": policy})
-    fresh = await store.integrations.get(WS, integration.id)
-    assert fresh is not None
+    """One Motion sync run."""
     client = make_client(fake, **client_kwargs)
-    try:
-        return await SyncEngine(services, client, fresh).run(direction)
-    finally:
-        await client.aclose()
+    return await run_client(services, client, integration, direction=direction, policy=policy)
 
 
 async def all_tasks(store: Store, *, include_deleted: bool = True) -> list[Task]:

@@ -3,40 +3,24 @@ right and nothing is ever created twice."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pytest
 
 from core.integrations import RemoteTask, TaskFields
-from core.models import Integration, SyncLog
+from core.models import Integration, Task
 from core.services import Actor, Services
 from core.sync import SyncEngine
 from integrations.motion import MotionClient
 from tests.fakes.http_faults import FaultPlan
 from tests.fakes.motion_server import MotionFake
 from tests.integrations.conftest import WINDOW, WS, all_tasks, make_client, run_sync
+from tests.integrations.tracker_kits import assert_in_step, motion_kit, sync_until_ok
 
 
-async def sync_until_ok(services: Services, fake: MotionFake, integration: Integration) -> list[SyncLog]:
-    """What the scheduler does: run again after a failed run. Five runs are plenty at this fault rate."""
-    logs = []
-    for _ in range(5):
-        logs.append(await run_sync(services, fake, integration))
-        if logs[-1].status == "ok":
-            break
-    return logs
-
-
-def assert_in_step(fake: MotionFake, tasks: list[Any], expected: int) -> None:
-    live = [t for t in tasks if t.deleted_at is None]
-    remote_names = Counter(t["name"] for t in fake.tasks.values())
-    assert max(remote_names.values()) == 1, "a task was created twice in Motion"
-    assert max(Counter(t.title for t in live).values()) == 1, "a task was created twice here"
-    assert len(live) == len(fake.tasks) == expected
-    for task in live:
+def assert_priorities_match(fake: MotionFake, tasks: list[Task]) -> None:
+    for task in (t for t in tasks if t.deleted_at is None):
         remote = fake.tasks[task.external_ids["motion"]]
-        assert remote["name"] == task.title
         assert remote["priority"] == {"critical": "ASAP"}.get(
             task.priority.value, task.priority.value.upper()
         )
@@ -47,13 +31,15 @@ async def test_twenty_percent_faults_end_in_the_right_state_without_duplicates(
 ) -> None:
     faults = FaultPlan(rate=0.2, seed=11, hang=1.0)
     async with MotionFake(window=WINDOW, faults=faults) as fake:
+        kit = motion_kit(fake)
         remote_ids = [fake.add_task(f"remote {i}")["id"] for i in range(60)]
         for i in range(20):
             await services.tasks.create(alice, f"local {i}")
 
-        first = await sync_until_ok(services, fake, integration)
+        first = await sync_until_ok(services, kit, integration)
         assert first[-1].status == "ok", first[-1].errors
-        assert_in_step(fake, await all_tasks(services.store), 80)
+        await assert_in_step(services, kit, 80)
+        assert_priorities_match(fake, await all_tasks(services.store))
 
         tasks = {t.title: t for t in await all_tasks(services.store)}
         for i in range(10):
@@ -66,10 +52,11 @@ async def test_twenty_percent_faults_end_in_the_right_state_without_duplicates(
             await services.tasks.create(alice, f"new local {i}")
             fake.add_task(f"new remote {i}")
 
-        second = await sync_until_ok(services, fake, integration)
+        second = await sync_until_ok(services, kit, integration)
         assert second[-1].status == "ok", second[-1].errors
         tasks_now = await all_tasks(services.store)
-        assert_in_step(fake, tasks_now, 80)
+        await assert_in_step(services, kit, 80)
+        assert_priorities_match(fake, tasks_now)
         by_title = {t.title: t for t in tasks_now}
         assert all(by_title[f"remote {i}"].priority.value == "high" for i in range(10))
         assert all(by_title[f"remote {i}"].deleted_at is not None for i in range(20, 30))
@@ -122,4 +109,4 @@ async def test_a_run_that_dies_mid_push_is_resumed_without_duplicates(
 
     assert log.status == "ok"
     assert log.created == 18  # the 12 already there were recognised by their tag, not created again
-    assert_in_step(motion, await all_tasks(services.store), 30)
+    await assert_in_step(services, motion_kit(motion), 30)

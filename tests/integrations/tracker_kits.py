@@ -22,7 +22,6 @@ from core.models import (
 )
 from core.secrets import SecretBox
 from core.services import Services
-from core.sync import SyncEngine
 from integrations.gitlab import GitLabClient
 from integrations.gitlab_mapping import priority_of as gitlab_priority
 from integrations.http import RateLimit
@@ -36,7 +35,15 @@ from tests.fakes.linear_server import LinearFake
 from tests.fakes.motion_server import MotionFake
 from tests.fakes.notion_server import DATABASE_ID, NotionFake
 from tests.fakes.tracker_fake import TrackerFake
-from tests.integrations.conftest import CLIENT_TIMEOUT, FAST_RETRY, WINDOW, WS, all_tasks, make_client
+from tests.integrations.conftest import (
+    CLIENT_TIMEOUT,
+    FAST_RETRY,
+    WINDOW,
+    WS,
+    all_tasks,
+    make_client,
+    run_client,
+)
 
 
 @dataclass
@@ -80,16 +87,9 @@ async def run_sync(
     policy: ConflictPolicy | None = None,
     **client_kwargs: Any,
 ) -> SyncLog:
-    store = services.store
-    if policy is not None:
-        await store.integrations.update(WS, integration.id, {"conflict_policy": policy})
-    fresh = await store.integrations.get(WS, integration.id)
-    assert fresh is not None
+    """One sync run with a fresh client of ``kit``'s tracker."""
     client = kit.client(**client_kwargs)
-    try:
-        return await SyncEngine(services, client, fresh).run(direction)
-    finally:
-        await client.aclose()
+    return await run_client(services, client, integration, direction=direction, policy=policy)
 
 
 async def sync_until_ok(services: Services, kit: Kit, integration: Integration) -> list[SyncLog]:
