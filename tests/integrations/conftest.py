@@ -6,7 +6,9 @@ client's limiter is sized the same way, so a 500-task sync takes about a second 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,3 +103,24 @@ async def all_tasks(store: Store, *, include_deleted: bool = True) -> list[Task]
         WS, TaskQuery(include_deleted=include_deleted, sort=TaskSort.number, limit=100_000)
     )
     return page.items
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A CLI run's environment: data and config under ``tmp_path``, no secret key or Motion key set."""
+    monkeypatch.setenv("ORCHESTRATOR_STORAGE_URL", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for name in ("ORCHESTRATOR_SECRET_KEY", "ORCHESTRATOR_SECRET_KEY_FILE", "MOTION_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+async def finished_runs(store: Store, server: asyncio.Task[int]) -> list[SyncLog]:
+    """The sync logs once the newest run has finished (or the server stopped); bounded, not timed."""
+    logs: list[SyncLog] = []
+    for _ in range(600):
+        logs = await store.sync_logs.list(WS)
+        if (logs and logs[0].status != "running") or server.done():
+            break
+        await asyncio.sleep(0.05)
+    return logs

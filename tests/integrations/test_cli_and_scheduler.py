@@ -16,25 +16,16 @@ from bot.integration_clients import build_client
 from bot.serve import serve
 from bot.sync_scheduler import SyncScheduler
 from core.integrations import IntegrationClient
-from core.models import Integration, SyncLog, utcnow
+from core.models import Integration, utcnow
 from core.secrets import SecretBox
 from core.services import Actor, Services
 from core.settings import Settings
 from core.sync import SyncService
 from storage.factory import open_store
 from tests.fakes.motion_server import MotionFake
-from tests.integrations.conftest import WINDOW, WS, all_tasks, make_client
+from tests.integrations.conftest import WINDOW, WS, all_tasks, finished_runs, make_client
 
 SCALED_PER_MINUTE = "1900"  # the fake's 12 per 0.3 s, with headroom
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ORCHESTRATOR_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for name in ("ORCHESTRATOR_SECRET_KEY", "ORCHESTRATOR_SECRET_KEY_FILE", "MOTION_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
 
 
 def test_connect_test_sync_list_and_remove_from_the_cli(cli_env: Path) -> None:
@@ -149,13 +140,8 @@ async def test_serve_runs_scheduled_syncs(
         motion.add_task("Pulled by serve")
         stop = asyncio.Event()
         server = asyncio.create_task(serve(Settings(), "127.0.0.1", 0, stop=stop))
-        logs: list[SyncLog] = []
         try:
-            for _ in range(600):  # until the first scheduled run has finished (bounded, not timed)
-                logs = await store.sync_logs.list(WS)
-                if (logs and logs[0].status != "running") or server.done():
-                    break
-                await asyncio.sleep(0.05)
+            logs = await finished_runs(store, server)  # the first scheduled run
         finally:
             stop.set()
             assert await server == 0

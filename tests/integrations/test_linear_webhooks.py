@@ -21,7 +21,7 @@ from core.sync import SyncService
 from storage.factory import open_store
 from tests.fakes.linear_server import LinearFake
 from tests.integrations import tracker_kits as sc
-from tests.integrations.conftest import WS
+from tests.integrations.conftest import WS, finished_runs
 from tests.integrations.tracker_kits import WINDOW, linear_kit
 from tests.integrations.webhook_harness import served
 
@@ -119,12 +119,7 @@ async def test_serve_pulls_on_a_signed_delivery(tmp_path: Path, monkeypatch: pyt
                 async with httpx.AsyncClient() as http:
                     answer = await http.post(f"{base}/webhooks/linear", content=body, headers=headers(body))
                 assert answer.status_code == 202
-                logs = []
-                for _ in range(600):  # until the background pull has finished (bounded, not timed)
-                    logs = await store.sync_logs.list(WS)
-                    if (logs and logs[0].status != "running") or server.done():
-                        break
-                    await asyncio.sleep(0.05)
+                logs = await finished_runs(store, server)  # the background pull
             finally:
                 stop.set()
                 assert await server == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -13,15 +12,6 @@ from tests.fakes.linear_server import LinearFake
 from tests.fakes.notion_server import DATABASE_ID, NotionFake
 
 SCALED = "6000"  # the fakes' time-scaled limits, per minute
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ORCHESTRATOR_STORAGE_URL", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for name in ("ORCHESTRATOR_SECRET_KEY", "ORCHESTRATOR_SECRET_KEY_FILE", "MOTION_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
 
 
 def test_linear_with_a_webhook_secret(cli_env: Path) -> None:
