@@ -196,10 +196,8 @@ class SyncEngine:
             try:
                 if task is None:
                     self._import(run, remote)
-                elif task.deleted_at is not None:
-                    await self._local_deleted(run, task, remote)
                 else:
-                    await self._reconcile(run, task, remote)
+                    await self._settle(run, task, remote)
             except ITEM_ERRORS as exc:
                 run.log.errors.append(f"{task.ref if task else remote.fields.title}: {exc}")
             done += 1
@@ -235,13 +233,17 @@ class SyncEngine:
         # The remote side stands at the baseline: the merge then only carries local changes out.
         stand_in = RemoteTask(remote_id, TaskFields.from_json(base), updated_at=_EPOCH)
         try:
-            if task.deleted_at is not None:
-                await self._local_deleted(run, task, stand_in)
-            else:
-                await self._reconcile(run, task, stand_in)
+            await self._settle(run, task, stand_in)
         except ITEM_ERRORS as exc:
             run.log.errors.append(f"{task.ref}: {exc}")
         await self._flush(run)
+
+    async def _settle(self, run: _Run, task: Task, remote: RemoteTask) -> None:
+        """Bring a linked task and its remote item together; a task deleted here goes out as a delete."""
+        if task.deleted_at is not None:
+            await self._local_deleted(run, task, remote)
+        else:
+            await self._reconcile(run, task, remote)
 
     def _tick(self, done: int, total: int) -> None:
         if self._progress:
