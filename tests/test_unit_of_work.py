@@ -182,3 +182,16 @@ async def test_unexpected_errors_become_an_incident_reply(services: Services) ->
     reply = await handler.execute(ctx(), Text("add Boom"))
     assert reply.kind is ReplyKind.error and "incident" in reply.text
     assert "secret-token-123" not in reply.text and "Traceback" not in reply.text
+
+
+async def test_stamps_of_a_turn_are_the_clocks_moment(services: Services) -> None:
+    clock = FixedClock(THU_MIDNIGHT)
+    handler = ConversationHandler(services, clock=clock)
+    await handler.handle(ctx(text="add Stamped"))
+    await handler.handle(ctx(text="done T-1"))
+    done = await services.store.tasks.get_by_number("slack:T1", 1)
+    assert done is not None and done.completed_at == THU_MIDNIGHT
+    await handler.handle(ctx(text="add Doomed"))
+    await handler.execute(ctx(surface=Surface.button), DeleteTask((2,), confirmed=True))
+    gone = await services.store.tasks.get_by_number("slack:T1", 2)
+    assert gone is not None and gone.deleted_at == THU_MIDNIGHT

@@ -35,9 +35,13 @@ class Actor:
             # A bad zone stored by an older version must not make every command fail.
             return ZoneInfo("UTC")
 
+    def instant(self) -> datetime:
+        """The turn's moment (or the current one) in UTC: what stamps such as completed_at record."""
+        return self.at or utcnow()
+
     def now(self) -> datetime:
         """The turn's moment (or the current one) in the user's timezone."""
-        return (self.at or utcnow()).astimezone(self.zone)
+        return self.instant().astimezone(self.zone)
 
     def today(self) -> date:
         """Today's date where the user is."""

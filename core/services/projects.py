@@ -8,7 +8,7 @@ from typing import Any
 
 from core.dates import Due, parse_due
 from core.errors import ValidationError
-from core.models import AuditAction, Priority, Project, ProjectStatus, utcnow
+from core.models import AuditAction, Priority, Project, ProjectStatus
 from core.services.actor import Actor
 from core.services.audit import AuditTrail
 from core.services.resolve import Resolver
@@ -121,7 +121,7 @@ class ProjectService:
     async def delete(self, actor: Actor, ref: str) -> Project:
         """Soft delete; the project's tasks stay and keep their project link."""
         project = await self._resolve.project(actor, ref)
-        stamp = {"deleted_at": utcnow(), "deleted_by": actor.user_id}
+        stamp = {"deleted_at": actor.instant(), "deleted_by": actor.user_id}
         return await self._change(actor, AuditAction.delete, project, stamp)
 
     async def import_external(

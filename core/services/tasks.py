@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from core.dates import Due, parse_due
 from core.errors import ValidationError
-from core.models import OPEN_STATUSES, AuditAction, Priority, Task, TaskStatus, utcnow
+from core.models import OPEN_STATUSES, AuditAction, Priority, Task, TaskStatus
 from core.services.actor import Actor
 from core.services.audit import AuditTrail
 from core.services.resolve import Resolver
@@ -185,7 +185,7 @@ class TaskService:
         if assignee is not UNSET:
             changes["assignee_id"] = (await self._resolve.user(actor, assignee)).id if assignee else None
         if status is not UNSET:
-            changes.update(self._status_change(task, parse_status(status)))
+            changes.update(self._status_change(actor, task, parse_status(status)))
         if add_tags or remove_tags:
             removed = set(clean_tags(list(remove_tags)))
             tags = [t for t in task.tags if t not in removed]
@@ -205,7 +205,7 @@ class TaskService:
             actor,
             AuditAction.complete,
             tasks,
-            lambda t: self._status_change(t, TaskStatus.completed) if t.status.is_open else None,
+            lambda t: self._status_change(actor, t, TaskStatus.completed) if t.status.is_open else None,
         )
 
     async def reopen(self, actor: Actor, ref: str | int) -> Task:
@@ -218,7 +218,7 @@ class TaskService:
             actor,
             AuditAction.reopen,
             tasks,
-            lambda t: None if t.status.is_open else self._status_change(t, TaskStatus.todo),
+            lambda t: None if t.status.is_open else self._status_change(actor, t, TaskStatus.todo),
         )
 
     async def assign(self, actor: Actor, ref: str | int, assignee: str | None) -> Task:
@@ -237,7 +237,7 @@ class TaskService:
     async def delete(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
         """Soft delete: the rows stay and ``restore`` brings them back."""
         tasks = [await self._resolve.task(actor, r) for r in refs]
-        stamp = {"deleted_at": utcnow(), "deleted_by": actor.user_id}
+        stamp = {"deleted_at": actor.instant(), "deleted_by": actor.user_id}
         return await self._apply(actor, AuditAction.delete, [(t, dict(stamp)) for t in tasks])
 
     async def restore(self, actor: Actor, ref: str | int) -> Task:
@@ -282,10 +282,10 @@ class TaskService:
         return await self._apply(actor, action, work)
 
     @staticmethod
-    def _status_change(task: Task, status: TaskStatus) -> dict[str, Any]:
+    def _status_change(actor: Actor, task: Task, status: TaskStatus) -> dict[str, Any]:
         changes: dict[str, Any] = {"status": status}
         if not status.is_open and task.status.is_open:
-            changes["completed_at"] = utcnow() if status is TaskStatus.completed else None
+            changes["completed_at"] = actor.instant() if status is TaskStatus.completed else None
         elif status.is_open:
             changes["completed_at"] = None
         return changes

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.errors import NothingToUndo
-from core.models import AuditAction, AuditEvent, EntityType, Project, Task, utcnow
+from core.models import AuditAction, AuditEvent, EntityType, Project, Task
 from core.services.actor import Actor
 from core.services.audit import AuditTrail, changed_fields
 from core.store import Recorder, RowChange, Store
@@ -75,7 +75,7 @@ class UndoService:
     def _reversal(actor: Actor, event: AuditEvent) -> dict[str, object]:
         """The changes that take back what ``event`` did (a creation is taken back by a soft delete)."""
         if event.action is AuditAction.create:
-            return {"deleted_at": utcnow(), "deleted_by": actor.user_id}
+            return {"deleted_at": actor.instant(), "deleted_by": actor.user_id}
         return dict(event.before or {})
 
     def _recorder(self, actor: Actor, batch: str, undone: list[AuditEvent]) -> Recorder:
