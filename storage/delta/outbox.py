@@ -3,10 +3,11 @@
 Delta commits one table at a time, so a change (say to ``tasks``) and its events (in ``audit_events``) can't
 land in one commit of two tables. Instead the change's own commit carries its events in the commit's metadata
 (``commitInfo``, key ``OUTBOX_KEY``): that commit is atomic, so the change and its events land together or not
-at all. Right after, the events are appended to ``audit_events`` (the copy every reader queries). If the
+at all. Then the events are appended to ``audit_events`` (the copy every reader queries) in the background:
+the command doesn't wait for that second commit, and the copies of commands made meanwhile share one. If the
 process dies in between, the events are still in the entity table's log, and ``reconcile`` copies the missing
-ones over; ``audit.list`` reconciles before it answers, and maintenance before it drops old log entries.
-docs/audit.md tells the whole story with its costs.
+ones over; ``audit.list`` reconciles before it answers (waiting for this process's own copies under way), and
+maintenance before it drops old log entries. docs/audit.md tells the whole story with its costs.
 
 Copying is at-least-once (a reconcile in another process may race the writer's own append), so readers drop
 repeated event ids.
@@ -74,37 +75,47 @@ class AuditOutbox:
         self._sources: dict[str, DeltaEntityTable[Any]] = {}
         self._progress: dict[str, _Progress] = {}
         self._reconciling = asyncio.Lock()
+        self._queue: list[tuple[str, int, list[AuditEvent]]] = []  # (table, version, events) to copy
+        self._copier: asyncio.Task[None] | None = None
 
     def watch(self, table: DeltaEntityTable[Any]) -> None:
         """``table``'s commits may carry events."""
         self._sources[table.name] = table
         self._progress[table.name] = _Progress()
 
-    def began(self, table: DeltaEntityTable[Any], version: int) -> None:
-        """``version`` of ``table`` carries events that this process is about to copy.
+    def publish(self, table: DeltaEntityTable[Any], version: int, events: Sequence[AuditEvent]) -> None:
+        """Have the events that ``version`` of ``table`` carried copied to the audit table, in the background.
 
-        Called while the table's writer lock is still held, so a reconcile (which takes that lock to read
-        the version) never mistakes our own fresh commit for one a crash left behind.
+        Called right after the commit while the table's writer lock is still held, so a reconcile (which takes
+        that lock to read the version) never mistakes our own fresh commit for one a crash left behind. The
+        change has landed with its events already, so the caller need not wait, and a failed copy is only
+        logged: the events stay safe in the entity table's log until a reconcile copies them.
         """
         self._progress[table.name].inflight[version] = asyncio.Event()
+        self._queue.append((table.name, version, list(events)))
+        if self._copier is None or self._copier.done():
+            self._copier = asyncio.get_running_loop().create_task(self._copy_queued(), name="audit-outbox")
 
-    async def publish(self, table: DeltaEntityTable[Any], version: int, events: Sequence[AuditEvent]) -> None:
-        """Append the events ``version`` carried; on failure leave them for ``reconcile``.
+    async def _copy_queued(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                await self.target.append([e for _, _, events in batch for e in events])  # one commit
+                for name, version, _ in batch:
+                    self._progress[name].published.add(version)
+            except Exception:
+                log.warning("audit events of %d commits not copied yet; a reconcile will", len(batch))
+            finally:
+                # Also on cancellation: those versions then simply count as not copied.
+                for name, version, _ in batch:
+                    done = self._progress[name].inflight.pop(version, None)
+                    if done is not None:
+                        done.set()
 
-        The change has landed with its events either way, so the caller's write succeeded and must not fail
-        here: the events are safe in the entity table's log until they are copied.
-        """
-        progress = self._progress[table.name]
-        try:
-            await self.target.append(events)
-            progress.published.add(version)
-        except Exception:
-            log.warning("audit events of %s v%d not copied yet; a reconcile will", table.name, version)
-        finally:
-            # Also on cancellation: the version then simply counts as unpublished.
-            done = progress.inflight.pop(version, None)
-            if done is not None:
-                done.set()
+    async def idle(self) -> None:
+        """Wait until the queued copies are made (close, tests)."""
+        while self._copier is not None and not self._copier.done():
+            await asyncio.shield(self._copier)
 
     async def reconcile(self) -> int:
         """Copy the events of landed commits that the audit table lacks; returns how many were copied."""

@@ -144,7 +144,8 @@ class DeltaStore:
         await asyncio.gather(*(t.open() for t in self._all.values()))
 
     async def close(self) -> None:
-        """Let background maintenance finish, then drop the table handles."""
+        """Let background audit copies and maintenance finish, then drop the table handles."""
+        await self.outbox.idle()
         await self._maintainer.idle()
         for table in self._all.values():
             table.close()

@@ -245,14 +245,13 @@ class DeltaEntityTable(Generic[M]):
             async with self.lock:
                 done = await self._run(self._commit_sync, fn, action=action)
                 if done.outcome.events and self._outbox is not None:
-                    self._outbox.began(self, done.version)  # before any reconcile can see the version
+                    # Under the lock: no reconcile can see the version before it is known to be ours.
+                    self._outbox.publish(self, done.version, done.outcome.events)
             return done
 
         done = await retry_conflicts(attempt, table=self.name, action=action)
         if done.files is not None and self._on_commit is not None:
             self._on_commit(self, done.files)
-        if done.outcome.events and self._outbox is not None:
-            await self._outbox.publish(self, done.version, done.outcome.events)
         return done.outcome.result
 
     def _commit_sync(self, fn: Callable[[DeltaTable], _Outcome[T]]) -> _Committed[T]:

@@ -2,7 +2,8 @@
 
 ``Crash`` is a ``BaseException``: like the process dying, nothing on the way up may catch it and carry on.
 - SQL: the ``INSERT INTO audit_events`` of the change's transaction raises (the database then rolls back).
-- Delta: the copy of the events into ``audit_events`` raises, right after the entity's commit has landed.
+- Delta: handing the events over for their copy into ``audit_events`` raises, right after the entity's commit
+  has landed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def crash_before_events(store: Store) -> Iterator[None]:
     """Inside the block, every audited write stops after its change and before its events are written."""
     if isinstance(store, DeltaStore):
 
-        async def publish(*_args: Any) -> None:
+        def publish(*_args: Any) -> None:
             raise Crash("after the entity commit")
 
         with pytest.MonkeyPatch.context() as patch:

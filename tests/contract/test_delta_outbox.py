@@ -1,8 +1,8 @@
 """Delta's audit outbox (storage/delta/outbox.py): what the backend-neutral crash tests can't see.
 
-The events ride in the entity commit and are copied to ``audit_events`` after it: a turn gains no commits, a
-failed copy is made good by the next read, maintenance copies before it drops old log entries, and the repeats
-an at-least-once copy can leave are read once.
+The events ride in the entity commit and are copied to ``audit_events`` after it, in the background: a turn
+gains no commits and does not wait for the copy, a failed copy is made good by the next read, maintenance
+copies before it drops old log entries, and the repeats an at-least-once copy can leave are read once.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,8 +60,10 @@ async def test_a_command_costs_one_entity_commit_and_one_audit_commit(
         lambda: services.tasks.update(alice, "T-1", title="Renamed"),
         lambda: services.tasks.complete(alice, ["T-1", "T-2"]),
     ):
+        await store.outbox.idle()
         before = await _versions(store)
         await command()
+        await store.outbox.idle()
         after = await _versions(store)
         grew = {name: after[name] - before[name] for name in after if after[name] != before[name]}
         assert grew == {"tasks": 1, "audit_events": 1}  # as before the outbox: no extra commit
@@ -78,6 +81,7 @@ async def test_a_failed_copy_is_made_good_by_the_next_read(
 
     monkeypatch.setattr(audit_table, "append", unreachable)
     task = await services.tasks.create(alice, "Landed")  # the change landed: the command succeeds
+    await store.outbox.idle()  # the background copy failed
     monkeypatch.setattr(audit_table, "append", real_append)
     rows = await _audit_rows(store)
 
@@ -148,18 +152,26 @@ async def test_an_orphan_behind_later_commits_is_still_found(tmp_path: Path) -> 
         await survivor.close()
 
 
-async def test_a_writer_stopped_right_after_its_commit_does_not_hold_readers_up(
+async def test_a_stuck_copy_does_not_hold_readers_up(
     lake: tuple[DeltaStore, Services, Actor], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, services, alice = lake
     monkeypatch.setattr(outbox, "_OWN_COPY_WAIT", 0.05)
-    publish = store.outbox.publish
+    real_append = store.outbox.target.append
+    release = asyncio.Event()
+    calls = 0
 
-    async def never_copies(*_args: object) -> None:
-        return None  # like a writer cancelled between its commit and its copy: the in-flight mark stays
+    async def first_copy_hangs(*args: Any, **kwargs: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the background copy of the command below: stuck (a hung object store)
+            await release.wait()
+        await real_append(*args, **kwargs)
 
-    monkeypatch.setattr(store.outbox, "publish", never_copies)
-    task = await services.tasks.create(alice, "Cancelled after commit")
-    monkeypatch.setattr(store.outbox, "publish", publish)
+    monkeypatch.setattr(store.outbox.target, "append", first_copy_hangs)
+    task = await services.tasks.create(alice, "Copy stuck")  # the command doesn't wait for its copy
     events = await asyncio.wait_for(store.audit.list(WS, entity_id=task.id), timeout=5)
-    assert [e.action for e in events] == [AuditAction.create]
+    assert [e.action for e in events] == [AuditAction.create]  # the reader copied it itself
+    release.set()
+    await store.outbox.idle()
+    assert [e.id for e in await store.audit.list(WS, entity_id=task.id)] == [events[0].id]  # read once
