@@ -91,16 +91,12 @@ class ButtonFlow:
         if number is None:
             await _tell(interaction, STALE)
             return
-        msg = translate.incoming(
-            user=interaction.user,
+        msg = translate.from_interaction(
+            interaction,
             workspace=scope.workspace_id,
             workspace_name=scope.name,
-            text="",
-            channel_id=interaction.channel_id,
             is_dm=scope.is_dm,
             surface=Surface.button,
-            thread_id=translate.command_thread(interaction.user),
-            event_id=interaction.id,
         )
         reply = await self.ctx.handler.execute(msg, command_for(action, number))
         await self._redraw(interaction, scope, action, number, clicked, reply)

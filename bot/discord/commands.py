@@ -77,16 +77,12 @@ Build = Callable[[Options], Awaitable[Command]]
 
 
 def _incoming(interaction: Interaction, scope: Scope, people: tuple[Person, ...] = ()) -> IncomingMessage:
-    return translate.incoming(
-        user=interaction.user,
+    return translate.from_interaction(
+        interaction,
         workspace=scope.workspace_id,
         workspace_name=scope.name,
-        text="",
-        channel_id=interaction.channel_id,
         is_dm=scope.is_dm,
         surface=Surface.command,
-        thread_id=translate.command_thread(interaction.user),
-        event_id=interaction.id,
         people=people,
     )
 

@@ -8,6 +8,7 @@ removed. This is the only Discord module that reads mention syntax.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 
@@ -105,6 +106,30 @@ def incoming(
         mentions=tuple(p.user_id for p in people),
         event_id=str(event_id) if event_id is not None else None,
         surface=surface,
+        people=people,
+    )
+
+
+def from_interaction(
+    interaction: discord.Interaction[Any],
+    *,
+    workspace: str,
+    workspace_name: str,
+    is_dm: bool,
+    surface: Surface,
+    people: tuple[Person, ...] = (),
+) -> IncomingMessage:
+    """An app command or a button press: the person's own conversation in that channel."""
+    return incoming(
+        user=interaction.user,
+        workspace=workspace,
+        workspace_name=workspace_name,
+        text="",
+        channel_id=interaction.channel_id,
+        is_dm=is_dm,
+        surface=surface,
+        thread_id=command_thread(interaction.user),
+        event_id=interaction.id,
         people=people,
     )
 
