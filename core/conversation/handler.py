@@ -20,7 +20,7 @@ from core.conversation.messages import IncomingMessage, Person, Reply, ReplyKind
 from core.conversation.resolve_values import resolved
 from core.models import Conversation, Platform
 from core.quickadd import Cancel, Command, Confirm, QuickAddError, Reset, Text, parse
-from core.quickadd_commands import SuggestProjects, SuggestTasks
+from core.quickadd_commands import SuggestProjects, SuggestTasks, UseProject
 from core.services import Actor, Services
 
 _NOT_UNDERSTOOD = (
@@ -154,8 +154,8 @@ class ConversationHandler:
             reply = await self.responder.respond(actor, conv, text)
         else:
             reply = await self._run(actor, conv, parsed)
-            if isinstance(parsed, Reset):
-                return reply  # the conversation, and the project it used, are gone
+            if isinstance(parsed, Reset | UseProject):
+                return reply  # the conversation is gone, or the reply itself says which project is in use
         return await self._with_active_project(conv, reply)
 
     async def _pending(self, actor: Actor, conv: Conversation, command: Command | None) -> Reply | None:
