@@ -12,14 +12,16 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.errors import ConfigurationError, NotFoundError, PermissionDenied, ValidationError
 from core.integrations import IntegrationClient, Progress, RemoteUser
 from core.models import Integration, IntegrationType, Platform, Role, SyncDirection, SyncLog, utcnow
-from core.secrets import SecretBox
 from core.services import Actor, Services
 from core.sync.engine import SyncEngine
+
+if TYPE_CHECKING:  # cryptography (~7 MB) loads only where a key is read: a process with no key never needs it
+    from core.secrets import SecretBox
 
 log = logging.getLogger(__name__)
 
