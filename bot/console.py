@@ -2,11 +2,15 @@
 
 On a TTY it is an interactive chat with rich formatting; otherwise it reads one message per line from stdin,
 prints each reply as plain text and returns at end of input.
+
+Piped input is read as bytes and decoded here with replacement: a line with invalid UTF-8 becomes text with
+U+FFFD in it (core/text_input.py) instead of stopping the chat or carrying lone surrogates into the store.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import sys
 from typing import Protocol, TextIO
 
@@ -15,6 +19,7 @@ from rich.console import Console
 from bot.render_text import plain, rich_renderable
 from core.conversation.messages import IncomingMessage, Reply
 from core.models import Platform
+from core.text_input import clean_text, decode_input
 
 PROMPT = "you> "
 EXIT_WORDS = {"exit", "quit", ":q"}
@@ -54,7 +59,7 @@ class ConsoleAdapter:
             workspace_name=self._workspace,
             user_id=self._user,
             user_name=self._user,
-            text=text,
+            text=clean_text(text),
             channel_id="terminal",
             is_dm=True,
             timezone=self._tz,
@@ -68,8 +73,9 @@ class ConsoleAdapter:
         return await self._piped()
 
     async def _piped(self) -> int:
+        _tolerate_unencodable(self._out)
         while True:
-            line = await asyncio.to_thread(self._in.readline)
+            line = await asyncio.to_thread(self._read_line)
             if not line:
                 return 0
             text = line.strip()
@@ -79,7 +85,18 @@ class ConsoleAdapter:
             self._out.write(plain(reply) + "\n")
             self._out.flush()
 
+    def _read_line(self) -> str:
+        """One line of the pipe, decoded with replacement (``""`` at end of input)."""
+        raw = getattr(self._in, "buffer", None)
+        if isinstance(raw, io.BufferedIOBase):
+            # Bytes, not the text layer: its decoder is strict (the chat dies) or surrogateescape (lone
+            # surrogates), depending on the locale.
+            return decode_input(raw.readline(), getattr(self._in, "encoding", None) or "utf-8")
+        return self._in.readline()
+
     async def _interactive(self) -> int:
+        _tolerate_unencodable(self._in)
+        _tolerate_unencodable(self._out)
         console = Console(file=self._out)
         console.print(
             f"[bold]Tasks Orchestrator[/bold] — workspace [cyan]{self._workspace}[/cyan], "
@@ -97,3 +114,12 @@ class ConsoleAdapter:
                 return 0
             reply = await self._handler.handle(self.message(text))
             console.print(rich_renderable(reply))
+
+
+def _tolerate_unencodable(stream: TextIO) -> None:
+    """Let a standard stream replace what its encoding can't carry (an ASCII locale) instead of raising."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        try:
+            stream.reconfigure(errors="replace")
+        except ValueError:  # some streams refuse once read from; the input is cleaned after anyway
+            pass

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from deltalake import DeltaTable
 
 
@@ -74,3 +76,35 @@ def test_bad_timezone_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Mars/Olympus" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["delta", "sqlite"])
+def test_invalid_utf8_on_the_pipe_is_replaced_and_later_lines_are_answered(
+    tmp_path: Path, backend: str
+) -> None:
+    url = str(tmp_path / "data") if backend == "delta" else f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    # A strict stdin decoder is what used to kill the chat at the bad line: ask for one.
+    env = {**os.environ, "ORCHESTRATOR_STORAGE_URL": url, "PYTHONIOENCODING": "utf-8:strict"}
+    script = b"add bad \xff\xfe title\nadd nul\x00 and \x1b[31mescape\nlist\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--user", "alice", "--tz", "UTC"],
+        input=script,
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    out, err = result.stdout.decode(), result.stderr.decode()
+    assert result.returncode == 0, err
+    assert "Created T-1." in out and "Created T-2." in out
+    assert "T-1  bad \ufffd\ufffd title" in out and "T-2  nul and [31mescape" in out
+    assert "2 open tasks" in out  # the line after the bad ones was answered too
+    for word in ("Traceback", "incident", "surrogates", "codec"):
+        assert word not in out + err
+    if backend == "delta":
+        tasks = DeltaTable(str(tmp_path / "data" / "orchestrator" / "tasks")).to_pyarrow_table()
+        titles = sorted(row["title"] for row in tasks.to_pylist())
+    else:
+        with sqlite3.connect(tmp_path / "db.sqlite") as db:
+            titles = sorted(row[0] for row in db.execute("select title from tasks"))
+    assert titles == ["bad \ufffd\ufffd title", "nul and [31mescape"]

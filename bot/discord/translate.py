@@ -15,6 +15,7 @@ import discord
 from core.conversation.messages import IncomingMessage, Person
 from core.models import Platform, Surface
 from core.refs import mention_token
+from core.text_input import clean_text
 
 WORKSPACE_PREFIX = "discord:"
 _USER_MENTION = re.compile(r"<@!?(?P<id>\d+)>")
@@ -99,7 +100,7 @@ def incoming(
         user_id=str(user.id),
         user_name=user.name,
         display_name=display_name(user),
-        text=text,
+        text=clean_text(text),
         channel_id=str(channel_id) if channel_id is not None else "",
         thread_id=thread_id,
         is_dm=is_dm,

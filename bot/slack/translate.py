@@ -14,6 +14,7 @@ from typing import Any
 from core.conversation.messages import IncomingMessage, Person
 from core.models import Platform, Surface
 from core.refs import mention_token, mentioned_ids
+from core.text_input import clean_text
 
 SHARE_FLAG = "--share"
 # Slack's mention syntax; ``<!here>`` and ``<#C1|general>`` are not people and stay as typed.
@@ -83,7 +84,7 @@ def message(
     mentions: tuple[str, ...] = (),
 ) -> IncomingMessage:
     """The turn's context: who (``profile``), where, and the neutral text with the people it names."""
-    text = neutral_text(text, bot_user_id)
+    text = neutral_text(clean_text(text), bot_user_id)  # a JSON "\udcff" escape decodes to a lone surrogate
     named = mentioned_users(text, exclude=(profile.user_id, bot_user_id))
     return IncomingMessage(
         platform=Platform.slack,

@@ -22,6 +22,7 @@ from core.models import Conversation, Platform
 from core.quickadd import Cancel, Command, Confirm, QuickAddError, Reset, Text, parse
 from core.quickadd_commands import SuggestProjects, SuggestTasks, UseProject
 from core.services import Actor, Services
+from core.text_input import clean_fields
 
 _NOT_UNDERSTOOD = (
     "I didn't understand that. Quick-add works without any setup, "
@@ -74,6 +75,9 @@ class ConversationHandler:
 
     async def execute(self, ctx: IncomingMessage, command: Command | Text) -> Reply:
         """Run one user action in ``ctx`` (who, where, through which surface) and return what to show."""
+        # The guard for every surface, present and future: no lone surrogate or control character gets past
+        # here into a service, a log or the store (the translators clean already; this costs a regex scan).
+        ctx, command = clean_fields(ctx), clean_fields(command)
         try:
             actor = (await self.actor_for(ctx)).via(ctx.surface).at_moment(self.clock.now())
             if isinstance(command, _LOOKUPS):
