@@ -116,35 +116,6 @@ def db_info() -> None:
     run(main())
 
 
-@db_app.command("maintain")
-def db_maintain(
-    force: Annotated[
-        bool, typer.Option(help="Maintain every table, not only those past the threshold.")
-    ] = True,
-) -> None:
-    """Compact small files, write a checkpoint and vacuum old files."""
-
-    async def main() -> None:
-        async with runtime() as rt:
-            reports = await rt.store.maintain(force=force)
-        table = Table(
-            "table", "files before", "files after", "compacted", "checkpoint", "vacuumed", "seconds"
-        )
-        for r in reports:
-            table.add_row(
-                r.table,
-                str(r.files_before),
-                str(r.files_after),
-                "yes" if r.compacted else "no",
-                "yes" if r.checkpointed else "no",
-                str(r.vacuumed_files),
-                f"{r.seconds:.2f}",
-            )
-        out.print(table)
-
-    run(main())
-
-
 @users_app.command("add")
 def users_add(
     name: str,

@@ -1,4 +1,4 @@
-"""`orchestrator db upgrade` and `orchestrator db copy`: schema migrations, moving data between backends."""
+"""`orchestrator db upgrade`, `copy`, `maintain`: schema migrations, moving data between backends, upkeep."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from bot.cli_config import load_settings
 from bot.cli_output import fail, out, run
+from bot.wiring import configure_logging
 from core.errors import ConfigurationError
 from core.settings import Settings
-from core.store import Store
+from core.store import MaintenanceReport, Store
 from storage.factory import open_store
 
 
@@ -137,7 +139,79 @@ def db_copy(
     run(main())
 
 
+# sysexits' EX_TEMPFAIL: nothing failed, but part of the work is left for a later run.
+EXIT_SKIPPED = 75
+
+
+def _maintenance_table(reports: list[MaintenanceReport]) -> Table:
+    table = Table("table", "files before", "files after", "compacted", "checkpoint", "vacuumed", "seconds")
+    for r in reports:
+        table.add_row(
+            r.table,
+            str(r.files_before),
+            str(r.files_after),
+            "yes" if r.compacted else "no",
+            "yes" if r.checkpointed else "no",
+            str(r.vacuumed_files),
+            f"{r.seconds:.2f}",
+        )
+    return table
+
+
+def _skipped_line(r: MaintenanceReport) -> str:
+    until = f" until {r.lease_expires_at:%Y-%m-%d %H:%M:%S} UTC" if r.lease_expires_at else ""
+    return (
+        f"Skipped {r.table}: {r.skipped_by} is maintaining it (its lease runs{until}, renewed while it "
+        "works). Run again once it has finished."
+    )
+
+
+# Paragraphs as single lines: the help renderer keeps a docstring's line breaks.
+_MAINTAIN_HELP = "\n\n".join(
+    [
+        "Compact small files, write a checkpoint and vacuum old files.",
+        "One process maintains a table at a time. A table that another running process is maintaining is "
+        "skipped and named, with that process and the time its lease runs out. The lease of a run that "
+        "crashed is taken over: at once on the same machine, within 30 s from another one.",
+        f"Exit codes: 0 when every table was maintained (or needed nothing); {EXIT_SKIPPED} when a table was "
+        "skipped because another process is maintaining it (run again later); 2 on an error.",
+    ]
+)
+
+
+def db_maintain(
+    force: Annotated[
+        bool, typer.Option(help="Maintain every table, not only those past the threshold.")
+    ] = True,
+) -> None:
+    """Compact small files, write a checkpoint and vacuum old files (the help text is ``_MAINTAIN_HELP``)."""
+    settings = load_settings()
+    configure_logging(settings)
+
+    async def main() -> list[MaintenanceReport]:
+        store = open_store(
+            settings.storage.url,
+            storage_options=settings.storage.options or None,
+            auto_maintain_files=settings.storage.auto_maintain_files,
+        )
+        await store.open()
+        try:
+            return await store.maintain(force=force)
+        finally:
+            await store.close()
+
+    reports = run(main())
+    done = [r for r in reports if r.skipped_by is None]
+    skipped = [r for r in reports if r.skipped_by is not None]
+    out.print(_maintenance_table(done))
+    for r in skipped:
+        out.print(_skipped_line(r), style="yellow", markup=False)
+    if skipped:
+        raise typer.Exit(code=EXIT_SKIPPED)
+
+
 def register(db_app: typer.Typer) -> None:
-    """Add `upgrade` and `copy` to the `db` sub-app."""
+    """Add `upgrade`, `copy` and `maintain` to the `db` sub-app."""
     db_app.command("upgrade")(db_upgrade)
     db_app.command("copy")(db_copy)
+    db_app.command("maintain", help=_MAINTAIN_HELP)(db_maintain)

@@ -104,6 +104,9 @@ class MaintenanceReport:
     checkpointed: bool
     vacuumed_files: int
     seconds: float
+    # Set when the table was left alone because another process holds its maintenance lease.
+    skipped_by: str | None = None
+    lease_expires_at: datetime | None = None
 
 
 # What one write did to one row: (before, after); ``before`` is None for a new row.

@@ -2,7 +2,9 @@
 
 Small commits make small files and a long log, and reads slow down with both (delta-facts.md). A table is
 maintained once its file count passes a threshold, either on request (``DeltaStore.maintain``) or in the
-background right after the write that crossed it. One table is maintained at a time.
+background right after the write that crossed it. One table is maintained at a time, across processes too:
+a run holds the table's lease (leases.py) and keeps renewing it, and a table whose lease another live
+process holds is skipped and reported as such.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError
 
 from core.errors import ConfigurationError
+from core.models import utcnow
 from core.store import MaintenanceReport
 from storage.delta.errors import retry_conflicts, translate
 from storage.delta.leases import MaintenanceLeases
@@ -52,27 +55,40 @@ class Maintainer:
         self._pending: dict[str, None] = {}  # insertion-ordered set
         self._task: asyncio.Task[None] | None = None
         self._failed_at: dict[str, float] = {}
+        self._busy_until: dict[str, float] = {}  # monotonic time a skipped table's lease runs out
         self._running: str | None = None
 
     def due(self, files: int) -> bool:
         return files > max(self.threshold, 1)
 
-    async def run(self, table: DeltaEntityTable[Any], *, force: bool) -> MaintenanceReport | None:
-        """Maintain one table if forced or past the threshold; ``None`` when it was left alone."""
+    async def run(
+        self, table: DeltaEntityTable[Any], *, force: bool, background: bool = False
+    ) -> MaintenanceReport | None:
+        """Maintain one table if forced or past the threshold; ``None`` when it was left alone.
+
+        A table another process is maintaining is skipped: its report names the lease holder and expiry.
+        """
         async with self._one_at_a_time:
             before = await table.file_count()
             if not force and not self.due(before):
                 return None
-            if not await self._leases.claim(table.name):
-                log.info("not maintaining %s: another process is maintaining it", table.name)
-                return None
-            try:
+            held = await self._leases.claim(table.name)
+            if held is not None:
+                # Routine for a replica's background run; worth a warning when someone asked for it.
+                log.log(logging.INFO if background else logging.WARNING, "not maintaining %s", held)
+                return MaintenanceReport(
+                    table=table.name,
+                    files_before=before,
+                    files_after=before,
+                    compacted=False,
+                    checkpointed=False,
+                    vacuumed_files=0,
+                    seconds=0.0,
+                    skipped_by=held.holder.describe(),
+                    lease_expires_at=held.expires_at,
+                )
+            async with self._leases.kept(table.name):
                 return await self._maintain(table, before, force=force)
-            finally:
-                try:
-                    await self._leases.release(table.name)
-                except Exception:  # the lease expires by itself; don't hide the real outcome
-                    log.exception("could not release the maintenance lease of %s", table.name)
 
     async def _maintain(self, table: DeltaEntityTable[Any], before: int, *, force: bool) -> MaintenanceReport:
         started = time.perf_counter()
@@ -140,6 +156,8 @@ class Maintainer:
         failed = self._failed_at.get(name)
         if failed is not None and time.monotonic() - failed < _RETRY_AFTER_FAILURE:
             return  # don't hammer a broken table on every write
+        if time.monotonic() < self._busy_until.get(name, 0.0):
+            return  # another process is maintaining it; no lease claim (a commit) on every write
         self._pending[name] = None
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._drain(), name="delta-maintenance")
@@ -150,8 +168,11 @@ class Maintainer:
             del self._pending[name]
             self._running = name
             try:
-                await self.run(self._tables[name], force=False)
+                report = await self.run(self._tables[name], force=False, background=True)
                 self._failed_at.pop(name, None)
+                if report is not None and report.lease_expires_at is not None:
+                    left = (report.lease_expires_at - utcnow()).total_seconds()
+                    self._busy_until[name] = time.monotonic() + max(left, 1.0)
             except Exception:
                 # Background work must never break the writes that triggered it; a later write retries.
                 self._failed_at[name] = time.monotonic()

@@ -7,7 +7,6 @@ entity.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Any
 
 from core.errors import ConfigurationError
@@ -104,7 +103,7 @@ class DeltaStore:
         self.receipts: ReceiptRepo = DeltaReceiptRepo(self._table(RECEIPTS))
         # The lease table stays tiny (a row per table, rewritten in place) and is left out of maintenance,
         # which would otherwise need a lease on itself.
-        leases = MaintenanceLeases(self._table(LEASES, maintained=False), ttl=timedelta(minutes=15))
+        leases = MaintenanceLeases(self._table(LEASES, maintained=False))
         self._maintainer = Maintainer(
             self._tables,
             leases,

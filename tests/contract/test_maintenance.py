@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
 
 from core.models import utcnow
 from core.store import Store, TaskQuery
+from storage.delta import DeltaStore
+from storage.delta.leases import Holder, MaintenanceLeases
+from storage.delta.schema import LEASES, SCHEMA_NAME
+from storage.delta.table import DeltaEntityTable
 from storage.factory import open_store
 from tests.contract.backends import Backend
 from tests.contract.samples import WS, project, task
@@ -72,3 +80,76 @@ async def test_two_stores_maintaining_at_once_never_duplicate_rows(store: Store,
     assert page.total == 25
     assert sorted(t.id for t in page.items) == sorted(t.id for t in made)
     assert {i.name: i.rows for i in await store.info()}["tasks"] == 25
+
+
+# -- Delta's maintenance leases (SQL needs none: one statement per table, under the database's own locks) ---
+
+
+async def _delta_with_tasks(tmp_path: Path) -> DeltaStore:
+    store = DeltaStore(str(tmp_path / "delta"), auto_maintain_files=0)
+    await store.open()
+    for i in range(3):
+        await store.tasks.create(task(f"t{i}"))  # three commits: three files to compact
+    return store
+
+
+async def _leases_of(tmp_path: Path, holder: Holder, *, ttl: timedelta) -> MaintenanceLeases:
+    """The leases of another store instance, as ``holder``."""
+    table = DeltaEntityTable(LEASES, str(tmp_path / "delta" / SCHEMA_NAME / LEASES.name))
+    await table.open()
+    leases = MaintenanceLeases(table, ttl=ttl)
+    leases.holder = holder
+    return leases
+
+
+async def test_a_lease_held_elsewhere_skips_the_table_until_it_runs_out(tmp_path: Path) -> None:
+    store = await _delta_with_tasks(tmp_path)
+    try:
+        elsewhere = Holder("x", pid=4242, host="other-machine", space="its-kernel")
+        other = await _leases_of(tmp_path, elsewhere, ttl=timedelta(seconds=1.5))
+        assert await other.claim("tasks") is None
+
+        reports = {r.table: r for r in await store.maintain(force=True)}
+
+        skipped = reports["tasks"]
+        assert skipped.skipped_by == "process 4242 on other-machine"
+        assert skipped.lease_expires_at is not None and skipped.lease_expires_at > utcnow()
+        assert not skipped.compacted and skipped.files_after == skipped.files_before == 3
+        assert reports["users"].skipped_by is None  # only that table waits
+        # That machine's process stopped renewing (it died): once its lease runs out the table is ours.
+        await asyncio.sleep((skipped.lease_expires_at - utcnow()).total_seconds() + 0.1)
+        report = {r.table: r for r in await store.maintain(force=True)}["tasks"]
+        assert report.skipped_by is None and report.compacted and report.files_after == 1
+    finally:
+        await store.close()
+
+
+async def test_a_lease_of_a_process_that_ended_on_this_machine_is_taken_over_at_once(tmp_path: Path) -> None:
+    store = await _delta_with_tasks(tmp_path)
+    try:
+        ended = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+        await ended.wait()  # reaped: its pid names no process now
+        here = Holder.here()
+        hour = timedelta(hours=1)
+        dead = await _leases_of(tmp_path, Holder("x", ended.pid, here.host, here.space), ttl=hour)
+        alive = await _leases_of(tmp_path, Holder("y", os.getpid(), here.host, here.space), ttl=hour)
+        assert await dead.claim("tasks") is None
+        assert await alive.claim("projects") is None
+
+        reports = {r.table: r for r in await store.maintain(force=True)}
+
+        assert reports["tasks"].skipped_by is None and reports["tasks"].compacted
+        # A live process's lease is respected however it was taken.
+        assert reports["projects"].skipped_by == f"process {os.getpid()} on {here.host}"
+        page = await store.tasks.list(WS, TaskQuery(limit=100, include_deleted=True))
+        assert page.total == 3
+    finally:
+        await store.close()
+
+
+def test_lease_holders_round_trip_and_old_rows_still_read() -> None:
+    here = Holder.here()
+    assert Holder.decode(here.encode()) == here
+    legacy = Holder.decode("3f2a9c")  # rows written before holders named their process
+    assert legacy == Holder("3f2a9c") and not legacy.is_dead()
+    assert legacy.describe() == "holder 3f2a9c"
