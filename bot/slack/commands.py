@@ -32,8 +32,10 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         async with deps.inflight:
             await ack()
             trigger = command.get("trigger_id")
-            if trigger and deps.deliveries.seen(f"command:{trigger}"):
-                return  # the same invocation delivered twice (a Socket Mode reconnect); act once
+            # The same invocation delivered twice (a Socket Mode reconnect, a replay to a restarted process or
+            # another replica): act once. Claimed after the ack, which stays fast.
+            if trigger and not await deps.deliveries.once(command.get("team_id"), f"command:{trigger}"):
+                return
             shared = False
             try:
                 profile = await deps.users.profile(client, command.get("team_id"), command["user_id"])

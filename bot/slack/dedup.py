@@ -7,6 +7,10 @@ time. Two layers keep that from acting twice:
   another replica) is dropped too.
 First deliveries claim after the ack (the ack stays fast); retries claim before it, which is rare and lets the
 answer tell Slack to stop retrying (``X-Slack-No-Retry``).
+
+Slash commands are keyed by their ``trigger_id`` (``once``): Slack doesn't retry them over HTTP, but Socket
+Mode redelivers after a reconnect, and a captured signed request stays valid for five minutes, long enough to
+replay it to a restarted process or another replica. The claim in the store makes each act once anywhere.
 """
 
 from __future__ import annotations
@@ -66,6 +70,12 @@ class Deliveries:
     async def claim(self, team_id: str | None, key: str) -> bool:
         """True only for the first claim of ``key`` in this workspace, across processes and restarts."""
         return await self._receipts.claim(workspace_id(team_id), key)
+
+    async def once(self, team_id: str | None, key: str) -> bool:
+        """True the first time ``key`` is seen anywhere: memory first (free), then the store's claim."""
+        if self.seen(key):
+            return False
+        return await self.claim(team_id, key)
 
     async def first_time(self, context: AsyncBoltContext, body: dict[str, Any]) -> bool:
         """Called by listeners after the ack: should this delivery act?"""

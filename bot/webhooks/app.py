@@ -1,11 +1,18 @@
 """``POST /webhooks/linear|gitlab|notion`` on serve's aiohttp app: verify, answer at once, pull behind.
 
 A delivery is matched to the integration whose stored webhook secret verifies it (so one URL serves every
-workspace; ``/webhooks/<kind>/<integration id>`` narrows it). A bad signature, a stale Linear timestamp or
-an unknown sender gets 401 and nothing is recorded. A good one is claimed in the store's receipts under its
-delivery id, so a retried delivery acts once; the answer is 202 and an incremental pull of that integration
-runs in the background (a deletion Notion reports asks for a full listing: its query can't show one).
-Runs are coalesced: deliveries arriving while one is queued add nothing.
+workspace; ``/webhooks/<kind>/<integration id>`` narrows it). A bad, missing, repeated or malformed signature,
+a stale Linear timestamp or an unknown sender gets 401 and nothing is recorded. A good one is claimed in the
+store's receipts under a key taken from what the sender signed, never from an unsigned header (a replay with
+its ``Linear-Delivery`` changed is still the same delivery), so it acts once; the answer is 202 and an
+incremental pull of that integration runs in the background (a deletion Notion reports asks for a full
+listing: its query can't show one). Runs are coalesced: deliveries arriving while one is queued add nothing.
+
+Dedup keys: Linear, the SHA-256 of the signed body (it holds ``webhookId`` and ``webhookTimestamp``); Notion,
+the event ``id`` inside the signed body (a retry carries the same id with a higher ``attempt_number``);
+GitLab signs nothing (its token is a shared secret sent as is), so the SHA-256 of the body: whoever holds the
+token can send anything anyway, but a captured delivery replayed under a new ``X-Gitlab-Event-UUID`` acts
+no more.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 from aiohttp import web
 
@@ -61,8 +68,9 @@ class Webhooks:
 
     # ---- endpoints
     async def linear(self, request: web.Request) -> web.Response:
+        """A Linear delivery: HMAC of the body, timestamp within the tolerance, once per signed body."""
         raw = await request.read()
-        signature = request.headers.get("Linear-Signature")
+        signature = _header(request, "Linear-Signature")
         match = await self._match(
             request, IntegrationType.linear, lambda s: signatures.linear_ok(s, raw, signature)
         )
@@ -71,49 +79,43 @@ class Webhooks:
             return _denied()
         if not signatures.linear_fresh(body.get("webhookTimestamp"), self._clock(), self._tolerance):
             return _denied()  # stale: possibly a replay
-        delivery = (
-            request.headers.get("Linear-Delivery")
-            or f"{body.get('webhookId')}:{body.get('webhookTimestamp')}"
-        )
-        return await self._accept(match, f"linear:{delivery}")
+        return await self._accept(match, f"linear:{_digest(raw)}")
 
     async def gitlab(self, request: web.Request) -> web.Response:
+        """A GitLab delivery: the shared token in constant time, once per body."""
         raw = await request.read()
-        token = request.headers.get("X-Gitlab-Token")
+        token = _header(request, "X-Gitlab-Token")
         match = await self._match(request, IntegrationType.gitlab, lambda s: signatures.gitlab_ok(s, token))
         if match is None:
             return _denied()
-        delivery = (
-            request.headers.get("X-Gitlab-Event-UUID")
-            or request.headers.get("Idempotency-Key")
-            or hashlib.sha256(raw).hexdigest()
-        )
         event = request.headers.get("X-Gitlab-Event", "")
         if "Issue" not in event and "Milestone" not in event:
             return web.json_response({"status": "ignored"})  # verified, but nothing the sync follows
-        return await self._accept(match, f"gitlab:{delivery}")
+        return await self._accept(match, f"gitlab:{_digest(raw)}")
 
     async def notion(self, request: web.Request) -> web.Response:
+        """A Notion delivery (HMAC of the body, once per signed event id), or its verification handshake."""
         raw = await request.read()
         body = _json(raw)
-        signature = request.headers.get("X-Notion-Signature")
-        if body is not None and "verification_token" in body and not signature:
-            return await self._notion_handshake(request, str(body["verification_token"]))
+        if body is not None and "verification_token" in body and "X-Notion-Signature" not in request.headers:
+            return await self._notion_handshake(request, body["verification_token"])
+        signature = _header(request, "X-Notion-Signature")
         match = await self._match(
             request, IntegrationType.notion, lambda s: signatures.notion_ok(s, raw, signature)
         )
         if match is None or body is None:
             return _denied()
-        delivery = str(body.get("id") or hashlib.sha256(raw).hexdigest())
-        full = str(body.get("type") or "") in _NOTION_FULL
+        event_id = body.get("id")
+        delivery = event_id if _plain_id(event_id) else _digest(raw)
+        full = body.get("type") in _NOTION_FULL
         return await self._accept(match, f"notion:{delivery}", full=full)
 
-    async def _notion_handshake(self, request: web.Request, token: str) -> web.Response:
+    async def _notion_handshake(self, request: web.Request, token: object) -> web.Response:
         """Notion's first POST carries the token later deliveries are signed with: keep it, encrypted.
 
         Only an integration without a token takes one (a second handshake can't replace a known token).
         """
-        if self.sync is None or not token:
+        if self.sync is None or not _plain_id(token, longest=512):
             return _denied()
         waiting = [
             i
@@ -193,9 +195,23 @@ WEBHOOKS = web.AppKey("webhooks", Webhooks)
 def _json(raw: bytes) -> dict[str, Any] | None:
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # not UTF-8 or not JSON; nesting deeper than the parser goes
         return None
     return body if isinstance(body, dict) else None
+
+
+def _header(request: web.Request, name: str) -> bytes | None:
+    """An auth header's raw bytes when sent exactly once (signatures.one_header)."""
+    return signatures.one_header(request.headers.getall(name, []))
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _plain_id(value: object, *, longest: int = 128) -> TypeGuard[str]:
+    """A short printable ASCII string, safe as a receipt key or a credential (JSON may hold anything)."""
+    return isinstance(value, str) and 0 < len(value) <= longest and value.isascii() and value.isprintable()
 
 
 def _denied() -> web.Response:

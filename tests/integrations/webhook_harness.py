@@ -3,9 +3,11 @@ SyncService whose clients talk to a tracker fake, for the webhook tests."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -42,3 +44,22 @@ async def served(services: Services, box: SecretBox, kit: Kit) -> AsyncIterator[
         yield Served(f"http://127.0.0.1:{port}", app[WEBHOOKS], sync)
     finally:
         await runner.cleanup()
+
+
+async def raw_post(url: str, headers: list[tuple[bytes, bytes]], body: bytes) -> int:
+    """POST over a bare socket and return the status: the headers go out byte for byte, so a test can send
+    what no HTTP client library would (non-UTF-8 bytes, a header twice, in any order)."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None and parts.port is not None
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    try:
+        head = [b"POST " + (parts.path or "/").encode() + b" HTTP/1.1", b"Host: " + parts.netloc.encode()]
+        head += [name + b": " + value for name, value in headers]
+        head += [b"Content-Length: " + str(len(body)).encode(), b"Connection: close"]
+        writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), 10)
+        return int(status_line.split()[1])
+    finally:
+        writer.close()
+        await writer.wait_closed()
