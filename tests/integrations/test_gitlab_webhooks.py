@@ -68,3 +68,23 @@ async def test_good_bad_and_replayed_deliveries(services: Services, box: SecretB
             await app.webhooks.drain()
         assert len(await services.store.sync_logs.list(WS)) == 1
         assert [t.title for t in await sc.all_tasks(services.store)] == ["Opened in GitLab"]
+
+
+async def test_a_replay_under_a_new_event_uuid_acts_once(services: Services, box: SecretBox) -> None:
+    async with GitLabFake(window=WINDOW) as fake:
+        kit = gitlab_kit(fake)
+        await sc.add_integration(services, box, kit, workspace=PROJECT_PATH)
+        async with served(services, box, kit) as app, httpx.AsyncClient() as http:
+            await app.sync.connect(WS, "gitlab", api_key=fake.api_key, webhook_secret=TOKEN)
+            url = f"{app.url}/webhooks/gitlab"
+            body = hook(fake.add_issue("Opened in GitLab")["iid"])
+            base = {"X-Gitlab-Event": "Issue Hook", "X-Gitlab-Token": TOKEN}
+            first = await http.post(url, content=body, headers={**base, "X-Gitlab-Event-UUID": "u-1"})
+            assert first.status_code == 202
+            await app.webhooks.drain()
+            # The UUID header is as unsigned as everything else GitLab sends: the body decides.
+            for uuid_header in ({"X-Gitlab-Event-UUID": "u-2"}, {"Idempotency-Key": "k-9"}, {}):
+                again = await http.post(url, content=body, headers={**base, **uuid_header})
+                assert again.json()["status"] == "duplicate"
+            await app.webhooks.drain()
+        assert len(await services.store.sync_logs.list(WS)) == 1

@@ -127,3 +127,31 @@ async def test_serve_pulls_on_a_signed_delivery(tmp_path: Path, monkeypatch: pyt
             assert [t.title for t in await sc.all_tasks(store)] == ["Pushed by a webhook"]
         finally:
             await store.close()
+
+
+async def test_a_replay_under_a_new_or_missing_delivery_header_acts_once(
+    services: Services, box: SecretBox
+) -> None:
+    async with LinearFake(window=WINDOW) as fake:
+        kit = linear_kit(fake)
+        await sc.add_integration(services, box, kit)
+        await SyncService(services, box, lambda r, c: kit.client()).connect(
+            WS, "linear", api_key=fake.api_key, webhook_secret=SECRET
+        )
+        async with served(services, box, kit) as app, httpx.AsyncClient() as http:
+            url = f"{app.url}/webhooks/linear"
+            body = delivery()
+            assert (await http.post(url, content=body, headers=headers(body))).status_code == 202
+            await app.webhooks.drain()
+            # Linear-Delivery isn't signed: a captured delivery replayed within the 60 s window under another
+            # id, or none, is still the same signed body.
+            renamed = headers(body, delivery_id="someone-elses-id")
+            without = {k: v for k, v in headers(body).items() if k != "Linear-Delivery"}
+            for replay in (renamed, without):
+                answer = await http.post(url, content=body, headers=replay)
+                assert answer.status_code == 200 and answer.json()["status"] == "duplicate"
+            # A new event (a new signed body) still pulls.
+            other = delivery(action="create")
+            assert (await http.post(url, content=other, headers=headers(other))).status_code == 202
+            await app.webhooks.drain()
+        assert len(await services.store.sync_logs.list(WS)) == 2

@@ -75,3 +75,26 @@ async def test_handshake_then_signed_deliveries(services: Services, box: SecretB
         task = (await sc.all_tasks(services.store))[0]
         assert task.deleted_at is not None
         assert len(await services.store.sync_logs.list(WS)) == 2
+
+
+async def test_a_retry_of_the_same_signed_event_acts_once(services: Services, box: SecretBox) -> None:
+    async with NotionFake(window=WINDOW, rate_limit=12) as fake:
+        kit = notion_kit(fake)
+        await sc.add_integration(services, box, kit, workspace=DATABASE_ID)
+        async with served(services, box, kit) as app, httpx.AsyncClient() as http:
+            url = f"{app.url}/webhooks/notion"
+            # A token that can't be kept (not a string, not plain ASCII, empty) is refused, never a 500,
+            # and leaves the integration waiting for the real one.
+            for token in ({"a": 1}, "tok\udcffen", ""):
+                shake = await http.post(url, content=json.dumps({"verification_token": token}).encode())
+                assert shake.status_code == 401
+            assert (await http.post(url, json={"verification_token": TOKEN})).status_code == 200
+            first = json.loads(event("page.created", fake.add_page("From Notion")["id"]))
+            body = json.dumps(first).encode()
+            assert (await http.post(url, content=body, headers=signed(body))).status_code == 202
+            await app.webhooks.drain()
+            # Notion's own retry: the same event id, a higher attempt number, signed anew.
+            retry = json.dumps({**first, "attempt_number": 2}).encode()
+            answer = await http.post(url, content=retry, headers=signed(retry))
+            assert answer.status_code == 200 and answer.json()["status"] == "duplicate"
+        assert len(await services.store.sync_logs.list(WS)) == 1
