@@ -30,7 +30,7 @@ class Served:
 
 @asynccontextmanager
 async def served(services: Services, box: SecretBox, kit: Kit) -> AsyncIterator[Served]:
-    def factory(row: Integration, credentials: Mapping[str, str]) -> IntegrationClient:
+    def factory(integration: Integration, credentials: Mapping[str, str]) -> IntegrationClient:
         return kit.client()
 
     sync = SyncService(services, box, factory)
@@ -46,14 +46,19 @@ async def served(services: Services, box: SecretBox, kit: Kit) -> AsyncIterator[
         await runner.cleanup()
 
 
-async def raw_post(url: str, headers: list[tuple[bytes, bytes]], body: bytes) -> int:
-    """POST over a bare socket and return the status: the headers go out byte for byte, so a test can send
-    what no HTTP client library would (non-UTF-8 bytes, a header twice, in any order)."""
+async def raw_post(
+    url: str, headers: list[tuple[bytes, bytes]], body: bytes, *, method: bytes = b"POST"
+) -> int:
+    """POST (or ``method``) over a bare socket and return the status: the headers go out byte for byte, so a
+    test can send what no HTTP client library would (non-UTF-8 bytes, a header twice, in any order)."""
     parts = urlsplit(url)
     assert parts.hostname is not None and parts.port is not None
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
     try:
-        head = [b"POST " + (parts.path or "/").encode() + b" HTTP/1.1", b"Host: " + parts.netloc.encode()]
+        head = [
+            method + b" " + (parts.path or "/").encode() + b" HTTP/1.1",
+            b"Host: " + parts.netloc.encode(),
+        ]
         head += [name + b": " + value for name, value in headers]
         head += [b"Content-Length: " + str(len(body)).encode(), b"Connection: close"]
         writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
