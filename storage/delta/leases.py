@@ -27,6 +27,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from deltalake import DeltaTable
+
 from core.models import new_id, utcnow
 from storage.delta.predicates import lit, ts_lit
 from storage.delta.schema import MaintenanceLease
@@ -174,6 +176,21 @@ class MaintenanceLeases:
         """Give the lease up (only if still ours)."""
         lease = MaintenanceLease(id=name, holder=self.holder.encode(), expires_at=utcnow())
         await self._t.put_if(name, lease, f"t.holder = {self._me}")
+
+    async def vacuum(self, retention_hours: int) -> int:
+        """Delete the lease table's files replaced more than ``retention_hours`` ago; how many.
+
+        Every claim, renewal and release rewrites its row's file, and the table is left out of maintenance
+        (compacting it would need a lease on itself); vacuuming needs none, so the replaced files go here.
+        """
+
+        def work() -> int:
+            dt = DeltaTable(self._t.uri, storage_options=self._t.storage_options)
+            # Our own retention (at least an hour, see Maintainer) rather than the table's 7-day default.
+            removed = dt.vacuum(retention_hours, dry_run=False, enforce_retention_duration=False)
+            return len(removed)
+
+        return await asyncio.to_thread(work)
 
     @asynccontextmanager
     async def kept(self, name: str) -> AsyncIterator[None]:

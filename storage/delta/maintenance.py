@@ -29,6 +29,7 @@ log = logging.getLogger("storage.delta.maintenance")
 
 _TARGET_FILE_BYTES = 1 << 20  # ~1 MiB files: enough of them to skip most of a large table on a filtered read
 _RETRY_AFTER_FAILURE = 60.0  # seconds before a write may schedule a table whose maintenance just failed
+_LEASE_VACUUM_EVERY = 3600.0  # seconds; the lease table gains a replaced file per claim, renewal and release
 
 
 class Maintainer:
@@ -56,6 +57,7 @@ class Maintainer:
         self._task: asyncio.Task[None] | None = None
         self._failed_at: dict[str, float] = {}
         self._busy_until: dict[str, float] = {}  # monotonic time a skipped table's lease runs out
+        self._leases_vacuumed = -_LEASE_VACUUM_EVERY
         self._running: str | None = None
 
     def due(self, files: int) -> bool:
@@ -88,7 +90,18 @@ class Maintainer:
                     lease_expires_at=held.expires_at,
                 )
             async with self._leases.kept(table.name):
-                return await self._maintain(table, before, force=force)
+                report = await self._maintain(table, before, force=force)
+            await self._vacuum_leases()
+            return report
+
+    async def _vacuum_leases(self) -> None:
+        if time.monotonic() - self._leases_vacuumed < _LEASE_VACUUM_EVERY:
+            return
+        self._leases_vacuumed = time.monotonic()
+        try:
+            await self._leases.vacuum(self._retention)
+        except Exception:  # only disk space is at stake; the next run tries again
+            log.warning("could not vacuum the maintenance leases table", exc_info=True)
 
     async def _maintain(self, table: DeltaEntityTable[Any], before: int, *, force: bool) -> MaintenanceReport:
         started = time.perf_counter()

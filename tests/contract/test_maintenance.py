@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from core.models import utcnow
 from core.store import Store, TaskQuery
@@ -153,3 +156,44 @@ def test_lease_holders_round_trip_and_old_rows_still_read() -> None:
     legacy = Holder.decode("3f2a9c")  # rows written before holders named their process
     assert legacy == Holder("3f2a9c") and not legacy.is_dead()
     assert legacy.describe() == "holder 3f2a9c"
+
+
+def _data_files(folder: Path) -> int:
+    return len(list(folder.glob("*.parquet")))
+
+
+async def test_the_lease_table_sheds_the_files_its_claims_replace(tmp_path: Path) -> None:
+    leases = await _leases_of(tmp_path, Holder.here(), ttl=timedelta(seconds=30))
+    for _ in range(5):
+        assert await leases.claim("tasks") is None
+        await leases.release("tasks")
+    folder = tmp_path / "delta" / SCHEMA_NAME / LEASES.name
+    assert _data_files(folder) == 10  # each claim and release rewrote the row's file
+
+    assert await leases.vacuum(retention_hours=0) == 9
+
+    assert _data_files(folder) == 1
+    assert await leases.claim("tasks") is None
+
+
+async def test_background_maintenance_leaves_a_table_held_elsewhere_alone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = DeltaStore(str(tmp_path / "delta"), auto_maintain_files=2)
+    await store.open()
+    try:
+        elsewhere = Holder("x", pid=4242, host="other-machine", space="its-kernel")
+        other = await _leases_of(tmp_path, elsewhere, ttl=timedelta(seconds=30))
+        assert await other.claim("tasks") is None
+        caplog.set_level(logging.INFO, logger="storage.delta.maintenance")
+
+        for i in range(8):  # past the threshold from the third write on
+            await store.tasks.create(task(f"t{i}"))
+            await store.maintenance_idle()
+
+        skips = [r for r in caplog.records if r.getMessage().startswith("not maintaining tasks")]
+        assert len(skips) == 1  # tried once, then left alone while that lease runs: no claim per write
+        assert skips[0].levelno == logging.INFO  # routine between replicas
+        assert {i.name: i.files for i in await store.info()}["tasks"] == 8
+    finally:
+        await store.close()
