@@ -39,8 +39,9 @@ _CLAIMED = "orchestrator_receipt_claimed"  # context flag: the middleware alread
 def delivery_key(body: dict[str, Any]) -> str | None:
     """The stable id of a delivery Slack may retry: Events API ``event_id``; None for everything else.
 
-    Slash commands and interactive payloads are never redelivered by Slack (it shows the user a timeout
-    instead); modal submissions are guarded by their view id where they create data (shortcuts.py).
+    Slack doesn't retry slash commands or interactive payloads over HTTP (it shows the user a timeout
+    instead); commands are claimed by their ``trigger_id`` in their listener (``once``), and modal submissions
+    are guarded by their view id where they create data (shortcuts.py).
     """
     event_id = body.get("event_id")
     return f"event:{event_id}" if body.get("type") == "event_callback" and event_id else None

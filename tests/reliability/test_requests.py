@@ -246,6 +246,15 @@ async def test_slack_timestamps_non_numeric_stale_or_repeated_are_401(serve: Ser
     await serve.nothing_recorded()
 
 
+async def test_signed_but_malformed_slack_bodies_are_400(serve: Serve) -> None:
+    # Slack never sends these; a signing-secret holder might. Bolt can't read them: a 400, not a crash.
+    for body in (b'{"type": [[[', b"[1, 2]", b'"text"', b"[" * 100_000):
+        assert await serve.post(EVENTS_PATH, [JSON, *slack_headers(body)[1:]], body) == 400
+    # Invalid UTF-8, signed: bolt re-verifies the decoded text, which no longer matches.
+    assert await serve.post(EVENTS_PATH, slack_headers(b"text=\xff\xfe"), b"text=\xff\xfe") == 401
+    await serve.nothing_recorded()
+
+
 async def test_signed_but_malformed_tracker_bodies_are_refused(serve: Serve) -> None:
     linear_timestamps: list[object] = ["abc", None, True, 10**400, 1e300, -1, [1]]
     for stamp in linear_timestamps:
