@@ -94,7 +94,7 @@ class SlackSurface:
                 },
             )
         except Exception:  # signed, yet not a payload bolt can read (never seen from Slack): say so, no body
-            log.warning("slack: a signed request bolt can't parse (%s)", request.content_type)
+            log.warning("slack: a signed request bolt can't parse")
             return web.json_response({"error": "malformed request"}, status=400)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
