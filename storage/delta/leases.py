@@ -24,7 +24,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 
 from deltalake import DeltaTable
@@ -41,7 +40,6 @@ LEASE_TTL = timedelta(seconds=30)
 HEARTBEAT = timedelta(seconds=5)
 
 
-@cache
 def _process_space() -> str:
     """What makes pids comparable: the kernel's boot id and the pid namespace (empty where unknown)."""
     try:
@@ -49,6 +47,11 @@ def _process_space() -> str:
         return f"{boot}/{os.readlink('/proc/self/ns/pid')}"
     except OSError:
         return ""
+
+
+# Read once at import, not on an event loop: the files are tiny, but a loop should never touch the disk.
+_HOST = socket.gethostname()
+_SPACE = _process_space()
 
 
 def _alive(pid: int) -> bool:
@@ -82,7 +85,7 @@ class Holder:
     @classmethod
     def here(cls) -> Holder:
         """A new holder for a store instance of this process."""
-        return cls(new_id(), os.getpid(), socket.gethostname(), _process_space())
+        return cls(new_id(), os.getpid(), _HOST, _SPACE)
 
     def encode(self) -> str:
         return json.dumps({"token": self.token, "pid": self.pid, "host": self.host, "space": self.space})
@@ -102,10 +105,10 @@ class Holder:
         return f"process {self.pid} on {self.host or 'an unknown host'}"
 
     def is_dead(self) -> bool:
-        """True when the holder's process is known to have ended (only decidable in our own process space)."""
+        """True when the holder's process is known to have ended (decidable only in our own process space)."""
         if self.pid is None or not self.space:
             return False
-        if (self.host, self.space) != (socket.gethostname(), _process_space()):
+        if (self.host, self.space) != (_HOST, _SPACE):
             return False
         return not _alive(self.pid)
 
@@ -157,7 +160,7 @@ class MaintenanceLeases:
             if row is None:
                 continue
             held = LeaseHeld(name, Holder.decode(row.holder), row.expires_at)
-            if held.holder.is_dead():
+            if await asyncio.to_thread(held.holder.is_dead):  # it reads /proc
                 # Only one claimant can replace this exact holder: a racing one's merge conflicts, retries
                 # and then finds our row instead.
                 if await self._put(name, f"t.holder = {lit(row.holder)}"):

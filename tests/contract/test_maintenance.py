@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -197,3 +199,19 @@ async def test_background_maintenance_leaves_a_table_held_elsewhere_alone(
         assert {i.name: i.files for i in await store.info()}["tasks"] == 8
     finally:
         await store.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process states are read from Linux's /proc")
+def test_a_holder_that_exited_but_was_not_reaped_counts_as_ended() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])  # Popen never reaps on its own: a zombie
+    try:
+        deadline = time.monotonic() + 20
+        while Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the child never exited"
+            time.sleep(0.01)
+        here = Holder.here()
+        assert Holder("z", proc.pid, here.host, here.space).is_dead()
+        assert not Holder("me", os.getpid(), here.host, here.space).is_dead()
+        assert not Holder("far", proc.pid, "other-machine", "its-kernel").is_dead()  # not ours to judge
+    finally:
+        proc.wait()
