@@ -173,7 +173,8 @@ class MaintenanceLeases:
                 continue
             if held.expires_at > utcnow():
                 return held
-        return held
+        # Still contended after three rounds: report it held rather than claim a lease we don't have.
+        return held or LeaseHeld(name, Holder("unknown"), utcnow() + self._ttl)
 
     async def release(self, name: str) -> None:
         """Give the lease up (only if still ours)."""
