@@ -2,7 +2,9 @@
 
 ``parse`` returns None for text that doesn't start with a command keyword (free-form text for the agent),
 a command object for a well-formed command, and raises QuickAddError (a ValidationError) for anything
-that starts like a command but is malformed — never any other exception.  The same text arrives as
+that starts like a command but is malformed. The one other exception is MessageTooLong (a ValidationError
+too, not a QuickAddError, so no surface hands the text on to a model): text over MAX_MESSAGE characters is
+refused before anything reads it. Parsing is linear in the text's length.  The same text arrives as
 Slack/Discord slash-command arguments, so a leading ``/task`` or ``/project`` is accepted.
 """
 
@@ -54,6 +56,7 @@ from core.quickadd_tokens import (
     tokenize,
 )
 from core.quickadd_trailing import split_trailing_due
+from core.services.validation import check_message
 
 __all__ = [
     "HELP_TEXT",
@@ -140,8 +143,10 @@ _PROJECT_REF: dict[str, Callable[[str], Command]] = {
 def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command | None:
     """Parse one line; None if it isn't a command, QuickAddError if it is one but malformed.
 
-    ``tz`` and ``now`` only validate due phrases (commands keep the raw phrase).
+    ``tz`` and ``now`` only validate due phrases (commands keep the raw phrase). Raises MessageTooLong for
+    text over MAX_MESSAGE characters, command or not.
     """
+    check_message(text)
     head = _head(text)
     if head is None:
         return None

@@ -11,7 +11,7 @@ from core.errors import ValidationError
 from core.models import Priority
 from core.quickadd_commands import QuickAddError
 from core.quickadd_tokens import PRIORITY_WORDS, Kind, Token, assignee_of, classify
-from core.services.validation import MAX_TITLE
+from core.services.validation import MAX_TAGS, MAX_TITLE, check_tag
 
 _CLEAR_WORDS = {"none", "clear", "-"}
 
@@ -71,9 +71,9 @@ def scan(
                 usage,
             )
         elif kind is Kind.TAG:
-            found.tags.append(token.text[1:])
+            _add_tag(token, found.tags, usage)
         elif kind is Kind.UNTAG:
-            found.untags.append(token.text[1:])
+            _add_tag(token, found.untags, usage)
         elif not project_opts:
             what = "a #project" if kind is Kind.PROJECT else "an @assignee"
             raise QuickAddError(f"A project can't have {what} (`{token.text}`).", usage)
@@ -97,6 +97,22 @@ def scan(
     return found
 
 
+def _add_tag(token: Token, tags: list[str], usage: str) -> None:
+    """Add the tag of a `+tag`/`-tag` token once; refused when too long or one too many (the services
+    check again). Repeats are not kept, so ``tags`` never outgrows MAX_TAGS and the checks stay cheap.
+    """
+    tag = token.text[1:]
+    if tag in tags:
+        return
+    try:
+        check_tag(tag)
+    except ValidationError as err:
+        raise QuickAddError(err.message, usage, hint=err.hint) from None
+    if len(tags) >= MAX_TAGS and all(t.lower() != tag.lower() for t in tags):
+        raise QuickAddError(f"That's more than {MAX_TAGS} tags; keep at most {MAX_TAGS}.", usage)
+    tags.append(tag)
+
+
 def _due(
     found: Options, phrase: str, usage: str, *, editing: bool, noun: str, tz: str, now: datetime | None
 ) -> None:
@@ -117,8 +133,14 @@ def _due(
 
 
 def title_of(words: list[Token], usage: str, *, what: str = "task", noun: str = "title") -> str:
-    """The words joined with single spaces; QuickAddError when empty or over MAX_TITLE characters."""
-    title = " ".join(" ".join(t.text for t in words).split())
+    """The words joined with single spaces; QuickAddError when empty or over MAX_TITLE characters.
+
+    Quotes that open the title are the grammar's: they mark literal text (`add "Review #launch due dates"
+    due fri`, `add 'Bob's plan' soon`) and go. Quotes that open once the title has begun are the title's
+    own (`add O'Reilly's "Q4" plan`) and stay as typed, rather than vanishing without a word.
+    """
+    parts = [t.text for t in words[:1]] + [t.typed for t in words[1:]]
+    title = " ".join(" ".join(parts).split())
     if not title:
         example = "`add Write report due fri`" if what == "task" else "`project add Launch`"
         raise QuickAddError(f"A {what} needs a {noun}.", usage, hint=f"Example: {example}.")

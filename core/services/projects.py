@@ -12,7 +12,7 @@ from core.models import AuditAction, Priority, Project, ProjectStatus
 from core.services.actor import Actor
 from core.services.audit import AuditTrail
 from core.services.resolve import Resolver
-from core.services.validation import clean_project_name, clean_tags, parse_priority
+from core.services.validation import clean_description, clean_project_name, clean_tags, parse_priority
 from core.store import ProjectCounts, Store
 
 
@@ -57,7 +57,7 @@ class ProjectService:
         project = Project(
             workspace_id=actor.workspace_id,
             name=clean,
-            description=description.strip(),
+            description=clean_description(description),
             due_date=due_date,
             priority=parse_priority(priority) if priority else Priority.medium,
             tags=clean_tags(list(tags)),
@@ -101,7 +101,7 @@ class ProjectService:
                 raise ValidationError(f"A project called `{other.name}` already exists ({other.ref}).")
             changes["name"] = clean
         if description is not None:
-            changes["description"] = description.strip()
+            changes["description"] = clean_description(description)
         if status is not None:
             try:
                 changes["status"] = ProjectStatus(str(status).lower().replace(" ", "_"))
@@ -131,7 +131,7 @@ class ProjectService:
         project = Project(
             workspace_id=actor.workspace_id,
             name=clean_project_name(name),
-            description=description.strip(),
+            description=description.strip(),  # a tracker's own text: kept whole, never refused mid-sync
             external_ids=external_ids,
             created_by=actor.user_id,
         )

@@ -13,7 +13,7 @@ from core.services.actor import Actor
 from core.services.audit import AuditTrail
 from core.services.resolve import Resolver
 from core.services.timing import annotate_task
-from core.services.validation import clean_tags, clean_title, parse_priority, parse_status
+from core.services.validation import clean_description, clean_tags, clean_title, parse_priority, parse_status
 from core.store import Store, TaskPage, TaskQuery, TaskSort
 
 Window = Literal["overdue", "today", "week"]
@@ -77,7 +77,7 @@ class TaskService:
         task = Task(
             workspace_id=actor.workspace_id,
             title=clean,
-            description=description.strip(),
+            description=clean_description(description),
             project_id=project_id,
             due_date=due_date,
             due_time=due_time or parsed_time,
@@ -175,7 +175,7 @@ class TaskService:
         if title is not UNSET:
             changes["title"] = clean_title(title)
         if description is not UNSET:
-            changes["description"] = description.strip()
+            changes["description"] = clean_description(description)
         if project is not UNSET:
             changes["project_id"] = (await self._resolve.project(actor, project)).id if project else None
         if due is not UNSET:

@@ -7,6 +7,13 @@ from core.models import Priority, TaskStatus
 
 MAX_TITLE = 500
 MAX_PROJECT_NAME = 100
+MAX_DESCRIPTION = 4_000  # Discord's longest modal field; Slack's notes field stops at 3,000
+MAX_TAGS = 20
+MAX_TAG = 50
+# The longest text any surface hands the parsers: a full title and description with every option written
+# out stays under 5,000, so nothing legitimate is refused. It is checked before any parsing: the parsers are
+# linear, but a 40,000-character message (Slack allows that) still has no business in a task.
+MAX_MESSAGE = 6_000
 
 # Every surface's words for priorities and statuses: the grammar, the agent's tools and the services.
 PRIORITY_SHORTHANDS = {
@@ -45,6 +52,30 @@ def clean_title(title: str) -> str:
     return text
 
 
+class MessageTooLong(ValidationError):
+    """A message longer than any command needs: refused before it is parsed or handed to a model."""
+
+
+def check_message(text: str) -> None:
+    """Raise MessageTooLong when ``text`` is over MAX_MESSAGE characters; O(1), call it before parsing."""
+    if len(text) > MAX_MESSAGE:
+        raise MessageTooLong(
+            f"That message is {len(text):,} characters; I read at most {MAX_MESSAGE:,}.",
+            hint="Shorten it, and put long notes in the task's description.",
+        )
+
+
+def clean_description(description: str) -> str:
+    """A trimmed description, or ValidationError when it is over MAX_DESCRIPTION characters."""
+    text = description.strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationError(
+            f"That description is {len(text):,} characters; the limit is {MAX_DESCRIPTION:,}.",
+            hint="Keep the essentials and link to a document for the rest.",
+        )
+    return text
+
+
 def clean_project_name(name: str) -> str:
     """A trimmed project name, or ValidationError."""
     text = " ".join(name.strip().lstrip("#").split())
@@ -72,13 +103,29 @@ def parse_priority(value: Priority | str) -> Priority:
 
 
 def clean_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
-    """Lower-cased, de-duplicated tags without the leading `+`."""
-    seen: list[str] = []
+    """Lower-cased, de-duplicated tags without the leading `+`; ValidationError past MAX_TAGS or MAX_TAG."""
+    seen: dict[str, None] = {}  # a dict keeps the order and makes the duplicate check O(1)
     for tag in tags:
         t = tag.strip().lstrip("+").lower()
-        if t and t not in seen:
-            seen.append(t)
-    return seen
+        if not t or t in seen:
+            continue
+        check_tag(t)
+        seen[t] = None
+        if len(seen) > MAX_TAGS:
+            raise ValidationError(
+                f"That's more than {MAX_TAGS} tags; a task or project holds at most {MAX_TAGS}.",
+                hint="Keep the ones you filter by, or group the rest in a project.",
+            )
+    return list(seen)
+
+
+def check_tag(tag: str) -> None:
+    """ValidationError when one tag (without its `+`) is longer than MAX_TAG characters."""
+    if len(tag) > MAX_TAG:
+        raise ValidationError(
+            f"The tag `+{tag[:20]}…` is {len(tag):,} characters; tags are at most {MAX_TAG}.",
+            hint="Use a short word, like `+q4` or `+docs`.",
+        )
 
 
 def parse_status(value: TaskStatus | str) -> TaskStatus:
