@@ -32,12 +32,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         async with deps.inflight:
             await ack()
             trigger = command.get("trigger_id")
-            # The same invocation delivered twice (a Socket Mode reconnect, a replay to a restarted process or
-            # another replica): act once. Claimed after the ack, which stays fast.
-            if trigger and not await deps.deliveries.once(command.get("team_id"), f"command:{trigger}"):
-                return
             shared = False
             try:
+                # The same invocation delivered twice (a Socket Mode reconnect, a replay to a restarted
+                # process or another replica): act once. Claimed after the ack, which stays fast; a store
+                # that can't claim is answered like any failure.
+                if trigger and not await deps.deliveries.once(command.get("team_id"), f"command:{trigger}"):
+                    return
                 profile = await deps.users.profile(client, command.get("team_id"), command["user_id"])
                 msg, shared = from_command(command, profile)
                 reply = await deps.run(client, msg)
