@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,9 @@ BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "UBOT"
+# A fault switch (bench/soak.py): given a request, an answer to send instead (a 5xx), or None to go on; it may
+# also sleep first, to answer late.
+Fault = Callable[[web.Request], Awaitable[web.StreamResponse | None]]
 
 
 @dataclass
@@ -61,6 +65,7 @@ class FakeSlack:
     users: dict[str, FakeUser] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     port: int = 0
+    fault: Fault | None = None
 
     def __post_init__(self) -> None:
         self._changed = asyncio.Condition()
@@ -126,7 +131,9 @@ class FakeSlack:
 
     # -- Web API -----------------------------------------------------------------------------------------
 
-    async def _api(self, request: web.Request) -> web.Response:
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        if self.fault is not None and (injected := await self.fault(request)) is not None:
+            return injected
         method = request.match_info["method"]
         params: dict[str, Any] = dict(request.query)
         if request.can_read_body:
@@ -199,7 +206,9 @@ class FakeSlack:
 
     # -- response_url ------------------------------------------------------------------------------------
 
-    async def _response_url(self, request: web.Request) -> web.Response:
+    async def _response_url(self, request: web.Request) -> web.StreamResponse:
+        if self.fault is not None and (injected := await self.fault(request)) is not None:
+            return injected
         body = await request.json()
         await self._record(Call("response_url", body, None, request.path))
         return web.Response(text="ok")

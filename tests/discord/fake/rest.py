@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 EPHEMERAL, LOADING = 1 << 6, 1 << 7
 _OPEN = ("/interactions/", "/webhooks/")  # authorised by the interaction token in the path, not the bot token
+# A fault switch (bench/soak.py): given a request, an answer to send instead (a 5xx), or None to go on; it may
+# also sleep first, to answer late.
+Fault = Callable[[web.Request], Awaitable[web.StreamResponse | None]]
 
 
 def reply(data: Any, status: int = 200) -> web.Response:
@@ -74,6 +77,7 @@ async def body_of(request: web.Request) -> Json:
 class FakeRest:
     def __init__(self, server: FakeDiscord) -> None:
         self.s = server
+        self.fault: Fault | None = None
 
     def routes(self) -> list[web.RouteDef]:
         api = "/api/v10"
@@ -102,6 +106,8 @@ class FakeRest:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         self.s.requests.append((request.method, request.path))
+        if self.fault is not None and (injected := await self.fault(request)) is not None:
+            return injected
         if request.path.startswith("/api/") and not any(p in request.path for p in _OPEN):
             if request.headers.get("Authorization") != f"Bot {self.s.token}":
                 return error(401, 0, "401: Unauthorized")
