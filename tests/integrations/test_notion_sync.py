@@ -65,7 +65,7 @@ async def test_configured_property_names_and_field_quirks(
         linked = await services.store.users.get(WS, carol.id)
         assert linked is not None and linked.notion_user_id == "5e000000-0000-4000-8000-0000000000a1"
 
-        long_text = "x" * 4500  # more than one rich text object may hold
+        long_text = "x" * 3990  # more than one rich text object may hold (2,000), within the 4,000 limit
         await services.tasks.update(
             alice, task.ref, status="completed", priority="backlog", description=long_text, add_tags=["a,b"]
         )
