@@ -461,9 +461,9 @@ async def main(args: argparse.Namespace) -> int:
             await asyncio.gather(*runners)
             for switch in faults.values():
                 switch.active = False
-            await world.settle()
             gc.collect()
-            end_rss, load_end = rss_mb(), os.getloadavg()
+            end_rss, load_end = rss_mb(), os.getloadavg()  # the bot still up, the load over
+            await world.settle()
             problems = await consistency(world, stats)
     injected = {k: dict(v.injected) for k, v in faults.items()}
     print(f"\nsoak of {args.minutes} min, {len(users)} users, faults injected: {injected}")
