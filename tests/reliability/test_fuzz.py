@@ -407,7 +407,7 @@ async def world(request: pytest.FixtureRequest, services: Services) -> World:
 
 
 @pytest.mark.parametrize("world", ["slack", "discord", "console"], indirect=True)
-@fuzz(60)
+@fuzz(100)
 @given(text=hostile_text)
 async def test_no_incident_and_no_write_on_refused_input(world: World, text: str) -> None:
     before = await _state(world.store, world.door.workspace)
