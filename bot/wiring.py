@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from bot.lazy_responder import LazyResponder
 from core.agent.router import Router
 from core.conversation.handler import ConversationHandler
+from core.dates import warm_up
 from core.services import Services
 from core.settings import Settings
 from core.store import Store
@@ -50,6 +52,8 @@ async def runtime(settings: Settings | None = None, *, model: str | None = None)
         auto_maintain_files=settings.storage.auto_maintain_files,
     )
     await store.open()  # refuses a SQL schema that is behind, naming the fix (`orchestrator db upgrade`)
+    # dateparser builds its regexes on first use (~100 ms): here, off the loop, not in a user's first turn.
+    await asyncio.to_thread(warm_up)
     try:
         services = Services(store)
         responder = LazyResponder(services, router, preference=model)  # pydantic-ai loads on first use

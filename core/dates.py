@@ -141,6 +141,12 @@ def parse_due(text: str, tz: str, now: datetime | None = None) -> Due:
     return due
 
 
+def warm_up() -> None:
+    """Build dateparser's regexes now (~100 ms, once per process) so the first due date a user types does
+    not pay for it on the event loop; call it off the loop at start (``asyncio.to_thread``)."""
+    parse_due("dec 5 3pm", "UTC")
+
+
 def _local_now(tz: str, now: datetime | None) -> datetime:
     zone = parse_tz(tz)
     if now is None:
