@@ -31,7 +31,8 @@ def guild_id_of(workspace: str) -> int | None:
     if not workspace.startswith(WORKSPACE_PREFIX):
         return None
     rest = workspace[len(WORKSPACE_PREFIX) :]
-    return int(rest) if rest.isdigit() else None
+    # isdigit() is true for '²', which int() refuses: a snowflake is ASCII digits only.
+    return int(rest) if rest.isascii() and rest.isdigit() else None
 
 
 def bot_role_id(message: discord.Message) -> int | None:

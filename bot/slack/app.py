@@ -8,6 +8,10 @@ from typing import Any
 from pydantic import SecretStr
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import actions, commands, events, shortcuts
@@ -27,7 +31,18 @@ def _secret(value: SecretStr | None) -> str | None:
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
     """The Web API client; ``SLACK_API_URL`` points it at a proxy, GovSlack or a test fake."""
-    return AsyncWebClient(token=_secret(settings.bot_token), base_url=settings.base_url)
+    return with_retries(AsyncWebClient(token=_secret(settings.bot_token), base_url=settings.base_url))
+
+
+def with_retries(client: AsyncWebClient) -> AsyncWebClient:
+    """Retry a 5xx and honour a 429's Retry-After (slack_sdk retries only connection errors by default):
+    without it an answer Slack failed to take once is lost while its change is already stored."""
+    handlers = client.retry_handlers
+    if not any(isinstance(h, AsyncServerErrorRetryHandler) for h in handlers):
+        handlers.append(AsyncServerErrorRetryHandler(max_retry_count=2))
+    if not any(isinstance(h, AsyncRateLimitErrorRetryHandler) for h in handlers):
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    return client
 
 
 def build_deps(handler: ConversationHandler, services: Services) -> SlackDeps:
@@ -52,6 +67,7 @@ def build_app(settings: SlackSettings, deps: SlackDeps, *, client: AsyncWebClien
             name="orchestrator",
         )
         app.client.base_url = settings.base_url
+        with_retries(app.client)
     else:
         app = AsyncApp(
             client=client, signing_secret=_secret(settings.signing_secret) or "", name="orchestrator"
