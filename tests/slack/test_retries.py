@@ -1,4 +1,4 @@
-"""Answers survive a Slack Web API hiccup: a 5xx is retried instead of losing a reply whose change is stored."""
+"""Answers survive a Slack Web API hiccup: a 5xx is retried, not lost while its change is stored."""
 
 from __future__ import annotations
 
