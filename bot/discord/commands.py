@@ -20,7 +20,7 @@ from discord import app_commands
 from bot.discord import translate
 from bot.discord.context import DiscordContext, context_of
 from bot.discord.errors import failure_text
-from bot.discord.outgoing import Outgoing
+from bot.discord.outgoing import Outgoing, deliver
 from bot.discord.workspaces import Scope
 from core.conversation.failures import failure_reply
 from core.conversation.messages import IncomingMessage, Person, Reply, ReplyKind
@@ -121,10 +121,14 @@ async def respond(interaction: Interaction, build: Build, *, share: bool = False
     else:
         reply = await ctx.handler.execute(_incoming(interaction, scope, tuple(options.people)), command)
     out = Outgoing.of(_as_app_reply(reply), scope.workspace_id)
-    if out.view is not None:
-        await interaction.edit_original_response(content=out.content, embeds=out.embeds, view=out.view)
-    else:
-        await interaction.edit_original_response(content=out.content, embeds=out.embeds)
+
+    async def send() -> None:
+        if out.view is not None:
+            await interaction.edit_original_response(content=out.content, embeds=out.embeds, view=out.view)
+        else:
+            await interaction.edit_original_response(content=out.content, embeds=out.embeds)
+
+    await deliver(send)
 
 
 async def _suggest(interaction: Interaction, command: SuggestTasks | SuggestProjects) -> Reply | None:

@@ -9,7 +9,7 @@ import weakref
 import discord
 
 from bot.discord.context import DiscordContext
-from bot.discord.outgoing import Outgoing
+from bot.discord.outgoing import Outgoing, deliver
 from bot.discord.translate import from_message, mentions_bot
 from core.conversation.failures import failure_reply
 from core.conversation.messages import Reply, ReplyKind
@@ -88,11 +88,14 @@ class MessageFlow:
         await self._send(message, Outgoing.of(reply, scope.workspace_id))
 
     async def _send(self, message: discord.Message, out: Outgoing) -> None:
-        try:
+        async def send() -> None:
             if out.view is not None:
                 await message.reply(out.content, embeds=out.embeds, view=out.view, mention_author=False)
             else:
                 await message.reply(out.content, embeds=out.embeds, mention_author=False)
+
+        try:
+            await deliver(send)
         except discord.HTTPException as exc:
             # e.g. no permission to write in that channel: nothing to tell anyone there.
             log.warning("could not answer message %s: %s %s", message.id, exc.status, exc.text)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import discord
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.discord.embeds import render
 from bot.discord.views import confirm_delete, task_actions
@@ -31,3 +33,21 @@ class Outgoing:
     @classmethod
     def text(cls, content: str) -> Outgoing:
         return cls(content)
+
+
+def _unavailable(exc: BaseException) -> bool:
+    # discord.py retries 500, 502, 504 and 429 itself, but not 503: an answer refused once would be lost
+    # while the change it reports is already stored.
+    return isinstance(exc, discord.HTTPException) and exc.status == 503
+
+
+async def deliver(send: Callable[[], Awaitable[object]]) -> None:
+    """Send an answer, trying again (up to 3 times, backing off) when Discord is briefly unavailable."""
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception(_unavailable),
+        stop=stop_after_attempt(3),
+        wait=wait_exponential(multiplier=0.5, max=4),
+        reraise=True,
+    ):
+        with attempt:
+            await send()
