@@ -20,7 +20,7 @@ from core.models import Task
 from core.services import Services
 from tests.discord.fake import FakeDiscord
 from tests.discord.fake.payloads import FakeGuild, FakeUser, Json
-from tests.loop_guard import loop_guard, warm_start  # noqa: F401  (autouse: no test may block the loop)
+from tests.loop_guard import loop_guard, pytest_runtest_call, warm_start  # noqa: F401  (autouse)
 
 WAIT = 15.0
 

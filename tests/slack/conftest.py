@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.store import Store
-from tests.loop_guard import loop_guard, warm_start  # noqa: F401  (autouse: no test may block the loop)
+from tests.loop_guard import loop_guard, pytest_runtest_call, warm_start  # noqa: F401  (autouse)
 from tests.slack.fake_api import FakeSlack, FakeUser
 from tests.slack.harness import SlackHarness
 
