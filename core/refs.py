@@ -36,10 +36,14 @@ def task_number(text: str | int) -> int | None:
     return int(match["n"])
 
 
+def ref_parts(text: str) -> list[str]:
+    """``T-3, T-4 and 5`` → ``["T-3", "T-4", "5"]``: the pieces a list of task references is made of."""
+    return [p for p in re.split(r"[,;\s]+|\band\b|&", text) if p.strip()]
+
+
 def task_numbers(text: str) -> list[int] | None:
     """``T-3, T-4 and 5`` → ``[3, 4, 5]``; None when any part is not a task reference, [] when empty."""
-    parts = [p for p in re.split(r"[,;\s]+|\band\b|&", text) if p.strip()]
-    numbers = [task_number(p) for p in parts]
+    numbers = [task_number(p) for p in ref_parts(text)]
     if any(n is None for n in numbers):
         return None
     return [n for n in numbers if n is not None]

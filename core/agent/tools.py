@@ -32,7 +32,7 @@ def _refs(text: str) -> list[int]:
     """`T-3`, `3`, `T-3, T-4 and T-5` → task numbers."""
     numbers = refs.task_numbers(text)
     if numbers is None:
-        bad = next(p for p in text.replace(",", " ").split() if refs.task_number(p) is None)
+        bad = next(p for p in refs.ref_parts(text) if refs.task_number(p) is None)
         raise ValidationError(f"`{bad}` is not a task reference.", hint="Task references look like `T-3`.")
     if not numbers:
         raise ValidationError("Which task?", hint="Task references look like `T-3`.")
