@@ -95,8 +95,8 @@ class LoopGuard:
                     self._running.pop(ident, None)
                 else:
                     self._running[ident] = outer
-            # Work on the loop (CPU time of its thread over half the limit), or a stall past WAIT_LIMIT.
-            if self.armed and took > self.limit and (worked > self.limit / 2 or took > WAIT_LIMIT):
+            # Work on the loop (its thread's CPU time over the limit), or a stall past WAIT_LIMIT.
+            if self.armed and took > self.limit and (worked > self.limit or took > WAIT_LIMIT):
                 name = threading.current_thread().name
                 self.blocks.append(Block(took, _callback_name(handle), name, running.stack))
 
