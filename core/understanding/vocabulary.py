@@ -1,0 +1,89 @@
+"""The names a workspace's messages can use: its projects, people and open tasks, read once per turn."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from core.models import OPEN_STATUSES, Project, Task, User
+from core.store import Store, TaskQuery, TaskSort
+
+MAX_TITLES = 2000  # the open tasks a message may name by title: the most recently updated ones
+
+
+def slug(text: str) -> str:
+    """`Website Relaunch!` → `website-relaunch`: lower case, no accents, other runs as one dash."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class ProjectName:
+    ref: str  # "P-2"
+    name: str
+
+
+@dataclass(frozen=True)
+class PersonName:
+    id: str
+    name: str
+    display_name: str | None = None
+    slack_user_id: str | None = None
+    discord_user_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
+
+
+@dataclass(frozen=True)
+class TaskTitle:
+    number: int
+    title: str
+    project_ref: str | None = None
+    assignee_id: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"T-{self.number}"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Everything the parser may resolve a word to; ``me`` is the id of the person who is writing."""
+
+    me: str
+    projects: tuple[ProjectName, ...] = ()
+    people: tuple[PersonName, ...] = ()
+    tasks: tuple[TaskTitle, ...] = ()  # open tasks only
+
+    @classmethod
+    def of(cls, me: str, projects: list[Project], people: list[User], tasks: list[Task]) -> Vocabulary:
+        """Build from store rows (deleted projects and people are left out)."""
+        by_id = {p.id: p.ref for p in projects}
+        return cls(
+            me=me,
+            projects=tuple(ProjectName(p.ref, p.name) for p in projects if p.deleted_at is None),
+            people=tuple(
+                PersonName(u.id, u.name, u.display_name, u.slack_user_id, u.discord_user_id)
+                for u in people
+                if u.deleted_at is None
+            ),
+            tasks=tuple(
+                TaskTitle(t.number, t.title, by_id.get(t.project_id or ""), t.assignee_id)
+                for t in tasks
+                if t.is_open
+            ),
+        )
+
+
+async def load_vocabulary(store: Store, workspace_id: str, me: str) -> Vocabulary:
+    """Read the workspace's names: three reads, bounded to ``MAX_TITLES`` open tasks."""
+    projects = await store.projects.list(workspace_id)
+    people = await store.users.list(workspace_id)
+    page = await store.tasks.list(
+        workspace_id,
+        TaskQuery(statuses=OPEN_STATUSES, sort=TaskSort.updated, descending=True, limit=MAX_TITLES),
+    )
+    return Vocabulary.of(me, projects, people, page.items)
