@@ -222,6 +222,14 @@ class TaskRepo(Protocol):
         """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""
         ...
 
+    async def search(
+        self, workspace_id: str, text: str, *, limit: int = 50, include_closed: bool = True
+    ) -> builtins.list[Task]:
+        """Tasks not deleted whose title, description or tags match ``text`` approximately: case-insensitive,
+        typo-tolerant (one or two letters off in a word still matches), best match first, open before closed
+        when scores tie within a band. Candidates only: the service re-ranks."""
+        ...
+
 
 class AuditRepo(Protocol):
     """The audit trail. Services don't add to it directly: a write's ``audit`` recorder does, atomically."""
@@ -236,9 +244,16 @@ class AuditRepo(Protocol):
         *,
         actor_id: str | None = None,
         entity_id: str | None = None,
+        entity_ids: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 50,
     ) -> list[AuditEvent]:
-        """Newest first; includes the events of every audited write that has landed, each once."""
+        """Newest first; includes the events of every audited write that has landed, each once.
+
+        Every given filter narrows (AND): ``entity_ids`` is any of them (empty: nothing), ``since`` is
+        inclusive and ``until`` exclusive (UTC-aware datetimes; naive ones are taken as UTC).
+        """
         ...
 
 

@@ -7,10 +7,11 @@ any change whose writer stopped before copying them, and drops the repeats such 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from core.models import AuditEvent
 from storage.delta.outbox import AuditOutbox
-from storage.delta.predicates import and_, eq
+from storage.delta.predicates import and_, eq, is_in, ts_lit
 from storage.delta.table import DeltaEntityTable
 
 
@@ -31,15 +32,27 @@ class DeltaAuditRepo:
         *,
         actor_id: str | None = None,
         entity_id: str | None = None,
+        entity_ids: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 50,
     ) -> list[AuditEvent]:
-        """Newest first; every landed change's events included, each once."""
+        """Newest first; every landed change's events included, each once.
+
+        Every filter is part of the scan predicate: the time bounds skip whole files by their statistics
+        (events are appended in time order), the others filter rows inside the scan.
+        """
+        if entity_ids is not None and not entity_ids:
+            return []
         await self._outbox.reconcile()
         events = await self._t.models(
             and_(
                 eq("workspace_id", workspace_id),
                 eq("actor_id", actor_id) if actor_id is not None else None,
                 eq("entity_id", entity_id) if entity_id is not None else None,
+                is_in("entity_id", set(entity_ids)) if entity_ids is not None else None,
+                f"created_at >= {ts_lit(since)}" if since is not None else None,
+                f"created_at < {ts_lit(until)}" if until is not None else None,
             ),
             order=[("created_at", "descending"), ("id", "descending")],
             limit=limit,

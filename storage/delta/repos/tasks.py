@@ -10,9 +10,10 @@ from typing import Any
 
 from core.models import Task
 from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
-from storage.delta import task_query
-from storage.delta.predicates import and_, eq
+from storage.delta import task_query, task_search
+from storage.delta.predicates import and_, eq, is_in
 from storage.delta.table import DeltaEntityTable
+from storage.search_rank import SearchText
 
 
 class DeltaTaskRepo:
@@ -61,3 +62,23 @@ class DeltaTaskRepo:
         return await self._t.read(
             predicate, partial(task_query.counts, today=today), columns=task_query.COUNT_COLUMNS
         )
+
+    async def search(
+        self, workspace_id: str, text: str, *, limit: int = 50, include_closed: bool = True
+    ) -> builtins.list[Task]:
+        """Approximate match on title, description and tags, best first (``storage.search_rank``)."""
+        search = SearchText(text)
+        if not search or limit <= 0:
+            return []
+        predicate = task_search.scan_predicate(workspace_id, include_closed=include_closed)
+        ids = await self._t.read(
+            predicate, partial(task_search.best, search=search, limit=limit), columns=task_search.COLUMNS
+        )
+        if not ids:
+            return []
+        # A task deleted between the two reads is left out.
+        rows = await self._t.models(
+            and_(eq("workspace_id", workspace_id), is_in("id", ids), "deleted_at IS NULL")
+        )
+        found = {t.id: t for t in rows}
+        return [found[i] for i in ids if i in found]

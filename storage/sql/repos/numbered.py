@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.models import Project, Task
 from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
-from storage.sql import numbering, task_query
+from storage.search_rank import SearchText, rank
+from storage.sql import numbering, task_query, task_search
 from storage.sql.convert import M, to_model, to_row
 from storage.sql.rows import EntityRows, record
 
@@ -162,3 +163,25 @@ class SqlTaskRepo:
             }
 
         return await self._r.db.read(work, action="count the tasks per project")
+
+    async def search(
+        self, workspace_id: str, text: str, *, limit: int = 50, include_closed: bool = True
+    ) -> builtins.list[Task]:
+        """Approximate match on title, description and tags, best first (``storage.search_rank``)."""
+        search = SearchText(text)
+        if not search or limit <= 0:
+            return []
+        live = task_search.live(workspace_id, include_closed=include_closed)
+        table = self._r.table
+
+        async def work(conn: AsyncConnection) -> builtins.list[Task]:
+            rows = await conn.execute(task_search.candidates_of(live))
+            chosen = rank(search, (task_search.candidate(r) for r in rows), limit=limit)
+            if not chosen:
+                return []
+            ids = [c.id for c in chosen]
+            full = await conn.execute(sa.select(table).where(*live, table.c.id.in_(ids)))
+            found = {row.id: to_model(self._r.entity, row) for row in full}
+            return [found[i] for i in ids if i in found]
+
+        return await self._r.db.read(work, action="search the tasks", snapshot=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,15 +74,26 @@ class SqlAuditRepo:
         *,
         actor_id: str | None = None,
         entity_id: str | None = None,
+        entity_ids: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 50,
     ) -> list[AuditEvent]:
-        """Newest first."""
+        """Newest first; served by the (workspace, entity | actor | -, created_at) indexes."""
+        if entity_ids is not None and not entity_ids:
+            return []
         c = self._r.c
         clauses = [c.workspace_id == workspace_id]
         if actor_id is not None:
             clauses.append(c.actor_id == actor_id)
         if entity_id is not None:
             clauses.append(c.entity_id == entity_id)
+        if entity_ids is not None:
+            clauses.append(c.entity_id.in_(sorted(set(entity_ids))))
+        if since is not None:
+            clauses.append(c.created_at >= since)
+        if until is not None:
+            clauses.append(c.created_at < until)
         return await self._r.models(sa.and_(*clauses), order=[c.created_at.desc(), c.id.desc()], limit=limit)
 
 
