@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from core.conversation.messages import ProjectView, Reply, ReplyKind, TaskView
+from core.conversation.messages import ProjectView, Reply, ReplyKind, TaskDetailView, TaskView
 from core.models import Priority, TaskStatus
 
 _PRIORITY_MARK = {
@@ -79,6 +79,30 @@ def project_line(p: ProjectView) -> str:
     return " · ".join(extra)
 
 
+def detail_lines(detail: TaskDetailView) -> list[str]:
+    """What `show T-n` tells beyond the task's line: origin, links, relations and the last changes."""
+    made = "Created"
+    if detail.created_by:
+        made += f" by {detail.created_by}"
+    if detail.created:
+        made += f" on {detail.created}"
+    lines = [made]
+    if detail.source_url:
+        lines.append(f"From: {detail.source_url}")
+    for link in detail.links:
+        lines.append(f"{link.tracker}: {link.url or link.remote_id}")
+    if detail.parent:
+        lines.append(f"Part of {detail.parent}")
+    if detail.blocked_by:
+        lines.append("Waiting on " + ", ".join(detail.blocked_by))
+    if detail.subtasks:
+        lines.append("Subtasks: " + ", ".join(detail.subtasks))
+    if detail.recent:
+        lines.append("Recent changes:")
+        lines += [f"  • {a.line}" for a in detail.recent]
+    return lines
+
+
 def plain(reply: Reply) -> str:
     """The whole reply as plain text."""
     lines = [reply.text] if reply.text else []
@@ -86,6 +110,9 @@ def plain(reply: Reply) -> str:
     lines += [project_line(p) for p in reply.projects]
     if reply.tasks and len(reply.tasks) == 1 and reply.tasks[0].description:
         lines.append(f"    {reply.tasks[0].description}")
+    if reply.detail is not None:
+        lines += [f"    {line}" for line in detail_lines(reply.detail)]
+    lines += [f"• {a.line}" for a in reply.activity]
     if reply.usage:
         lines.append(f"Usage: {reply.usage}")
     if reply.footer:
@@ -116,6 +143,15 @@ def rich_renderable(reply: Reply) -> RenderableType:
                 f"@{t.assignee}" if t.assignee else "",
             )
         parts.append(table)
+    if reply.tasks and len(reply.tasks) == 1 and reply.tasks[0].description and reply.detail is not None:
+        parts.append(Text(reply.tasks[0].description))
+    if reply.detail is not None:
+        parts += [Text(line, style="dim") for line in detail_lines(reply.detail)]
+    for a in reply.activity:
+        line = Text("• ")
+        line.append(a.text)
+        line.append(f" · {a.ago}", style="dim")
+        parts.append(line)
     for p in reply.projects:
         parts.append(Text(project_line(p), style="cyan"))
     if reply.usage:

@@ -28,12 +28,14 @@ from core.quickadd_commands import (
     DeleteTask,
     EditTask,
     Help,
+    History,
     ListProjects,
     ListTasks,
     QuickAddError,
     ReopenTask,
     Reset,
     RestoreTask,
+    SearchTasks,
     ShowProject,
     ShowTask,
     SnoozeTask,
@@ -73,12 +75,14 @@ __all__ = [
     "DeleteTask",
     "EditTask",
     "Help",
+    "History",
     "ListProjects",
     "ListTasks",
     "QuickAddError",
     "ReopenTask",
     "Reset",
     "RestoreTask",
+    "SearchTasks",
     "ShowProject",
     "ShowTask",
     "SnoozeTask",
@@ -96,6 +100,9 @@ _KEYWORDS = {
     "list": "list",
     "ls": "list",
     "show": "show",
+    "find": "find",
+    "search": "find",
+    "history": "history",
     "done": "done",
     "complete": "done",
     "reopen": "reopen",
@@ -120,6 +127,8 @@ _KEYWORDS = {
 # "no, the other one" or "cancel T-3" is conversation for the agent, not a bare answer to a prompt.
 _ANSWERS = {"confirm", "cancel"}
 _WINDOWS: dict[str, Window] = {"overdue": "overdue", "today": "today", "week": "week"}
+_PERIODS = frozenset({"today", "yesterday", "week", "month"})
+_HISTORY_FILLER = frozenset({"of", "for", "by", "in", "this", "the", "last", "past"})
 _NO_ARGS: dict[str, Command] = {
     "undo": Undo(),
     "reset": Reset(),
@@ -152,6 +161,8 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
         return None
     name, rest = head
     usage = USAGE[name]
+    if name == "find":  # the words are what to look for, quotes and sigils included
+        return _find(rest, usage)
     try:
         tokens = tokenize(rest)
     except UnclosedQuote:
@@ -164,6 +175,8 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
         return _add(tokens, tz=tz, now=now)
     if name == "edit":
         return _edit(tokens, tz=tz, now=now)
+    if name == "history":
+        return _history(tokens, usage)
     return _simple(name, tokens, usage)
 
 
@@ -249,6 +262,45 @@ def _list(tokens: list[Token], usage: str) -> Command:
         else:
             raise QuickAddError(f'I don\'t know what "{token.text}" means in a list.', usage)
     return ListTasks(project, assignee, window, include_closed)
+
+
+def _find(rest: str, usage: str) -> SearchTasks:
+    words = " ".join(rest.split())
+    if not words:
+        raise QuickAddError("What should I look for? Give a word or two of the task.", usage)
+    return SearchTasks(words)
+
+
+def _history(tokens: list[Token], usage: str) -> History:
+    """`history [T-3 | @bob | #launch] [today | yesterday | week | month]`, in any order."""
+    task: int | None = None
+    person: str | None = None
+    project: str | None = None
+    since: str | None = None
+    previous = ""
+    for token in tokens:
+        kind = classify(token)
+        low = token.lower
+        before, previous = previous, low
+        number = parse_refs([token]) if kind is Kind.WORD and not token.quoted else None
+        if number is not None and len(number) == 1:
+            if task is not None:
+                raise QuickAddError("History shows one task at a time.", usage)
+            task = number[0]
+        elif kind is Kind.PROJECT:
+            project = _once(project, token.text[1:], "project", usage)
+        elif kind is Kind.ASSIGNEE or (low in ("mine", "me", "my") and not token.quoted):
+            value = "me" if low in ("mine", "me", "my") else assignee_of(token)
+            person = _once(person, value, "person", usage)
+        elif low in _PERIODS and not token.quoted:
+            # "this week" runs from Monday, "last week" is the one before; a bare "week" is 7 days back
+            said = f"{before} {low}" if before in ("this", "last") and low in ("week", "month") else low
+            since = _once(since, said, "period", usage)
+        elif low in _HISTORY_FILLER and not token.quoted:
+            continue  # "history of T-3", "history for this week"
+        else:
+            raise QuickAddError(f'I don\'t know what "{token.text}" means in a history.', usage)
+    return History(task=task, person=person, project=project, since=since)
 
 
 def _once(current: str | None, value: str, what: str, usage: str) -> str:

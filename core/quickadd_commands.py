@@ -175,8 +175,29 @@ class SnoozeTask:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchTasks:
+    """`find invoices`: tasks whose title, description or tags match, open ones first."""
+
+    text: str
+    include_closed: bool = True
+    limit: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """`history [T-3 | @bob | #Launch] [today | week]`: the audit trail in words, newest first."""
+
+    task: int | None = None
+    person: str | None = None  # "bob", "me", or a neutral mention "<@U123>"
+    project: str | None = None
+    since: str | None = None  # "today", "week", "yesterday", "2 days ago"; None: the last 7 days
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
 class SuggestTasks:
-    """Autocomplete: open tasks whose ref starts with, or whose title contains, what was typed."""
+    """Autocomplete: open tasks whose ref starts with, or whose title, description or tags match (typos
+    forgiven) what was typed."""
 
     typed: str
     limit: int = 25
@@ -221,12 +242,16 @@ Command = (
     | SnoozeTask
     | SuggestTasks
     | SuggestProjects
+    | SearchTasks
+    | History
 )
 
 USAGE: dict[str, str] = {
     "add": "add <title> [due <when>] [p1-p4|!priority] [#project] [@user] [+tag …]",
     "list": "list [#project] [@user|mine] [overdue|today|week] [all]",
     "show": "show T-3",
+    "find": "find <words>",
+    "history": "history [T-3 | @user | #project] [today | yesterday | week]",
     "done": "done T-3 [T-4 …]",
     "reopen": "reopen T-3 [T-4 …]",
     "delete": "delete T-3 [T-4 …]",
@@ -253,7 +278,9 @@ HELP_TEXT = """\
 *Tasks*
 • `add Write report due fri 3pm p2 #launch @alice +docs` — new task (p1 critical … p4 low, or !high)
 • `list` · `list mine today` · `list #launch overdue` · `list @bob week all` — your tasks (`all` adds closed)
-• `show T-3` — one task
+• `show T-3` — one task: details, tracker links and its last changes
+• `find invoices` — search titles, descriptions and tags (open tasks first; typos are fine)
+• `history` · `history T-3` · `history @bob today` · `history #launch week` — what changed, in words
 • `done T-3 T-4` · `reopen T-3` — complete or reopen
 • `edit T-3 "New title" due mon p1 #none @bob +urgent -later` — change fields (`due none` clears)
 • `assign T-3 to @bob` · `unassign T-3`

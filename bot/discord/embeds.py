@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.render_text import due_text, project_line
-from core.conversation.messages import ProjectView, Reply, ReplyKind, TaskView
+from core.conversation.messages import ActivityView, ProjectView, Reply, ReplyKind, TaskDetailView, TaskView
 from core.models import Priority, TaskStatus
 from core.refs import task_number
 
@@ -109,6 +109,43 @@ def task_embed(t: TaskView, kind: ReplyKind = ReplyKind.info) -> discord.Embed:
     return embed
 
 
+def _link(url: str, label: str) -> str:
+    """A markdown link for http(s) addresses; anything else is shown as text."""
+    if url.startswith(("https://", "http://")) and not any(c in url for c in "()[] "):
+        return f"[{label}]({url})"
+    return f"{label}: {url}"
+
+
+def add_details(embed: discord.Embed, detail: TaskDetailView) -> discord.Embed:
+    """`show T-n`: the card gets who made it and when, its links, its relations and its last changes."""
+    made = detail.created + (f" by {detail.created_by}" if detail.created_by else "")
+    if detail.source_url:
+        made += "\n" + _link(detail.source_url, "source message")
+    embed.add_field(name="Created", value=_clip(made or "—", 1024), inline=False)
+    if detail.links:
+        links = [_link(x.url, x.tracker) if x.url else f"{x.tracker} `{x.remote_id}`" for x in detail.links]
+        embed.add_field(name="Trackers", value=_clip(" · ".join(links), 1024), inline=False)
+    related = []
+    if detail.parent:
+        related.append(f"Part of {detail.parent}")
+    if detail.blocked_by:
+        related.append("Waiting on " + ", ".join(detail.blocked_by))
+    if detail.subtasks:
+        related.append("Subtasks: " + ", ".join(detail.subtasks))
+    if related:
+        embed.add_field(name="Related", value=_clip("\n".join(related), 1024), inline=False)
+    if detail.recent:
+        recent = "\n".join(f"• {a.text} · {a.ago}" for a in detail.recent)
+        embed.add_field(name="Recent changes", value=_clip(recent, 1024), inline=False)
+    return embed
+
+
+def activity_embed(lines: Sequence[ActivityView], kind: ReplyKind = ReplyKind.info) -> discord.Embed:
+    """History lines; the title keeps ``task_refs`` from reading them as a task list."""
+    text = "\n".join(f"• {a.text} · *{a.ago}*" for a in lines)
+    return discord.Embed(title="Activity", description=_clip(text, DESCRIPTION_LIMIT), colour=COLORS[kind])
+
+
 def task_list_embed(tasks: Sequence[TaskView], kind: ReplyKind = ReplyKind.info) -> discord.Embed:
     """Several tasks, one line each, cut to the description limit."""
     lines: list[str] = []
@@ -174,6 +211,10 @@ def render(reply: Reply) -> Rendered:
             else [project_list_embed(reply.projects)]
         )
     embeds += task_embeds(reply.tasks, reply.kind)
+    if reply.detail is not None and len(reply.tasks) == 1:
+        add_details(embeds[-1], reply.detail)
+    if reply.activity:
+        embeds.append(activity_embed(reply.activity, reply.kind))
     if reply.footer:
         if embeds:
             embeds[-1].set_footer(text=_clip(reply.footer, 2048))

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from bot.render_text import due_text, plain, project_line
-from core.conversation.messages import Reply, ReplyKind, TaskView
+from core.conversation.messages import Reply, ReplyKind, TaskDetailView, TaskView
 from core.models import Priority, TaskStatus
 
 Block = dict[str, Any]
@@ -149,6 +149,43 @@ def task_card(t: TaskView, note: str | None = None) -> list[Block]:
     return blocks
 
 
+def _link(url: str, label: str) -> str:
+    """A mrkdwn link; an address that isn't http(s) is shown as text, never made clickable."""
+    if url.startswith(("https://", "http://")) and not any(c in url for c in "<>| "):
+        return f"<{url}|{escape(label)}>"
+    return f"{escape(label)}: {escape(url)}"
+
+
+def detail_blocks(t: TaskView, detail: TaskDetailView) -> list[Block]:
+    """Under the card of `show T-n`: the description, origin, tracker links, relations, last changes."""
+    lines: list[str] = []
+    if t.description:
+        lines.append(escape(t.description))
+    made = "Created" + (f" by {escape(detail.created_by)}" if detail.created_by else "")
+    made += f" on {detail.created}" if detail.created else ""
+    if detail.source_url:
+        made += " · " + _link(detail.source_url, "source message")
+    lines.append(made)
+    if detail.links:
+        lines.append(
+            " · ".join(
+                _link(x.url, x.tracker) if x.url else f"{x.tracker} {escape(x.remote_id)}"
+                for x in detail.links
+            )
+        )
+    if detail.parent:
+        lines.append(f"Part of {escape(detail.parent)}")
+    if detail.blocked_by:
+        lines.append("Waiting on " + escape(", ".join(detail.blocked_by)))
+    if detail.subtasks:
+        lines.append("Subtasks: " + escape(", ".join(detail.subtasks)))
+    blocks = [section(chunk, f"{card_id(t.ref)}:detail") for chunk in _chunks(lines)][:1]
+    if detail.recent:
+        recent = "\n".join(f"• {escape(a.text)} · _{a.ago}_" for a in detail.recent)
+        blocks.append(context("*Recent changes*\n" + recent, f"{card_id(t.ref)}:history"))
+    return blocks
+
+
 def _chunks(lines: list[str], limit: int = SECTION_LIMIT) -> list[str]:
     """Join lines into texts that each fit in one section."""
     out: list[str] = []
@@ -175,9 +212,14 @@ def reply_blocks(reply: Reply, *, max_cards: int = MAX_CARDS) -> list[Block]:
     asks_delete = reply.kind is ReplyKind.confirm and reply.confirm_action == "delete"
     for t in reply.tasks[:max_cards]:
         blocks += delete_card(t) if asks_delete and not t.deleted else task_card(t)
+    if reply.detail is not None and reply.tasks:
+        blocks += detail_blocks(reply.tasks[0], reply.detail)
     rest = reply.tasks[max_cards:]
     if rest:
         lines = [task_summary(t).replace("\n", " · ") for t in rest]
+        blocks += [section(chunk) for chunk in _chunks(lines)]
+    if reply.activity:
+        lines = [f"• {escape(a.text)} · _{a.ago}_" for a in reply.activity]
         blocks += [section(chunk) for chunk in _chunks(lines)]
     if reply.projects:
         lines = [f"*{escape(p.ref)}*  {escape(project_line(p).split('  ', 1)[-1])}" for p in reply.projects]

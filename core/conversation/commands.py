@@ -8,7 +8,7 @@ from typing import Any
 from core.conversation.active import active_project
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import BATCH, run_batch
-from core.conversation.views import project_view, task_views
+from core.conversation.views import activity_views, detail_view, project_view, task_views
 from core.dates import Due
 from core.models import Conversation, Task
 from core.quickadd import (
@@ -24,11 +24,13 @@ from core.quickadd import (
     DeleteTask,
     EditTask,
     Help,
+    History,
     ListProjects,
     ListTasks,
     ReopenTask,
     Reset,
     RestoreTask,
+    SearchTasks,
     ShowProject,
     ShowTask,
     SnoozeTask,
@@ -133,8 +135,38 @@ class CommandRunner:
 
     @_handles(ShowTask)
     async def _show(self, actor: Actor, c: ShowTask, conv: Conversation) -> Outcome:
-        task = await self.s.tasks.get(actor, c.number)
-        return _done(await self._views(actor, "", [task], ReplyKind.info))
+        details = await self.s.details.details(actor, c.number)
+        reply = await self._views(actor, "", [details.task], ReplyKind.info)
+        reply.detail = detail_view(details, actor.now())
+        return _done(reply)
+
+    @_handles(SearchTasks)
+    async def _search(self, actor: Actor, c: SearchTasks, conv: Conversation) -> Outcome:
+        hits = await self.s.search.search(actor, c.text, include_closed=c.include_closed, limit=c.limit)
+        if not hits:
+            text = f"Nothing matches “{c.text}”. Try fewer or other words, or `list all`."
+            return _done(Reply(text, kind=ReplyKind.info))
+        found = f"{len(hits)} task{'s' if len(hits) != 1 else ''}"
+        reply = await self._views(
+            actor, f"{found} matching “{c.text}”:", [h.task for h in hits], ReplyKind.info
+        )
+        closed = sum(1 for h in hits if not h.task.is_open)
+        if closed:
+            reply.footer = f"{closed} of them closed, listed after the open ones."
+        return _done(reply)
+
+    @_handles(History)
+    async def _history(self, actor: Actor, c: History, conv: Conversation) -> Outcome:
+        found = await self.s.activity.history(
+            actor, task=c.task, person=c.person, project=c.project, since=c.since, limit=c.limit
+        )
+        scope = "" if found.scope == "this workspace" else f" for {found.scope}"
+        if not found.lines:
+            return _done(Reply(f"No changes{scope} {found.period.label}.", kind=ReplyKind.info))
+        n = len(found.lines)
+        more = " (the latest shown)" if n >= c.limit else ""
+        text = f"{n} change{'s' if n != 1 else ''}{scope} {found.period.label}{more}:"
+        return _done(Reply(text, kind=ReplyKind.info, activity=activity_views(found.lines)))
 
     @_handles(CompleteTask, ReopenTask, RestoreTask)
     async def _bulk(
@@ -278,12 +310,17 @@ class CommandRunner:
             ]
             return Reply("", projects=[project_view(p) for p in projects[: command.limit]])
         digits = task_prefix(command.typed)
+        tasks: list[Task]
         if digits is not None:
             page = await self.s.tasks.list(actor, limit=200)
             tasks = [t for t in page.items if str(t.number).startswith(digits)]
+        elif command.typed.strip():  # words: the same typo-tolerant search as `find`, open tasks only
+            found = await self.s.search.search(
+                actor, command.typed, include_closed=False, limit=min(command.limit, 50)
+            )
+            tasks = [h.task for h in found]
         else:
-            page = await self.s.tasks.list(actor, text=command.typed.strip(), limit=command.limit)
-            tasks = page.items
+            tasks = (await self.s.tasks.list(actor, limit=command.limit)).items
         return await self._views(actor, "", tasks[: command.limit], ReplyKind.info)
 
     async def _delete_now(self, actor: Actor, wanted: list[int]) -> Reply:

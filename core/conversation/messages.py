@@ -88,6 +88,42 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class ActivityView:
+    """One audit event in words, for the reader: "bob completed T-3 'Review contract'" and "2 h ago"."""
+
+    text: str
+    ago: str
+    ref: str | None = None
+
+    @property
+    def line(self) -> str:
+        return f"{self.text} · {self.ago}"
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A task's item in a tracker: "Linear", its id there, and its address when known."""
+
+    tracker: str
+    remote_id: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskDetailView:
+    """What `show T-n` adds to the task's card (the card is ``Reply.tasks[0]``)."""
+
+    created_by: str | None = None
+    created: str = ""  # "Mon Nov 30 09:12" in the reader's timezone
+    source_url: str | None = None
+    links: tuple[LinkView, ...] = ()
+    recent: tuple[ActivityView, ...] = ()
+    parent: str | None = None  # "T-2 'Launch plan'"
+    blocked_by: tuple[str, ...] = ()
+    subtasks: tuple[str, ...] = ()  # issue 14
+
+
+@dataclass(frozen=True)
 class ProjectView:
     id: str
     ref: str
@@ -115,6 +151,8 @@ class Reply:
     ephemeral: bool = False
     # For a `confirm` reply: what a platform button may do at once instead of a typed "yes" ("delete").
     confirm_action: str | None = None
+    detail: TaskDetailView | None = None  # `show T-n`: everything about ``tasks[0]``
+    activity: list[ActivityView] = field(default_factory=list)  # `history`: events in words, newest first
 
     @property
     def is_error(self) -> bool:

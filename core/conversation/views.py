@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from core.conversation.messages import ProjectView, TaskView
+from core.conversation.messages import ActivityView, LinkView, ProjectView, TaskDetailView, TaskView
 from core.models import Project, Task
+from core.services.details import TaskDetails
+from core.services.history import ActivityLine, quoted
 from core.store import Store
 
 
@@ -53,4 +56,29 @@ def project_view(p: Project) -> ProjectView:
         task_count=p.task_count,
         completed_task_count=p.completed_task_count,
         overdue_count=p.overdue_count,
+    )
+
+
+def activity_views(lines: Sequence[ActivityLine]) -> list[ActivityView]:
+    return [ActivityView(text=a.text, ago=a.ago, ref=a.ref) for a in lines]
+
+
+def _named(task: Task) -> str:
+    return f"{task.ref} {quoted(task.title)}"
+
+
+def detail_view(details: TaskDetails, now: datetime) -> TaskDetailView:
+    """The extra facts of `show T-n`, with times in the zone of ``now`` (the reader's)."""
+    task = details.task
+    created = task.created_at.astimezone(now.tzinfo)
+    year = f" {created.year}" if created.year != now.year else ""
+    return TaskDetailView(
+        created_by=details.creator.label if details.creator else None,
+        created=f"{created:%a %b} {created.day}{year} {created:%H:%M}",
+        source_url=task.source_url,
+        links=tuple(LinkView(x.tracker, x.remote_id, x.url) for x in details.links),
+        recent=tuple(activity_views(details.recent)),
+        parent=_named(details.parent) if details.parent else None,
+        blocked_by=tuple(_named(t) for t in details.blocked_by),
+        subtasks=tuple(_named(t) for t in details.subtasks),
     )

@@ -87,6 +87,8 @@ class TaskService:
             estimate_minutes=estimate_minutes,
             source_url=source_url,
             created_by=actor.user_id,
+            created_at=actor.instant(),  # the turn's moment, as its audit event has
+            updated_at=actor.instant(),
         )
         stored = await self._store.tasks.create(task, audit=self._audit.recorder(actor, AuditAction.create))
         return self.annotate(actor, stored)
