@@ -168,6 +168,13 @@ async def open_task_choices(interaction: Interaction, current: str) -> list[app_
         return []
 
 
+async def find_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """`/task find`: open tasks matching what was typed so far (typos forgiven); a pick finds it by ref."""
+    if not current.strip():
+        return []
+    return await open_task_choices(interaction, current)
+
+
 async def on_tree_error(interaction: Interaction, error: app_commands.AppCommandError) -> None:
     """Errors discord.py raises before our callback runs (bad option values, unknown commands)."""
     log.warning("slash command failed before running: %s", error)

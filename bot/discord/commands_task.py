@@ -1,4 +1,5 @@
-"""`/task add|list|show|done|reopen|assign|delete|restore|undo` with typed options, each one core Command."""
+"""`/task add|list|show|find|history|done|reopen|assign|delete|restore|undo` with typed options, each one core
+Command."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from bot.discord.commands import Options, open_task_choices, project_choices, respond
+from bot.discord.commands import Options, find_choices, open_task_choices, project_choices, respond
 from core.models import Priority
 from core.quickadd import (
     AddTask,
@@ -15,9 +16,11 @@ from core.quickadd import (
     Command,
     CompleteTask,
     DeleteTask,
+    History,
     ListTasks,
     ReopenTask,
     RestoreTask,
+    SearchTasks,
     ShowTask,
     Undo,
 )
@@ -97,6 +100,41 @@ class TaskCommands(app_commands.Group):
     async def show(self, interaction: Interaction, ref: str, share: bool = False) -> None:
         async def build(o: Options) -> Command:
             return ShowTask(o.number(ref))
+
+        await respond(interaction, build, share=share)
+
+    @app_commands.command(name="find", description="Search tasks by words in the title, description or tags")
+    @app_commands.describe(text="words of the task; typos are fine", share=SHARE)
+    @app_commands.autocomplete(text=find_choices)
+    async def find(
+        self, interaction: Interaction, text: app_commands.Range[str, 1, 200], share: bool = False
+    ) -> None:
+        async def build(o: Options) -> Command:
+            return SearchTasks(text)
+
+        await respond(interaction, build, share=share)
+
+    @app_commands.command(name="history", description="What changed: a task's, a person's or a project's")
+    @app_commands.describe(
+        ref="only this task, e.g. T-3",
+        person="only what this person did",
+        project="only this project's tasks",
+        period="how far back (default: the last 7 days)",
+        share=SHARE,
+    )
+    @app_commands.autocomplete(ref=open_task_choices, project=project_choices)
+    async def history(
+        self,
+        interaction: Interaction,
+        ref: str | None = None,
+        person: discord.User | None = None,
+        project: str | None = None,
+        period: Literal["today", "yesterday", "this week", "last week", "week", "month"] | None = None,
+        share: bool = False,
+    ) -> None:
+        async def build(o: Options) -> Command:
+            number = o.number(ref) if ref else None
+            return History(task=number, person=await o.person(person), project=project, since=period)
 
         await respond(interaction, build, share=share)
 

@@ -107,18 +107,16 @@ class SearchService:
         if len(typed) > MAX_QUERY:
             raise ValidationError(f"Search with fewer words (up to {MAX_QUERY} characters).")
         limit = max(1, min(limit, 50))
-        hits: list[SearchHit] = []
         number = refs.task_number(typed)
         if number is not None:  # `find T-3`: that task, when it exists
             task = await self._store.tasks.get_by_number(actor.workspace_id, number)
             if task is not None and task.deleted_at is None and (include_closed or task.is_open):
-                hits.append(SearchHit(task, 100.0, "ref"))
+                return [SearchHit(annotate_task(task, actor.now()), 100.0, "ref")]  # a ref names one task
         words = query_words(typed)
         candidates = await self._store.tasks.search(
             actor.workspace_id, " ".join(words), limit=max(50, limit * 3), include_closed=include_closed
         )
-        seen = {h.task.id for h in hits}
-        hits += [score_task(words, t) for t in candidates if t.id not in seen and t.deleted_at is None]
+        hits = [score_task(words, t) for t in candidates if t.deleted_at is None]
         if not include_closed:
             hits = [h for h in hits if h.task.is_open]
         now = actor.now()
