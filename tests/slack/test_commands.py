@@ -99,3 +99,23 @@ async def test_unexpected_errors_show_an_incident_not_a_trace(
     text = answer.params["text"]
     assert "incident" in text and "RuntimeError" not in text and "secret" not in text
     assert await no_tasks(store)
+
+
+async def test_task_find_history_and_show_in_slack(slack: SlackHarness, fake: FakeSlack) -> None:
+    said = ["add Send invoices <https://evil.example|click>", "add Book the band"]
+    said += ["find invocies", "history today", "show T-1"]
+    answers = []
+    for n, text in enumerate(said, start=1):  # one at a time: answers come back in any order otherwise
+        await slack.command(text)
+        answers.append((await fake.wait_for("response_url", n))[-1].params)
+    found, history, shown = answers[2:]
+    assert found["text"].startswith("1 task matching “invocies”:")
+    assert found["blocks"][1]["block_id"] == "task:T-1"
+    assert history["text"].startswith("2 changes today:")
+    lines = history["blocks"][1]["text"]["text"].splitlines()
+    assert lines[0] == "• Alice Martin created T-2 'Book the band' · _just now_"
+    assert "&lt;https://evil.example" in lines[1]  # a title never turns into a link
+    detail = next(b for b in shown["blocks"] if b.get("block_id") == "task:T-1:detail")
+    assert detail["text"]["text"].startswith("Created by Alice Martin on ")
+    recent = next(b for b in shown["blocks"] if b.get("block_id") == "task:T-1:history")
+    assert "Alice Martin created T-1" in recent["elements"][0]["text"]
