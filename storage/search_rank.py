@@ -10,14 +10,17 @@ over the query's words of its best weighted word score; the title counts most, t
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-_WORD = re.compile(r"\w+")
+# Letters and digits; "_" and everything else separate words, as in SQLite's and PostgreSQL's tokenizers.
+_WORD = re.compile(r"[^\W_]+")
 
 TITLE_WEIGHT = 1.0
 TAG_WEIGHT = 0.9
@@ -54,18 +57,6 @@ def word_score(query_word: str, word: str) -> float:
     return 0.0
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """The columns of one task the ranking needs."""
-
-    id: str
-    number: int
-    title: str
-    description: str
-    tags: Sequence[str]
-    is_open: bool
-
-
 @dataclass
 class SearchText:
     """A parsed search: its words, and a memo of how each word seen so far scores against them."""
@@ -91,34 +82,113 @@ class SearchText:
             hit = self._memo[word] = tuple(word_score(q, word) for q in self.query)
         return hit
 
-    def matching(self, vocabulary: Iterable[str]) -> set[str]:
-        """The words of ``vocabulary`` that match at least one query word."""
-        return {w for w in vocabulary if any(self.scores_of(w))}
+    def matching(self, vocabulary: Sequence[str]) -> list[str]:
+        """The terms of an index's vocabulary that match at least one query word.
 
-    def score(self, title: str, description: str, tags: Sequence[str]) -> float:
-        """0 when no query word matches; higher is better."""
-        best = [0.0] * len(self.query)
-        for weight, text in (
-            (TITLE_WEIGHT, title),
-            (TAG_WEIGHT, " ".join(tags)),
-            (DESCRIPTION_WEIGHT, description),
-        ):
-            for word in words(text):
-                for i, s in enumerate(self.scores_of(word)):
-                    if s * weight > best[i]:
-                        best[i] = s * weight
-        total = sum(best) / len(best)
-        if total and self.phrase and self.phrase in " ".join(words(title)):
-            total += PHRASE_BONUS
-        return total
+        Cheap checks find the few terms worth scoring (substring containment, and rapidfuzz's batch edit
+        distance for typos), so a vocabulary of tens of thousands of terms costs milliseconds.
+        """
+        # Each term's words: most terms are one plain word already; the others go through the tokenizer.
+        flat: list[str] = []
+        owner: list[int] = []
+        for i, term in enumerate(vocabulary):
+            folded = term.casefold()
+            for word in (folded,) if folded.isalnum() else words(folded):
+                flat.append(word)
+                owner.append(i)
+        maybe: set[int] = set()
+        for q in self.query:
+            maybe.update(j for j, word in enumerate(flat) if q in word)
+            edits = allowed_edits(q)
+            if edits:
+                close = process.extract(q, flat, scorer=OSA.distance, score_cutoff=edits, limit=None)
+                maybe.update(j for _, _, j in close)
+        hits = {owner[j] for j in maybe if any(self.scores_of(flat[j]))}
+        return [vocabulary[i] for i in sorted(hits)]
 
 
-def rank(search: SearchText, candidates: Iterable[Candidate], *, limit: int) -> list[Candidate]:
-    """The matching candidates, best first: by score band, then open before closed, score, number."""
-    scored = []
-    for c in candidates:
-        s = search.score(c.title, c.description, c.tags)
-        if s > 0:
-            scored.append((-math.floor(s / BAND + 1e-9), not c.is_open, -s, c.number, c))
-    scored.sort(key=lambda item: item[:4])
-    return [item[4] for item in scored[: max(limit, 0)]]
+# -- ranking a table of candidates, vectorised with arrow ----------------------------------------------------
+
+CANDIDATE_COLUMNS = ["id", "number", "title", "description", "tags", "is_open"]
+_PUNCTUATION = r"[!-/:-@\[-`{-~]+"  # ASCII punctuation: turned into spaces before splitting on whitespace
+_SEPARATORS = r"[^\p{L}\p{N}]+"  # what separates words (RE2), for the phrase check on titles
+
+
+def _tokens(column: pa.ChunkedArray | pa.Array) -> pa.ListArray:
+    """Rough words of each row: ASCII punctuation and whitespace split; ``SearchText.matching`` refines."""
+    spaced = pc.replace_substring_regex(column.fill_null(""), _PUNCTUATION, " ")
+    split = pc.utf8_split_whitespace(spaced)
+    return split.combine_chunks() if isinstance(split, pa.ChunkedArray) else split
+
+
+def _term_scores(search: SearchText, terms: Sequence[str]) -> list[list[float]]:
+    """Per query word, each term's best score over the words it holds."""
+    out = [[0.0] * len(terms) for _ in search.query]
+    for j, term in enumerate(terms):
+        for word in words(term):
+            for i, s in enumerate(search.scores_of(word)):
+                out[i][j] = max(out[i][j], s)
+    return out
+
+
+def rank_table(search: SearchText, table: pa.Table, *, limit: int) -> list[str]:
+    """Ids of the best ``limit`` matching rows of ``table`` (``CANDIDATE_COLUMNS``), best first.
+
+    A row's score is the mean over the query words of the best weighted score any word of its title, tags or
+    description gets, plus ``PHRASE_BONUS`` when the whole query stands in the title; rows scoring 0 are left
+    out. Order: score band (``BAND``) high to low, then open before closed, then score, then number.
+    """
+    if not table.num_rows or not search or limit <= 0:
+        return []
+    fields = [
+        (TITLE_WEIGHT, _tokens(table.column("title"))),
+        (TAG_WEIGHT, _tokens(pc.binary_join(table.column("tags"), " "))),
+        (DESCRIPTION_WEIGHT, _tokens(table.column("description"))),
+    ]
+    vocabulary = pc.unique(pa.chunked_array([pc.list_flatten(tokens) for _, tokens in fields]))
+    terms = search.matching(vocabulary.to_pylist())
+    if not terms:
+        return []
+    term_array = pa.array(terms, pa.string())
+    scores = _term_scores(search, terms)
+    parts = []
+    for weight, tokens in fields:
+        where = pc.index_in(pc.list_flatten(tokens), value_set=term_array)
+        hit = pc.is_valid(where)
+        at = pc.filter(where, hit)
+        part = {"row": pc.filter(pc.list_parent_indices(tokens), hit)}
+        for i, per_term in enumerate(scores):
+            part[f"s{i}"] = pc.take(pa.array([s * weight for s in per_term], pa.float64()), at)
+        parts.append(pa.table(part))
+    best = pa.concat_tables(parts).group_by("row").aggregate([(f"s{i}", "max") for i in range(len(scores))])
+    total = best.column("s0_max")
+    for i in range(1, len(scores)):
+        total = pc.add(total, best.column(f"s{i}_max"))
+    score = pc.divide(total, float(len(scores)))
+    rows = best.column("row")
+    if search.phrase:
+        titles = pc.replace_substring_regex(
+            pc.utf8_lower(pc.take(table.column("title"), rows)), _SEPARATORS, " "
+        )
+        bonus = pc.if_else(pc.match_substring(titles, search.phrase), PHRASE_BONUS, 0.0)
+        score = pc.add(score, bonus.fill_null(0.0))
+    keyed = pa.table(
+        {
+            "band": pc.floor(pc.add(pc.divide(score, BAND), 1e-9)),
+            "closed": pc.invert(pc.take(table.column("is_open"), rows)),
+            "score": score,
+            "number": pc.take(table.column("number"), rows),
+            "row": rows,
+        }
+    )
+    order = pc.sort_indices(
+        keyed,
+        sort_keys=[
+            ("band", "descending"),
+            ("closed", "ascending"),
+            ("score", "descending"),
+            ("number", "ascending"),
+        ],
+    )
+    chosen = pc.take(keyed.column("row"), order[:limit])
+    return pc.take(table.column("id"), chosen).to_pylist()

@@ -1,22 +1,24 @@
-"""``TaskRepo.search`` on the tasks table: a scan of only the columns the ranking needs, then the ranking.
+"""``TaskRepo.search`` on the tasks table: a scan of only the columns the ranking needs, ranked in arrow.
 
 The scan predicate keeps one workspace and drops deleted rows (and closed ones when asked), so file
-statistics skip what they can; only id, number, title, description, tags and status are read. The full rows
-of the winners are read afterwards by id.
+statistics skip what they can; only id, number, title, description, tags and status are read, and
+``storage.search_rank.rank_table`` matches and ranks them vectorised. The full rows of the winners are read
+afterwards by id.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.models import OPEN_STATUSES
 from storage.delta.convert import plain
 from storage.delta.predicates import and_, eq, is_in
 from storage.delta.schema import TASKS
-from storage.search_rank import Candidate, SearchText, rank
+from storage.search_rank import SearchText, rank_table
 
 COLUMNS = ["id", "number", "title", "description", "tags", "status"]
-_OPEN = {s.value for s in OPEN_STATUSES}
+_OPEN = sorted(s.value for s in OPEN_STATUSES)
 
 
 def scan_predicate(workspace_id: str, *, include_closed: bool) -> str:
@@ -29,16 +31,6 @@ def scan_predicate(workspace_id: str, *, include_closed: bool) -> str:
 
 def best(table: pa.Table, search: SearchText, limit: int) -> list[str]:
     """Ids of the best matches among the scanned rows, best first."""
-    rows = plain(TASKS, table, COLUMNS).to_pylist()
-    candidates = (
-        Candidate(
-            id=r["id"],
-            number=r["number"],
-            title=r["title"] or "",
-            description=r["description"] or "",
-            tags=r["tags"] or [],
-            is_open=r["status"] in _OPEN,
-        )
-        for r in rows
-    )
-    return [c.id for c in rank(search, candidates, limit=limit)]
+    keys = plain(TASKS, table, COLUMNS)
+    is_open = pc.is_in(keys.column("status"), value_set=pa.array(_OPEN))
+    return rank_table(search, keys.drop_columns(["status"]).append_column("is_open", is_open), limit=limit)

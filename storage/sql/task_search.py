@@ -5,16 +5,27 @@ Only the columns the ranking needs are selected; the full rows of the winners ar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import pyarrow as pa
 import sqlalchemy as sa
 
 from core.models import OPEN_STATUSES
-from storage.search_rank import Candidate
 from storage.sql.tables import tasks
 
 _OPEN = sorted(s.value for s in OPEN_STATUSES)
 _COLUMNS = [tasks.c.id, tasks.c.number, tasks.c.title, tasks.c.description, tasks.c.tags, tasks.c.status]
+_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("number", pa.int64()),
+        ("title", pa.string()),
+        ("description", pa.string()),
+        ("tags", pa.list_(pa.string())),
+        ("is_open", pa.bool_()),
+    ]
+)
 
 
 def live(workspace_id: str, *, include_closed: bool) -> list[sa.ColumnElement[bool]]:
@@ -30,12 +41,14 @@ def candidates_of(where: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
     return sa.select(*_COLUMNS).where(*where)
 
 
-def candidate(row: sa.Row[Any]) -> Candidate:
-    return Candidate(
-        id=row.id,
-        number=int(row.number),
-        title=row.title or "",
-        description=row.description or "",
-        tags=row.tags or [],
-        is_open=row.status in _OPEN,
-    )
+def candidate_table(rows: Iterable[sa.Row[Any]]) -> pa.Table:
+    """The candidate rows as the table ``rank_table`` ranks."""
+    out: dict[str, list[Any]] = {name: [] for name in _SCHEMA.names}
+    for row in rows:
+        out["id"].append(row.id)
+        out["number"].append(row.number)
+        out["title"].append(row.title)
+        out["description"].append(row.description)
+        out["tags"].append(row.tags or [])
+        out["is_open"].append(row.status in _OPEN)
+    return pa.table(out, schema=_SCHEMA)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.models import Project, Task
 from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
-from storage.search_rank import SearchText, rank
+from storage.search_rank import SearchText, rank_table
 from storage.sql import numbering, task_query, task_search
 from storage.sql.convert import M, to_model, to_row
 from storage.sql.rows import EntityRows, record
@@ -176,10 +176,9 @@ class SqlTaskRepo:
 
         async def work(conn: AsyncConnection) -> builtins.list[Task]:
             rows = await conn.execute(task_search.candidates_of(live))
-            chosen = rank(search, (task_search.candidate(r) for r in rows), limit=limit)
-            if not chosen:
+            ids = rank_table(search, task_search.candidate_table(rows), limit=limit)
+            if not ids:
                 return []
-            ids = [c.id for c in chosen]
             full = await conn.execute(sa.select(table).where(*live, table.c.id.in_(ids)))
             found = {row.id: to_model(self._r.entity, row) for row in full}
             return [found[i] for i in ids if i in found]
