@@ -82,42 +82,48 @@ class SearchText:
             hit = self._memo[word] = tuple(word_score(q, word) for q in self.query)
         return hit
 
-    def matching(self, vocabulary: Sequence[str]) -> list[str]:
-        """The terms of an index's vocabulary that match at least one query word.
+    def matching(self, vocabulary: pa.Array) -> list[str]:
+        """The terms of a vocabulary (distinct raw words of an index or of scanned rows) that match at least
+        one query word.
 
-        Cheap checks find the few terms worth scoring (substring containment, and rapidfuzz's batch edit
-        distance for typos), so a vocabulary of tens of thousands of terms costs milliseconds.
+        Plain ASCII terms (most of them) are checked vectorised: containment in arrow, typos by rapidfuzz's
+        batch edit distance over just the terms of a near length. The rest (other scripts, punctuation) go
+        through the tokenizer one by one, so "Straße" matches "strasse" and "invoices," matches "invoices".
         """
-        # Each term's words: most terms are one plain word already; the others go through the tokenizer.
-        flat: list[str] = []
-        owner: list[int] = []
-        for i, term in enumerate(vocabulary):
-            folded = term.casefold()
-            for word in (folded,) if folded.isalnum() else words(folded):
-                flat.append(word)
-                owner.append(i)
-        maybe: set[int] = set()
+        vocabulary = vocabulary.cast(pa.string())
+        simple = pc.and_(pc.string_is_ascii(vocabulary), pc.ascii_is_alnum(vocabulary)).fill_null(False)
+        easy = pc.filter(vocabulary, simple)
+        folded = pc.ascii_lower(easy)
+        lengths = pc.utf8_length(folded)
+        hits: set[str] = set()
         for q in self.query:
-            maybe.update(j for j, word in enumerate(flat) if q in word)
+            maybe = pc.filter(easy, pc.match_substring(folded, q)).to_pylist()
             edits = allowed_edits(q)
             if edits:
-                close = process.extract(q, flat, scorer=OSA.distance, score_cutoff=edits, limit=None)
-                maybe.update(j for _, _, j in close)
-        hits = {owner[j] for j in maybe if any(self.scores_of(flat[j]))}
-        return [vocabulary[i] for i in sorted(hits)]
+                near = pc.and_(
+                    pc.greater_equal(lengths, len(q) - edits), pc.less_equal(lengths, len(q) + edits)
+                )
+                close_terms = pc.filter(easy, near).to_pylist()
+                close = process.extract(
+                    q, close_terms, scorer=OSA.distance, processor=str.lower, score_cutoff=edits, limit=None
+                )
+                maybe.extend(term for term, _, _ in close)
+            hits.update(term for term in maybe if any(self.scores_of(term.lower())))
+        for term in pc.filter(vocabulary, pc.invert(simple)).to_pylist():
+            if term and any(any(self.scores_of(word)) for word in words(term)):
+                hits.add(term)
+        return sorted(hits)
 
 
 # -- ranking a table of candidates, vectorised with arrow ----------------------------------------------------
 
 CANDIDATE_COLUMNS = ["id", "number", "title", "description", "tags", "is_open"]
-_PUNCTUATION = r"[!-/:-@\[-`{-~]+"  # ASCII punctuation: turned into spaces before splitting on whitespace
 _SEPARATORS = r"[^\p{L}\p{N}]+"  # what separates words (RE2), for the phrase check on titles
 
 
 def _tokens(column: pa.ChunkedArray | pa.Array) -> pa.ListArray:
-    """Rough words of each row: ASCII punctuation and whitespace split; ``SearchText.matching`` refines."""
-    spaced = pc.replace_substring_regex(column.fill_null(""), _PUNCTUATION, " ")
-    split = pc.utf8_split_whitespace(spaced)
+    """Raw words of each row, split on whitespace only: ``SearchText.matching`` tokenizes what is left."""
+    split = pc.ascii_split_whitespace(column.fill_null(""))
     return split.combine_chunks() if isinstance(split, pa.ChunkedArray) else split
 
 
@@ -146,7 +152,7 @@ def rank_table(search: SearchText, table: pa.Table, *, limit: int) -> list[str]:
         (DESCRIPTION_WEIGHT, _tokens(table.column("description"))),
     ]
     vocabulary = pc.unique(pa.chunked_array([pc.list_flatten(tokens) for _, tokens in fields]))
-    terms = search.matching(vocabulary.to_pylist())
+    terms = search.matching(vocabulary)
     if not terms:
         return []
     term_array = pa.array(terms, pa.string())
