@@ -7,6 +7,8 @@ from typing import Any
 
 from core.models import Conversation, Project, Task
 from core.services import Actor, Services
+from core.services.details import TaskDetails
+from core.services.history import ActivityLine
 
 
 @dataclass
@@ -19,6 +21,8 @@ class TurnRecord:
     errors: list[str] = field(default_factory=list)
     changed: int = 0  # existing tasks changed without confirmation this turn
     queued: list[dict[str, Any]] = field(default_factory=list)  # operations waiting for the user's yes
+    activity: list[ActivityLine] = field(default_factory=list)  # history the answer should show, in words
+    details: TaskDetails | None = None  # the task whose whole story the answer should show
 
     def touch(self, tasks: list[Task]) -> None:
         """Remember tasks the user should see under the answer."""
@@ -35,7 +39,17 @@ class TurnRecord:
         return any(name not in _READ_ONLY for name in self.tool_calls)
 
 
-_READ_ONLY = frozenset({"list_tasks", "list_projects", "show_project"})
+_READ_ONLY = frozenset(
+    {
+        "list_tasks",
+        "list_projects",
+        "show_project",
+        "search_tasks",
+        "task_details",
+        "activity",
+        "count_tasks",
+    }
+)
 
 
 @dataclass

@@ -49,7 +49,8 @@ async def queue_or_check(deps: AgentDeps, op: dict[str, Any], numbers: Sequence[
     if op["op"] != "delete" and turn.changed + len(numbers) <= BULK_LIMIT:
         turn.changed += len(numbers)
         return None
-    tasks = [await deps.services.tasks.get(deps.actor, n) for n in numbers]  # they must exist now
+    deleted = op["op"] == "restore"  # what a restore brings back is deleted now
+    tasks = [await deps.services.tasks.get(deps.actor, n, include_deleted=deleted) for n in numbers]
     turn.touch(tasks)
     turn.queued.append(op)
     what = describe_op(op)

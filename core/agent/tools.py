@@ -1,8 +1,9 @@
 """The agent's tools. Each one calls the core services (never the store for changes) as the acting user.
 
 Tool names are fixed; every parameter but the first is optional; none takes a workspace (it comes from the
-deps' actor only). Service errors reach the model as ``ModelRetry``; deletes and bulk changes wait for the
-user's ``yes`` (both in core/agent/guard.py).
+deps' actor only). A task is named by its ref ("T-3") or its title ("the slides"): the resolver finds it, or
+says which tasks were meant. Service errors reach the model as ``ModelRetry``; deletes and bulk changes wait
+for the user's ``yes`` (both in core/agent/guard.py). The read-only tools live in core/agent/tools_read.py.
 """
 
 from __future__ import annotations
@@ -16,27 +17,42 @@ from core import refs
 from core.agent.deps import AgentDeps
 from core.agent.describe import project_line, task_line
 from core.agent.guard import queue_or_check, service_errors
+from core.agent.tools_read import activity, count_tasks, list_tasks, search_tasks, task_details
 from core.conversation.active import active_project
 from core.dates import parse_due
 from core.errors import ValidationError
-from core.models import Task, TaskStatus
+from core.models import Task
 from core.services import UNSET
-from core.services.resolve import task_number
-from core.services.validation import parse_status
 
 LIST_LIMIT = 25
 _NONE_WORDS = {"none", "nobody", "no one", "clear", "null", ""}
 
 
-def _refs(text: str) -> list[int]:
-    """`T-3`, `3`, `T-3, T-4 and T-5` → task numbers."""
+async def _number(deps: AgentDeps, ref: str, *, include_deleted: bool = False) -> int:
+    """The number of the one task ``ref`` names: "T-3", "3", or a title ("the slides")."""
+    if not ref.strip():
+        raise ValidationError("Which task?", hint="Name it like `T-3` or by its title.")
+    number = refs.task_number(ref)
+    if number is not None:
+        # No await for a ref: the model's parallel calls then reach the bulk guard in the order they came.
+        return number
+    task = await deps.services.resolve.task(deps.actor, ref.strip(), include_deleted=include_deleted)
+    return task.number
+
+
+async def _numbers(deps: AgentDeps, text: str, *, include_deleted: bool = False) -> list[int]:
+    """`T-3`, `T-3, T-4 and T-5`, or one task's title → task numbers (each task once)."""
     numbers = refs.task_numbers(text)
-    if numbers is None:
+    if numbers:
+        return list(dict.fromkeys(numbers))
+    if numbers == []:
+        raise ValidationError("Which task?", hint="Name it like `T-3` or by its title.")
+    if refs.find_task_numbers(text):  # "T-3 and the other one": refs mixed with words
         bad = next(p for p in refs.ref_parts(text) if refs.task_number(p) is None)
-        raise ValidationError(f"`{bad}` is not a task reference.", hint="Task references look like `T-3`.")
-    if not numbers:
-        raise ValidationError("Which task?", hint="Task references look like `T-3`.")
-    return numbers
+        raise ValidationError(
+            f"`{bad}` is not a task reference.", hint="Give several tasks as `T-3, T-4`, or one title."
+        )
+    return [await _number(deps, text, include_deleted=include_deleted)]
 
 
 def _clear(value: str | None) -> str | None:
@@ -88,62 +104,6 @@ async def create_task(
 
 
 @service_errors
-async def list_tasks(
-    ctx: RunContext[AgentDeps],
-    project: str | None = None,
-    assignee: str | None = None,
-    status: str | None = None,
-    due_before: str | None = None,
-    overdue: bool = False,
-    text: str | None = None,
-    tag: str | None = None,
-) -> str:
-    """List tasks, open ones unless a status is given. Filters combine.
-
-    Args:
-        project: Project name or P-n.
-        assignee: A person's name, "@name" or "me".
-        status: "open" (default), "done", "all", or one of todo, in_progress, blocked, in_review, cancelled.
-        due_before: Only tasks due on or before this day, in plain words ("end of week", "fri", "2026-12-05").
-        overdue: Only open tasks whose due date has passed.
-        text: Words that appear in the title or description.
-        tag: A tag.
-    """
-    deps = ctx.deps
-    word = (status or "open").strip().lower().replace(" ", "_")
-    statuses: list[TaskStatus] | None = None
-    include_closed = word == "all"
-    if word not in ("open", "all"):
-        try:
-            statuses = [parse_status(word)]
-        except ValidationError:
-            names = "open, done, all, " + ", ".join(s.value for s in TaskStatus)
-            raise ValidationError(f"Unknown status `{status}`.", hint=f"Use one of: {names}.") from None
-    page = await deps.services.tasks.list(
-        deps.actor,
-        project=project,
-        assignee=assignee,
-        window="overdue" if overdue else None,
-        include_closed=include_closed,
-        statuses=statuses,
-        due_before=due_before,
-        text=text,
-        tag=tag,
-        limit=LIST_LIMIT,
-    )
-    deps.turn.touch(page.items)
-    if not page.items:
-        narrowed = project or assignee or text or tag
-        return "Nothing is overdue." if overdue and not narrowed else "No tasks match."
-    head = (
-        f"{page.total} task{'s' if page.total != 1 else ''}"
-        + (f", showing {len(page.items)}" if page.total > len(page.items) else "")
-        + ":"
-    )
-    return "\n".join([head, *[await task_line(deps, t) for t in page.items]])
-
-
-@service_errors
 async def update_task(
     ctx: RunContext[AgentDeps],
     ref: str,
@@ -159,7 +119,7 @@ async def update_task(
     """Change fields of one task; only what is given changes.
 
     Args:
-        ref: The task, e.g. "T-3".
+        ref: The task: "T-3" or its title.
         title: New title.
         description: New description.
         project: Project name or P-n; "none" removes it from its project.
@@ -170,7 +130,7 @@ async def update_task(
         remove_tags: Tags to remove.
     """
     deps = ctx.deps
-    number = task_number(ref)
+    number = await _number(deps, ref)
     changes: dict[str, Any] = {}
     for key, value in (
         ("title", title),
@@ -214,10 +174,10 @@ async def complete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     """Mark one or more tasks as done.
 
     Args:
-        ref: The task, e.g. "T-3"; several separated by commas, e.g. "T-3, T-4".
+        ref: The task: "T-3" or its title; several refs separated by commas, e.g. "T-3, T-4".
     """
     deps = ctx.deps
-    numbers = _refs(ref)
+    numbers = await _numbers(deps, ref)
     queued = await queue_or_check(deps, {"op": "complete", "numbers": numbers}, numbers)
     if queued:
         return queued
@@ -231,9 +191,9 @@ async def delete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     """Delete one or more tasks. Nothing is deleted until the user confirms on their next message.
 
     Args:
-        ref: The task, e.g. "T-3"; several separated by commas.
+        ref: The task: "T-3" or its title; several refs separated by commas.
     """
-    numbers = _refs(ref)
+    numbers = await _numbers(ctx.deps, ref)
     queued = await queue_or_check(ctx.deps, {"op": "delete", "numbers": numbers}, numbers)
     assert queued is not None  # deletes always wait for a yes
     return queued
@@ -244,11 +204,11 @@ async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None
     """Assign a task to someone, or unassign it.
 
     Args:
-        ref: The task, e.g. "T-3".
+        ref: The task: "T-3" or its title.
         assignee: A person's name, "@name" or "me"; "none" unassigns.
     """
     deps = ctx.deps
-    number = task_number(ref)
+    number = await _number(deps, ref)
     who = _clear(assignee)
     if who is not None:
         await deps.services.resolve.user(deps.actor, who)  # an unknown name fails now, not at confirmation
@@ -261,6 +221,50 @@ async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None
         return f"{task.ref} is now unassigned."
     name = who if who == "me" else "@" + who.lstrip("@")
     return f"{task.ref} is now assigned to {name}.\n{await task_line(deps, task)}"
+
+
+@service_errors
+async def reopen_task(ctx: RunContext[AgentDeps], ref: str) -> str:
+    """Reopen completed or cancelled tasks (they become to-do again).
+
+    Args:
+        ref: The task: "T-3" or its title; several refs separated by commas.
+    """
+    deps = ctx.deps
+    numbers = await _numbers(deps, ref)
+    queued = await queue_or_check(deps, {"op": "reopen", "numbers": numbers}, numbers)
+    if queued:
+        return queued
+    tasks = await deps.services.tasks.reopen_all(deps.actor, numbers)
+    deps.turn.touch(tasks)
+    return (
+        "Reopened "
+        + ", ".join(t.ref for t in tasks)
+        + ".\n"
+        + "\n".join([await task_line(deps, t) for t in tasks])
+    )
+
+
+@service_errors
+async def restore_task(ctx: RunContext[AgentDeps], ref: str) -> str:
+    """Bring back deleted tasks.
+
+    Args:
+        ref: The deleted task: "T-3" or its title; several refs separated by commas.
+    """
+    deps = ctx.deps
+    numbers = await _numbers(deps, ref, include_deleted=True)
+    queued = await queue_or_check(deps, {"op": "restore", "numbers": numbers}, numbers)
+    if queued:
+        return queued
+    tasks = await deps.services.tasks.restore_all(deps.actor, numbers)
+    deps.turn.touch(tasks)
+    return (
+        "Restored "
+        + ", ".join(t.ref for t in tasks)
+        + ".\n"
+        + "\n".join([await task_line(deps, t) for t in tasks])
+    )
 
 
 @service_errors
@@ -353,9 +357,15 @@ async def undo(ctx: RunContext[AgentDeps]) -> str:
 TOOLS: list[Callable[..., Awaitable[str]]] = [
     create_task,
     list_tasks,
+    count_tasks,
+    search_tasks,
+    task_details,
+    activity,
     update_task,
     complete_task,
+    reopen_task,
     delete_task,
+    restore_task,
     assign_task,
     create_project,
     list_projects,

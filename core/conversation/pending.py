@@ -2,7 +2,7 @@
 `delete_tasks` action in commands.py). Kept as plain JSON on ``Conversation.pending_action``.
 
 A batch is ``{"action": "batch", "ops": [op, ...]}``; an op is one of
-``{"op": "delete"|"complete", "numbers": [3, 4]}``,
+``{"op": "delete"|"complete"|"reopen"|"restore", "numbers": [3, 4]}``,
 ``{"op": "assign", "numbers": [3], "assignee": "sam"|None}`` or
 ``{"op": "update", "numbers": [3], "changes": {"due": "fri", ...}}`` (TaskService.update keywords).
 """
@@ -50,6 +50,10 @@ async def run_batch(services: Services, actor: Actor, pending: dict[str, Any]) -
             tasks = await services.tasks.delete(actor, numbers)
         elif kind == "complete":
             tasks = list(await services.tasks.complete(actor, numbers))
+        elif kind == "reopen":
+            tasks = list(await services.tasks.reopen_all(actor, numbers))
+        elif kind == "restore":
+            tasks = list(await services.tasks.restore_all(actor, numbers))
         elif kind == "assign":
             tasks = [await services.tasks.assign(actor, n, op.get("assignee")) for n in numbers]
         elif kind == "update":
