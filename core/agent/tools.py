@@ -82,7 +82,8 @@ async def create_task(
     Args:
         title: Short title.
         description: Longer details.
-        project: Project name or P-n; omit to use the conversation's active project.
+        project: Project name (any case, or the start of it) or P-n; omit to use the conversation's active
+            project.
         due: Due date in plain words as the user said it, e.g. "fri 3pm", "tomorrow", "2026-12-05".
         priority: critical, high, medium, low or backlog (p1..p4 work too).
         assignee: A person's name, "@name" or "me".
@@ -122,7 +123,7 @@ async def update_task(
         ref: The task: "T-3" or its title.
         title: New title.
         description: New description.
-        project: Project name or P-n; "none" removes it from its project.
+        project: Project name (any case, or the start of it) or P-n; "none" removes it from its project.
         due: New due date in plain words; "none" clears it.
         priority: critical, high, medium, low or backlog.
         status: todo, in_progress, blocked, in_review, completed or cancelled.
@@ -308,7 +309,7 @@ async def show_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
     """Show a project and its open tasks (a question: where new tasks go stays as it is).
 
     Args:
-        name_or_ref: Project name or P-n.
+        name_or_ref: Project name (any case, or the start of it) or P-n.
     """
     deps = ctx.deps
     project = await deps.services.projects.get(deps.actor, name_or_ref)
@@ -330,7 +331,7 @@ async def use_project(ctx: RunContext[AgentDeps], name_or_ref: str) -> str:
     ("use #Launch", "switch to Launch", "work on Launch"); "none" stops.
 
     Args:
-        name_or_ref: Project name or P-n, or "none".
+        name_or_ref: Project name (any case, or the start of it) or P-n. or "none".
     """
     deps = ctx.deps
     if _clear(name_or_ref) is None:
