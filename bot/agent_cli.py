@@ -14,7 +14,7 @@ from core.agent.classify import TaskType
 from core.agent.config import GENAI_PROVIDER, ProviderKind
 from core.agent.pricing import FREE, ModelPrice, list_price
 from core.agent.router import Router
-from core.agent.usage import usage_since
+from core.agent.usage import usage_report
 from core.errors import OrchestratorError
 from core.settings import Settings
 
@@ -63,11 +63,13 @@ def usage_command(
     days: Annotated[int, typer.Option(help="How many days back.", min=1)] = 7,
     workspace: Annotated[str | None, typer.Option(help="One workspace only.")] = None,
 ) -> None:
-    """Agent runs, tokens and estimated cost per workspace and provider."""
+    """Agent runs, tokens and estimated cost per workspace and provider, and the share of free-form turns
+    answered without an LLM (quick-add commands never reach one and are not counted)."""
 
     async def main() -> None:
         async with runtime() as rt:
-            lines = await usage_since(rt.store, days, workspace)
+            report = await usage_report(rt.store, days, workspace)
+        lines = report.lines
         if not lines:
             out.print(f"No agent runs in the last {days} day(s).")
             return
@@ -87,6 +89,7 @@ def usage_command(
                 str(line.errors),
             )
         out.print(table)
+        out.print(report.offline.describe())
 
     try:
         asyncio.run(main())

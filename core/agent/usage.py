@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from core.models import AgentLog, utcnow
 from core.store import Store
 
+OFFLINE_PROVIDER = "offline"  # what AgentLog.provider says when no LLM answered (core/agent/router.OFFLINE)
+
 
 def start_of_day(now: datetime | None = None) -> datetime:
     """Midnight UTC of ``now``'s day: budgets reset then."""
@@ -91,3 +93,37 @@ async def usage_since(store: Store, days: int, workspace_id: str | None = None) 
     """The summary of the last ``days`` days, for one workspace or all."""
     since = utcnow() - timedelta(days=days)
     return summarize(await store.agent_logs.list(workspace_id, since=since))
+
+
+@dataclass(frozen=True)
+class OfflineShare:
+    """How many free-form turns were answered without an LLM (the offline parser and model) out of all."""
+
+    turns: int
+    offline: int
+
+    @property
+    def share(self) -> float:
+        return self.offline / self.turns if self.turns else 0.0
+
+    def describe(self) -> str:
+        if not self.turns:
+            return "No free-form turns yet."
+        return f"Answered without an LLM: {self.offline} of {self.turns} free-form turns ({self.share:.0%})."
+
+
+def offline_share(logs: Sequence[AgentLog]) -> OfflineShare:
+    """The share of agent runs the offline parser or model answered (provider ``offline``), tokens-free."""
+    return OfflineShare(len(logs), sum(1 for log in logs if log.provider == OFFLINE_PROVIDER))
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    lines: list[UsageLine]
+    offline: OfflineShare
+
+
+async def usage_report(store: Store, days: int, workspace_id: str | None = None) -> UsageReport:
+    """The summary lines and the offline share of the last ``days`` days, from one read of the logs."""
+    logs = await store.agent_logs.list(workspace_id, since=utcnow() - timedelta(days=days))
+    return UsageReport(summarize(logs), offline_share(logs))

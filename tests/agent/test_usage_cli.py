@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from core.agent.usage import TokenMeter, summarize, tokens_today
+from core.agent.usage import TokenMeter, offline_share, summarize, tokens_today
 from core.models import AgentLog, utcnow
 from storage.factory import open_store
 
@@ -70,6 +70,8 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         try:
             await store.agent_logs.add(log("local", "openai", "gpt-4.1-mini", (1200, 300), 0.00096))
             await store.agent_logs.add(log("team", "anthropic", "claude-haiku-4-5", (50, 5), 0.000075))
+            for _ in range(2):  # turns the offline parser answered: no tokens
+                await store.agent_logs.add(log("local", "offline", "offline", (0, 0), 0.0))
             old = utcnow() - timedelta(days=30)
             await store.agent_logs.add(log("local", "xai", "grok-4", (10, 10), 1.0, created_at=old))
         finally:
@@ -87,8 +89,24 @@ def test_usage_command(seeded: Path) -> None:
         "gpt-4.1-mini" in result.output and "1,200" in result.output and "claude-haiku-4-5" in result.output
     )
     assert "grok-4" not in result.output  # older than 7 days
+    assert "Answered without an LLM: 2 of 4 free-form turns (50%)." in result.output
     one = CliRunner().invoke(app, ["usage", "--workspace", "team"], env={"COLUMNS": "200"})
     assert "claude-haiku-4-5" in one.output and "gpt-4.1-mini" not in one.output
+    assert "Answered without an LLM: 0 of 1 free-form turns (0%)." in one.output
+
+
+def test_offline_share_counts_runs_no_llm_answered() -> None:
+    share = offline_share(
+        [
+            log("a", "offline", "offline", (0, 0), 0.0),
+            log("a", "openai", "gpt-4.1-mini", (100, 10), 0.001),
+            log("a", "offline", "offline", (0, 0), 0.0),
+            log("b", "offline", "offline", (0, 0), 0.0),
+        ]
+    )
+    assert (share.turns, share.offline, share.share) == (4, 3, 0.75)
+    assert share.describe() == "Answered without an LLM: 3 of 4 free-form turns (75%)."
+    assert offline_share([]).describe() == "No free-form turns yet."
 
 
 def test_models_command_shows_availability_not_keys(monkeypatch: pytest.MonkeyPatch) -> None:
