@@ -251,6 +251,7 @@ USAGE: dict[str, str] = {
     "list": "list [#project] [@user|mine] [overdue|today|week] [all]",
     "show": "show T-3",
     "find": "find <words>",
+    "search": "search <words>  (the same as find)",
     "history": "history [T-3 | @user | #project] [today | yesterday | week]",
     "done": "done T-3 [T-4 …]",
     "reopen": "reopen T-3 [T-4 …]",
