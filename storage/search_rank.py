@@ -117,6 +117,7 @@ class SearchText:
 
 # -- ranking a table of candidates, vectorised with arrow ----------------------------------------------------
 
+# What ``rank_table`` ranks; ``tags`` is a list of strings, or any text holding them (a JSON array).
 CANDIDATE_COLUMNS = ["id", "number", "title", "description", "tags", "is_open"]
 _SEPARATORS = r"[^\p{L}\p{N}]+"  # what separates words (RE2), for the phrase check on titles
 
@@ -125,6 +126,13 @@ def _tokens(column: pa.ChunkedArray | pa.Array) -> pa.ListArray:
     """Raw words of each row, split on whitespace only: ``SearchText.matching`` tokenizes what is left."""
     split = pc.ascii_split_whitespace(column.fill_null(""))
     return split.combine_chunks() if isinstance(split, pa.ChunkedArray) else split
+
+
+def _tag_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The tags of each row as one text: a list is joined; a JSON text (from SQL) is taken as it is."""
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        return pc.binary_join(column, " ")
+    return column
 
 
 def _term_scores(search: SearchText, terms: Sequence[str]) -> list[list[float]]:
@@ -148,7 +156,7 @@ def rank_table(search: SearchText, table: pa.Table, *, limit: int) -> list[str]:
         return []
     fields = [
         (TITLE_WEIGHT, _tokens(table.column("title"))),
-        (TAG_WEIGHT, _tokens(pc.binary_join(table.column("tags"), " "))),
+        (TAG_WEIGHT, _tokens(_tag_text(table.column("tags")))),
         (DESCRIPTION_WEIGHT, _tokens(table.column("description"))),
     ]
     vocabulary = pc.unique(pa.chunked_array([pc.list_flatten(tokens) for _, tokens in fields]))

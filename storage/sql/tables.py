@@ -198,8 +198,10 @@ audit_events = sa.Table(
     sa.Column("undoes", TEXT),
     sa.Column("batch_id", TEXT),
     sa.Column("created_at", TS, nullable=False),
+    # History reads: the whole workspace, one entity (or a few), or one person, each over a time range.
     sa.Index("ix_audit_events_workspace_created", "workspace_id", "created_at"),
-    sa.Index("ix_audit_events_workspace_entity", "workspace_id", "entity_id"),
+    sa.Index("ix_audit_events_workspace_entity_created", "workspace_id", "entity_id", "created_at"),
+    sa.Index("ix_audit_events_workspace_actor_created", "workspace_id", "actor_id", "created_at"),
 )
 
 agent_logs = sa.Table(
@@ -258,6 +260,12 @@ number_counters = sa.Table(
     sa.Column("kind", TEXT, primary_key=True),
     sa.Column("last_number", INT, nullable=False),
 )
+
+# The text search index, built by migration 0002 and kept in step with ``tasks`` by triggers. It differs per
+# dialect (SQLite: an FTS5 index; PostgreSQL: a GIN index on the words of a task and the words seen per
+# workspace), so it is not part of this metadata; derived data, never copied (the target rebuilds it).
+SEARCH_OBJECTS = frozenset({"task_search", "task_search_keys", "task_search_terms", "ix_tasks_search_words"})
+SEARCH_TABLE_PREFIX = "task_search"  # FTS5's own shadow tables (task_search_data, …) start with it too
 
 # Tables holding the data ``db copy`` moves, in an order that keeps references readable mid-copy.
 DATA_TABLES: tuple[sa.Table, ...] = (

@@ -123,3 +123,33 @@ async def test_unicode_folds_like_everywhere_else(store: Store) -> None:
     await store.tasks.create_many([task("Über cool release"), task("Straße sperren")])
     assert await _titles(store, "ÜBER") == ["Über cool release"]
     assert await _titles(store, "strasse") == ["Straße sperren"]
+
+
+async def test_edits_deletes_and_restores_are_seen(store: Store) -> None:
+    [first, second] = await store.tasks.create_many([task("Draft the budget"), task("Plan the offsite")])
+    await store.tasks.update(WS, first.id, {"title": "Draft the roadmap", "tags": ["strategy"]})
+    assert await _titles(store, "budget") == []
+    assert await _titles(store, "roadmap") == ["Draft the roadmap"]
+    assert await _titles(store, "strategy") == ["Draft the roadmap"]
+    await store.tasks.update_many(WS, [(second.id, {"description": "book a venue"}), (first.id, {"tags": []})])
+    assert await _titles(store, "venue") == ["Plan the offsite"]
+    assert await _titles(store, "strategy") == []
+    await store.tasks.update(WS, second.id, {"deleted_at": utcnow()})
+    assert await _titles(store, "venue") == []
+    await store.tasks.update(WS, second.id, {"deleted_at": None})
+    assert await _titles(store, "venue") == ["Plan the offsite"]
+
+
+async def test_punctuation_underscores_and_quotes_in_text_and_query(store: Store) -> None:
+    await store.tasks.create_many(
+        [
+            task("Invoices, receipts & co.", description='the "final" list'),
+            task("snake_case rename"),
+            task("Fix O'Brien's account"),
+        ]
+    )
+    assert await _titles(store, "receipts") == ["Invoices, receipts & co."]
+    assert await _titles(store, '"final"') == ["Invoices, receipts & co."]
+    assert await _titles(store, "snake_case") == ["snake_case rename"]
+    assert await _titles(store, "O'Brien") == ["Fix O'Brien's account"]
+    assert await _titles(store, "OR") == []  # not an FTS operator

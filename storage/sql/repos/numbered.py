@@ -175,7 +175,10 @@ class SqlTaskRepo:
         table = self._r.table
 
         async def work(conn: AsyncConnection) -> builtins.list[Task]:
-            rows = await conn.execute(task_search.candidates_of(live))
+            terms = await task_search.matching_terms(conn, self._r.db.dialect, workspace_id, search)
+            if not terms:
+                return []
+            rows = (await conn.execute(task_search.candidates_of(self._r.db.dialect, live, terms))).all()
             ids = rank_table(search, task_search.candidate_table(rows), limit=limit)
             if not ids:
                 return []
