@@ -12,7 +12,7 @@ from core.clock import FixedClock
 from core.conversation.handler import ConversationHandler
 from core.conversation.messages import IncomingMessage, Reply, ReplyKind
 from core.errors import NotFoundError, ValidationError
-from core.models import Platform
+from core.models import AuditAction, AuditEvent, EntityType, Platform, Surface, Task, User, utcnow
 from core.services import Actor, Services
 from core.services.details import tracker_links
 from core.services.history import ago
@@ -20,7 +20,7 @@ from core.services.history_window import period
 from core.services.search import query_words
 from tests.conftest import make_actor
 
-# A Wednesday afternoon in UTC; alice reads in New York (09:00 there).
+# A Wednesday afternoon in UTC; alice reads in New York (10:00 there).
 WED = datetime(2026, 3, 11, 14, 0, tzinfo=UTC)
 
 
@@ -38,23 +38,20 @@ def said(text: str, user: str = "alice") -> IncomingMessage:
 
 
 class Team:
-    """alice and bob talking to one handler whose clock they move."""
+    """alice and bob talking to one handler. Audit events carry the moment they were written, so the turns'
+    clock is the real one here; tests of periods and ages write events at chosen times instead."""
 
     def __init__(self, services: Services) -> None:
-        self.clock = FixedClock(WED)
+        self.clock = FixedClock(utcnow())
         self.handler = ConversationHandler(services, clock=self.clock)
 
     async def say(self, text: str, user: str = "alice") -> Reply:
-        reply = await self.handler.handle(said(text, user))
-        self.clock.advance(timedelta(seconds=1))  # one message a second: the trail's order is the typed one
-        return reply
+        self.clock.at = max(self.clock.at, utcnow())  # never behind the events already written
+        return await self.handler.handle(said(text, user))
 
     async def alice(self) -> Actor:
         """alice acting outside a message, at the clock's moment."""
         return (await self.handler.actor_for(said(""))).at_moment(self.clock.now())
-
-    def later(self, **delta: float) -> None:
-        self.clock.advance(timedelta(**delta))
 
 
 @pytest.fixture
@@ -118,7 +115,6 @@ async def test_find_needs_words(team: Team, alice: Actor, services: Services) ->
 
 async def test_show_tells_the_whole_task(team: Team, services: Services) -> None:
     await team.say("add Review contract due fri p2 +legal")
-    team.later(minutes=1)
     alice = await team.alice()
     await services.tasks.update(alice, 1, description="Clause 7 needs a second look")
     await services.store.tasks.update(
@@ -126,14 +122,15 @@ async def test_show_tells_the_whole_task(team: Team, services: Services) -> None
         (await services.store.tasks.get_by_number("local", 1)).id,  # type: ignore[union-attr]
         {"external_ids": {"linear": "abc-123", "linear:url": "https://linear.app/acme/issue/ENG-7"}},
     )
-    team.later(hours=2)
     await team.say("done T-1", user="bob")
 
     shown = await team.say("show T-1")
     detail = shown.detail
     assert detail is not None and shown.tasks[0].ref == "T-1"
     assert detail.created_by == "alice"
-    assert detail.created == "Wed Mar 11 10:00"  # alice's New York time
+    made = (await services.store.tasks.get_by_number("local", 1)).created_at  # type: ignore[union-attr]
+    local = made.astimezone(alice.zone)  # alice's New York time
+    assert detail.created.endswith(f"{local:%b} {local.day} {local:%H:%M}")
     assert [(x.tracker, x.remote_id, x.url) for x in detail.links] == [
         ("Linear", "abc-123", "https://linear.app/acme/issue/ENG-7")
     ]
@@ -141,10 +138,10 @@ async def test_show_tells_the_whole_task(team: Team, services: Services) -> None
     assert texts[0] == "bob completed T-1 'Review contract'"
     assert texts[-1] == "alice created T-1 'Review contract'"
     assert "alice edited the description of T-1 'Review contract'" in texts
-    assert detail.recent[0].ago == "just now" and detail.recent[-1].ago == "2 h ago"
+    assert detail.recent[0].ago == "just now"
     text = plain(shown)
     assert "Clause 7 needs a second look" in text
-    assert "Created by alice on Wed Mar 11 10:00" in text
+    assert f"Created by alice on {detail.created}" in text
     assert "Linear: https://linear.app/acme/issue/ENG-7" in text
     assert "bob completed T-1 'Review contract' · just now" in text
 
@@ -189,7 +186,6 @@ async def test_history_reads_the_trail_in_words(team: Team) -> None:
     await team.say("add Review contract")
     await team.say("project add Launch")
     await team.say("add Book venue #Launch due 2026-03-20")
-    team.later(hours=1)
     await team.say("assign T-1 to @bob")
     await team.say("done T-1", user="bob")
     await team.say("edit T-2 p1")
@@ -201,8 +197,11 @@ async def test_history_reads_the_trail_in_words(team: Team) -> None:
         "bob completed T-1 'Review contract' · just now",
         "alice assigned T-1 'Review contract' to bob · just now",
     ]
-    assert "alice created project Launch · 1 h ago" in lines
-    assert "alice created T-2 'Book venue' · 1 h ago" in lines
+    assert lines[3:] == [
+        "alice created T-2 'Book venue' · just now",
+        "alice created project Launch · just now",
+        "alice created T-1 'Review contract' · just now",
+    ]
     assert everything.text.startswith(f"{len(lines)} changes in the last 7 days")
 
     bobs = await team.say("history @bob")
@@ -220,20 +219,41 @@ async def test_history_reads_the_trail_in_words(team: Team) -> None:
     assert "• bob completed T-1 'Review contract' · just now" in text
 
 
-async def test_history_windows_follow_the_viewer_s_day(team: Team) -> None:
-    # Wed 09:00 in New York: the first change; the second on Thursday 09:00 there.
-    await team.say("add Old news")
-    team.later(days=1)
-    await team.say("add Fresh")
-    today = await team.say("history today")
-    assert [a.text for a in today.activity] == ["alice created T-2 'Fresh'"]
-    assert today.text == "1 change today:"
-    yesterday = await team.say("history yesterday")
-    assert [a.text for a in yesterday.activity] == ["alice created T-1 'Old news'"]
-    assert yesterday.activity[0].ago == "yesterday 10:00"
-    team.later(days=10)
-    quiet = await team.say("history week")
-    assert quiet.activity == [] and quiet.text == "No changes in the last 7 days."
+async def test_history_windows_follow_the_viewer_s_day(services: Services) -> None:
+    alice = await make_actor(services, name="alice", tz="America/New_York")
+    # Stored without their own events: the only events are the two written below at chosen times.
+    old = await services.store.tasks.create(Task(workspace_id="local", title="Old news"))
+    fresh = await services.store.tasks.create(Task(workspace_id="local", title="Fresh"))
+
+    async def event(task_ref: str, task_id: str, at: datetime) -> None:
+        await services.store.audit.add(
+            AuditEvent(
+                workspace_id="local",
+                actor_id=alice.user_id,
+                surface=Surface.command,
+                action=AuditAction.complete,
+                entity_type=EntityType.task,
+                entity_id=task_id,
+                entity_ref=task_ref,
+                after={"status": "completed"},
+                created_at=at,
+            )
+        )
+
+    # Wednesday 10:00 in New York is "now"; one change at 23:30 on Tuesday there, one at 08:00 today.
+    await event(old.ref, old.id, datetime(2026, 3, 11, 3, 30, tzinfo=UTC))
+    await event(fresh.ref, fresh.id, datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+    at_wed = alice.at_moment(WED)
+    today = await services.activity.history(at_wed, since="today")
+    assert [(a.text, a.ago) for a in today.lines] == [("alice completed T-2 'Fresh'", "2 h ago")]
+    yesterday = await services.activity.history(at_wed, since="yesterday")
+    assert [(a.text, a.ago) for a in yesterday.lines] == [
+        ("alice completed T-1 'Old news'", "yesterday 23:30")
+    ]
+    later = alice.at_moment(WED + timedelta(days=10))
+    assert (await services.activity.history(later, since="week")).lines == []
+    both = await services.activity.history(at_wed, task="T-1")
+    assert [a.text for a in both.lines] == ["alice completed T-1 'Old news'"]
 
 
 async def test_history_errors_are_short_and_actionable(team: Team) -> None:
@@ -244,7 +264,6 @@ async def test_history_errors_are_short_and_actionable(team: Team) -> None:
 
 
 def test_periods_in_plain_words() -> None:
-    from core.models import User
 
     # Wednesday 2026-03-11 10:00 in New York.
     actor = Actor(User(workspace_id="w", name="a", timezone="America/New_York"), at=WED)

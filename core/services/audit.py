@@ -23,7 +23,6 @@ from core.models import (
     User,
     new_id,
     snapshot,
-    utcnow,
 )
 from core.services.actor import Actor
 from core.store import Recorder, RowChange
@@ -103,8 +102,6 @@ class AuditTrail:
             after=after,
             undoes=undoes,
             batch_id=batch_id,
-            # The turn's moment (the Clock's): history then reads the time every other stamp of the turn has.
-            created_at=actor.instant() if actor is not None else utcnow(),
         )
 
     def recorder(self, actor: Actor | None, action: AuditAction, *, batch: bool = True) -> Recorder:

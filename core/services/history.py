@@ -55,7 +55,7 @@ def ago(moment: datetime, now: datetime) -> str:
         return "just now"
     if seconds < 3600:
         return f"{int(seconds // 60)} min ago"
-    if seconds < 12 * 3600 or (seconds < 24 * 3600 and local.date() == now.date()):
+    if seconds < 24 * 3600 and local.date() == now.date():
         return f"{int(seconds // 3600)} h ago"
     if local.date() == now.date() - timedelta(days=1):
         return f"yesterday {local:%H:%M}"

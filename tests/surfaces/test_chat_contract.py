@@ -94,3 +94,20 @@ async def test_an_unexpected_failure_is_an_incident_id_never_a_trace(
         reply = await d.say("add Boom")
         assert "incident" in reply
         assert "xoxb-secret" not in reply and "Traceback" not in reply and "RuntimeError" not in reply
+
+
+async def test_find_show_and_history_answer_in_words(surface: str, store: Store) -> None:
+    async with driver(surface, store) as d:
+        await d.say("add Send invoices +billing")
+        await d.say("add Book the band")
+        await d.say("done T-1")
+        found = await d.say("find invocies")
+        assert "1 task matching “invocies”:" in found and "Send invoices" in found
+        shown = await d.say("show T-1")
+        assert "Send invoices" in shown and "completed T-1 'Send invoices'" in shown
+        history = await d.say("history today")
+        assert history.startswith("3 changes today:")
+        assert "created T-2 'Book the band'" in history and "completed T-1 'Send invoices'" in history
+        # Reads write nothing: the three tasks' events are all there is.
+        events = [e for e in await store.audit.list(d.workspace, limit=50) if e.entity_type.value == "task"]
+        assert len(events) == 3
