@@ -30,6 +30,9 @@ SCRIPT = [
     "delete T-2",
     "yes",
     "restore T-2",
+    "find flyers",  # reads: no effects, the same headline everywhere
+    "history T-2",
+    "show T-2",
 ]
 
 
