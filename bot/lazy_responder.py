@@ -18,6 +18,7 @@ from core.services import Actor, Services
 
 if TYPE_CHECKING:
     from core.agent.responder import AgentResponder
+    from core.quickadd import QuickAddError
 
 
 class LazyResponder:
@@ -46,6 +47,8 @@ class LazyResponder:
                     )
         return self._agent
 
-    async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
+    async def respond(
+        self, actor: Actor, conversation: Conversation, text: str, *, malformed: QuickAddError | None = None
+    ) -> Reply:
         """Run one agent turn for ``text``."""
-        return await (await self.agent()).respond(actor, conversation, text)
+        return await (await self.agent()).respond(actor, conversation, text, malformed=malformed)

@@ -57,7 +57,7 @@ async def test_errors_are_short_replies_with_usage(services: Services) -> None:
 
 async def test_unexpected_errors_never_leak_a_trace(services: Services) -> None:
     class Broken:
-        async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
+        async def respond(self, actor: Actor, conversation: Conversation, text: str, **_: object) -> Reply:
             raise RuntimeError("secret internals /etc/passwd")
 
     handler = ConversationHandler(services, responder=Broken())
@@ -90,8 +90,12 @@ async def test_malformed_commands_go_to_an_llm_when_one_is_configured(services: 
     class Llm:
         understands_free_text = True
 
-        async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
+        async def respond(
+            self, actor: Actor, conversation: Conversation, text: str, *, malformed: Exception | None = None
+        ) -> Reply:
             seen.append(text)
+            if malformed is not None and not self.understands_free_text:
+                raise malformed  # what the offline responder does when its parser can't read it either
             return Reply("handled by the model")
 
     reply = await ConversationHandler(services, responder=Llm()).handle(msg("show project Launch please"))

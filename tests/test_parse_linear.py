@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.agent.intents import interpret
 from core.errors import ValidationError
 from core.quickadd import parse
 from core.quickadd_tokens import UnclosedQuote, tokenize
 from core.services.validation import MAX_MESSAGE
+from core.understanding.parser import understand
+from tests.understanding.workspace import VOCAB
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 LINEAR_BOUND = 20.0  # linear ≈ 8, quadratic ≈ 64
@@ -86,7 +87,7 @@ def test_the_grammar_is_linear_up_to_the_message_limit(unit: str) -> None:
 @pytest.mark.parametrize("unit", ["'a ", " ", "in ", '"a ', "T-1 and "])
 def test_the_offline_parser_is_linear_up_to_the_message_limit(head: str, unit: str) -> None:
     def offline(text: str) -> object:
-        return interpret(text + " x", tz="UTC", now=NOW)
+        return understand(text + " x", VOCAB, tz="UTC", now=NOW)
 
     n = (MAX_MESSAGE - 10) // 8  # 8n stays under the limit, so the parser reads it rather than refusing it
     assert growth(offline, lambda size: _fill(unit, size, head), n) < LINEAR_BOUND

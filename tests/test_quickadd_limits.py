@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.agent.intents import interpret
 from core.errors import ValidationError
 from core.quickadd import AddProject, AddTask, EditTask, QuickAddError, parse
 from core.quickadd_tokens import Token, UnclosedQuote, tokenize
@@ -21,6 +20,8 @@ from core.services.validation import (
     MessageTooLong,
     clean_tags,
 )
+from core.understanding.parser import understand
+from core.understanding.vocabulary import Vocabulary
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -50,7 +51,7 @@ def test_a_message_over_the_limit_is_refused_before_parsing(body: str) -> None:
 def test_free_text_over_the_limit_is_refused_too() -> None:
     with pytest.raises(MessageTooLong):
         p("hello " * 2_000)
-    answer = interpret("remind me to " + "x " * 20_000, tz="UTC", now=NOW)
+    answer = understand("remind me to " + "x " * 20_000, Vocabulary(me="u-1"), tz="UTC", now=NOW)
     assert isinstance(answer, str) and "I read at most" in answer
 
 

@@ -109,6 +109,8 @@ class ProvidersConfig(BaseModel):
     rules: dict[TaskType, list[str]]
     default_task_type: TaskType = TaskType.quick_tasks
     max_models: int = Field(default=3, ge=1)  # LLMs tried per message before the offline model answers
+    # Requests the built-in parser reads without doubt ("done T-3", "what's overdue") cost no tokens.
+    parser_first: bool = True
     sdk_retries: int = Field(default=1, ge=0)  # quick retries inside one provider before falling back
     timeout_seconds: float = Field(default=60.0, gt=0)  # per model request
     budget: BudgetSpec = Field(default_factory=BudgetSpec)

@@ -1,14 +1,16 @@
 """The offline model: a pydantic-ai ``FunctionModel`` that needs no provider and no network.
 
-It reads the user's message with ``core.agent.intents`` and answers with the tool calls an LLM would make;
-once the tools have run it answers with their headlines (first lines). Anything it does not understand gets a
-short list of what it can do and how to configure an LLM provider.
+It reads the user's message with the workspace-aware parser (``core.understanding``) and answers with the tool
+calls an LLM would make; once the tools have run it answers with their headlines (first lines). A request the
+parser maps to something the tools cannot do yet (a reminder, a subtask) is answered with what was understood
+and that it isn't available; anything not understood gets a short list of what it can do and how to configure
+an LLM provider.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pydantic_ai.messages import (
     ModelMessage,
@@ -21,21 +23,35 @@ from pydantic_ai.messages import (
     UserPromptPart,
 )
 from pydantic_ai.models.function import AgentInfo, FunctionModel
+from pydantic_ai.tools import ToolDefinition
 from pydantic_ai.usage import RequestUsage
 
-from core.agent.intents import interpret
+from core.understanding.calls import Call, Question, Understanding
+from core.understanding.parser import understand
+from core.understanding.vocabulary import Vocabulary
 
 OFFLINE_HELP = (
-    "I'm the built-in offline assistant, so I understand simple requests such as "
-    '"remind me to call Sam tomorrow", "what\'s due this week", "what is overdue in Launch", '
-    '"mark T-3 as done", "assign T-2 to @sam", "move T-4 to friday", "show project Launch" or "undo", '
-    "plus every quick-add command (`help` lists them). For anything else, configure an LLM provider: set "
-    "ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY or XAI_API_KEY, or OLLAMA_BASE_URL="
-    "http://localhost:11434/v1 for a local Ollama, and restart (see docs/providers.md)."
+    "I'm the built-in offline assistant. I understand plain requests about tasks, such as "
+    '"make a task to book the band next friday in Wedding, high priority", "what\'s overdue in Launch", '
+    '"I\'m done with the slides", "hand the budget task to sam", "where\'s the task about invoices", '
+    '"what did bob do this week" or "undo", plus every quick-add command (`help` lists them). For anything '
+    "else, configure an LLM provider: set ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY or XAI_API_KEY, "
+    "or OLLAMA_BASE_URL=http://localhost:11434/v1 for a local Ollama, and restart (see docs/providers.md)."
 )
+# What a request needs that the tools do not offer yet, by the tool or argument the parser named.
+_NOT_YET = {
+    "remind": "reminders",
+    "add_subtask": "subtasks",
+    "set_dependency": "dependencies between tasks",
+    "remove_dependency": "dependencies between tasks",
+    "set_estimate": "estimates",
+    "estimate": "estimates",
+    "repeat": "recurring tasks",
+}
 
 
-def _latest_user_text(messages: list[ModelMessage]) -> str:
+def latest_user_text(messages: list[ModelMessage]) -> str:
+    """The text of the newest user prompt in ``messages``."""
     for message in reversed(messages):
         if isinstance(message, ModelRequest):
             for part in reversed(message.parts):
@@ -54,8 +70,51 @@ def _headline(part: ToolReturnPart | RetryPromptPart) -> str:
     return text.strip().splitlines()[0] if text.strip() else "Done."
 
 
-def offline_model(tz: str, now: Callable[[], datetime] | None = None) -> FunctionModel:
-    """The offline model for a user in zone ``tz`` (dates in their messages are checked in that zone)."""
+Tools = dict[str, set[str]]  # each tool's argument names
+
+
+def tools_of(definitions: list[ToolDefinition]) -> Tools:
+    """The argument names of each tool the agent offers."""
+    return {t.name: set((t.parameters_json_schema or {}).get("properties", {})) for t in definitions}
+
+
+def missing_feature(calls: list[Call], known: Tools) -> str | None:
+    """What the calls need that the tools lack ("reminders"), or None when every tool and argument exists."""
+    for call in calls:
+        if call.tool not in known:
+            return _NOT_YET.get(call.tool, f"`{call.tool}`")
+        extra = [a for a in call.args if a not in known[call.tool]]
+        if extra:
+            return _NOT_YET.get(extra[0], f"`{extra[0]}` on {call.tool}")
+    return None
+
+
+def playable(found: Understanding, tools: Tools) -> bool:
+    """True when ``found`` is tool calls that ``tools`` can make as they are: no LLM is needed."""
+    return isinstance(found, list) and bool(found) and missing_feature(found, tools) is None
+
+
+def answer_text(found: Understanding, tools: Tools) -> str:
+    """The text to send when the understanding is not calls to make now."""
+    if isinstance(found, Question):
+        return found.text
+    if isinstance(found, str):
+        return found
+    if isinstance(found, list) and found:
+        feature = missing_feature(found, tools)
+        return f"I understood that, but {feature} aren't available yet. {_instead(found)}".strip()
+    return OFFLINE_HELP
+
+
+def _instead(calls: list[Call]) -> str:
+    refs = [str(c.args["ref"]) for c in calls if "ref" in c.args]
+    if refs:
+        return f"You can still change {refs[0]} with `edit {refs[0]} …` (`help edit`)."
+    return "`help` lists what works today."
+
+
+def offline_model(vocab: Vocabulary, tz: str, now: datetime) -> FunctionModel:
+    """The offline model for one turn: the workspace's names, the writer's zone and the turn's moment."""
 
     async def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         last = messages[-1] if messages else None
@@ -63,12 +122,12 @@ def offline_model(tz: str, now: Callable[[], datetime] | None = None) -> Functio
         if results:
             text = " ".join(_headline(p) for p in results)
         else:
-            found = interpret(_latest_user_text(messages), tz=tz, now=now() if now else None)
-            known = {t.name for t in info.function_tools}
-            if isinstance(found, list) and found and all(c.tool in known for c in found):
-                calls = [ToolCallPart(c.tool, dict(c.args)) for c in found]
-                return ModelResponse(parts=list(calls), usage=RequestUsage())
-            text = found if isinstance(found, str) else OFFLINE_HELP
+            found = understand(latest_user_text(messages), vocab, tz=tz, now=now)
+            tools = tools_of(info.function_tools)
+            if isinstance(found, list) and playable(found, tools):
+                calls: list[Any] = [ToolCallPart(c.tool, dict(c.args)) for c in found]
+                return ModelResponse(parts=calls, usage=RequestUsage())
+            text = answer_text(found, tools)
         # FunctionModel fills in an estimate when usage is empty; the responder logs offline runs as 0 tokens.
         return ModelResponse(parts=[TextPart(text)], usage=RequestUsage())
 

@@ -7,6 +7,7 @@ a Reply with the tasks the tools touched. It never raises for model or tool trou
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import re
 from time import perf_counter
@@ -17,16 +18,20 @@ from pydantic_ai.settings import ModelSettings
 
 from core.agent import history
 from core.agent.deps import AgentDeps, TurnRecord
-from core.agent.offline import offline_model
+from core.agent.offline import Tools, offline_model, playable
 from core.agent.prompt import instructions
-from core.agent.router import AUTO_WORDS, OFFLINE, Budget, Route, Router, Trace
+from core.agent.router import AUTO_WORDS, OFFLINE, OFFLINE_CANDIDATE, Budget, Route, Router, Trace
 from core.agent.tools import TOOLS
 from core.agent.usage import TokenMeter
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import describe_op
 from core.conversation.views import project_view, task_views
 from core.models import AgentLog, Conversation, Surface
+from core.quickadd import QuickAddError
 from core.services import Actor, Services
+from core.understanding.calls import Understanding
+from core.understanding.parser import understand
+from core.understanding.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,11 @@ MAX_REQUESTS = 8  # model requests per message: enough for a few tool rounds, bo
 MAX_VIEWS = 25
 # `model`, `model openai:gpt-4.1`, `/orchestrator model auto`; one word only: "model the plan" is a request
 _MODEL_COMMAND = re.compile(r"^\s*(?:/orchestrator\s+)?model(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
+
+
+def tool_arguments() -> Tools:
+    """Each tool's argument names (the first, the run context, left out)."""
+    return {fn.__name__: set(list(inspect.signature(fn).parameters)[1:]) for fn in TOOLS}
 
 
 def build_agent() -> Agent[AgentDeps, str]:
@@ -56,6 +66,7 @@ class AgentResponder:
         self.router = router
         self.preference = preference  # the console's --model; a conversation's own choice wins
         self.agent = build_agent()
+        self.tools = tool_arguments()
         self.meter = TokenMeter(services.store)
 
     @property
@@ -63,8 +74,10 @@ class AgentResponder:
         """True when an LLM provider is configured, so a malformed command is better read by a model."""
         return any(status.available for status in self.router.statuses())
 
-    async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
-        """Run one agent turn for ``text`` and answer it."""
+    async def respond(
+        self, actor: Actor, conversation: Conversation, text: str, *, malformed: QuickAddError | None = None
+    ) -> Reply:
+        """Run one agent turn for ``text`` and answer it; ``malformed`` as in ``FreeFormResponder``."""
         if match := _MODEL_COMMAND.match(text):
             return await self._model_command(conversation, match["arg"])
         actor = actor.via(Surface.agent)
@@ -72,7 +85,18 @@ class AgentResponder:
         route = self.router.route(
             text, preference=conversation.preferred_model or self.preference, budget=await self._budget(actor)
         )
-        model, trace = self.router.build(route, offline_model(actor.user.timezone))
+        vocab = await load_vocabulary(self.services.store, actor.workspace_id, actor.user_id)
+        now = actor.now()
+        offline = route.usual is OFFLINE_CANDIDATE
+        found: Understanding = None
+        if offline or self.router.config.parser_first:
+            found = understand(text, vocab, tz=actor.user.timezone, now=now, strict=not offline)
+        if not offline and playable(found, self.tools):
+            # The parser reads this request without doubt: it costs no tokens.
+            route = Route(route.task_type, [OFFLINE_CANDIDATE], route.notes)
+        elif offline and malformed is not None and (found is None or isinstance(found, str)):
+            raise malformed  # neither the parser nor a model can read it: the command's usage helps most
+        model, trace = self.router.build(route, offline_model(vocab, actor.user.timezone, now))
         deps = AgentDeps(actor, self.services, conversation)
         failure: str | None = None
         try:

@@ -35,7 +35,13 @@ _LOOKUPS = (SuggestTasks, SuggestProjects)
 class FreeFormResponder(Protocol):
     """Answers text the quick-add grammar does not parse (the LLM agent or the offline model)."""
 
-    async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply: ...
+    async def respond(
+        self, actor: Actor, conversation: Conversation, text: str, *, malformed: QuickAddError | None = None
+    ) -> Reply:
+        """Answer ``text``. ``malformed`` is set when the text starts like a quick-add command but isn't one
+        ("show me the overdue stuff"): a responder that cannot read it either raises that error, so the user
+        sees the command's usage."""
+        ...
 
 
 class PreCommand(Protocol):
@@ -138,24 +144,25 @@ class ConversationHandler:
             thread_id=ctx.thread_id,
         )
         parsed: Command | None
+        malformed: QuickAddError | None = None
         if text is None:
             parsed = typed
         else:
             try:
                 parsed = parse(text, tz=actor.user.timezone, now=actor.now())
-            except QuickAddError:
-                # "show project Launch" starts like a command but isn't one: with an LLM configured the agent
-                # reads it; the offline model could do no better than the usage line.
-                if not getattr(self.responder, "understands_free_text", False):
+            except QuickAddError as error:
+                # "show me the overdue stuff" starts like a command but is a request: the responder reads it,
+                # and answers with this error when it can't.
+                if self.responder is None:
                     raise
-                parsed = None
+                parsed, malformed = None, error
         answered = await self._pending(actor, conv, parsed)
         if answered is not None:
             return answered
         if parsed is None:
             if self.responder is None or text is None:
                 return Reply(_NOT_UNDERSTOOD, kind=ReplyKind.info)
-            reply = await self.responder.respond(actor, conv, text)
+            reply = await self.responder.respond(actor, conv, text, malformed=malformed)
         else:
             reply = await self._run(actor, conv, parsed)
             if isinstance(parsed, Reset | UseProject):

@@ -155,8 +155,24 @@ def _similar(word: str, vocabulary: list[str]) -> dict[str, float]:
         for other in vocabulary:
             if other.startswith(word) and other != word:
                 close[other] = max(close.get(other, 0.0), 0.9)
+            elif _same_stem(word, other):
+                close[other] = max(close.get(other, 0.0), 0.85)
     close[word] = 1.0
     return close
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two forms of one word ("renewal" and "renew", "booking" and "book", "migration" and "migrate"): a
+    shared start of at least four letters that is most of the shorter word."""
+    shorter = min(len(a), len(b))
+    if shorter < 4:
+        return False
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= 4 and common >= 0.7 * shorter
 
 
 def match_tasks(text: str, tasks: Sequence[TaskTitle], *, limit: int = 5) -> list[tuple[TaskTitle, float]]:

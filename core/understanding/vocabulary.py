@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.models import OPEN_STATUSES, Project, Task, User
+from core.models import OPEN_STATUSES, Project, Task, TaskStatus, User
 from core.store import Store, TaskQuery, TaskSort
 
 MAX_TITLES = 2000  # the open tasks a message may name by title: the most recently updated ones
+MAX_CLOSED = 200  # and the closed or deleted ones, for "reopen the slides" and "restore the budget task"
 
 
 def slug(text: str) -> str:
@@ -57,11 +59,23 @@ class Vocabulary:
     projects: tuple[ProjectName, ...] = ()
     people: tuple[PersonName, ...] = ()
     tasks: tuple[TaskTitle, ...] = ()  # open tasks only
+    closed: tuple[TaskTitle, ...] = ()  # recently completed or deleted ones: what `reopen`/`restore` can name
 
     @classmethod
-    def of(cls, me: str, projects: list[Project], people: list[User], tasks: list[Task]) -> Vocabulary:
+    def of(
+        cls,
+        me: str,
+        projects: list[Project],
+        people: list[User],
+        tasks: list[Task],
+        closed: Sequence[Task] = (),
+    ) -> Vocabulary:
         """Build from store rows (deleted projects and people are left out)."""
         by_id = {p.id: p.ref for p in projects}
+
+        def title(t: Task) -> TaskTitle:
+            return TaskTitle(t.number, t.title, by_id.get(t.project_id or ""), t.assignee_id)
+
         return cls(
             me=me,
             projects=tuple(ProjectName(p.ref, p.name) for p in projects if p.deleted_at is None),
@@ -70,20 +84,29 @@ class Vocabulary:
                 for u in people
                 if u.deleted_at is None
             ),
-            tasks=tuple(
-                TaskTitle(t.number, t.title, by_id.get(t.project_id or ""), t.assignee_id)
-                for t in tasks
-                if t.is_open
-            ),
+            tasks=tuple(title(t) for t in tasks if t.is_open),
+            closed=tuple(title(t) for t in closed if not t.is_open),
         )
 
 
 async def load_vocabulary(store: Store, workspace_id: str, me: str) -> Vocabulary:
-    """Read the workspace's names: three reads, bounded to ``MAX_TITLES`` open tasks."""
+    """The workspace's names: five reads, at most ``MAX_TITLES`` open and ``MAX_CLOSED`` closed tasks."""
     projects = await store.projects.list(workspace_id)
     people = await store.users.list(workspace_id)
     page = await store.tasks.list(
         workspace_id,
         TaskQuery(statuses=OPEN_STATUSES, sort=TaskSort.updated, descending=True, limit=MAX_TITLES),
     )
-    return Vocabulary.of(me, projects, people, page.items)
+    closed = await store.tasks.list(
+        workspace_id,
+        TaskQuery(
+            statuses=frozenset(TaskStatus) - OPEN_STATUSES,
+            sort=TaskSort.updated,
+            descending=True,
+            limit=MAX_CLOSED,
+        ),
+    )
+    deleted = await store.tasks.list(
+        workspace_id, TaskQuery(only_deleted=True, sort=TaskSort.updated, descending=True, limit=MAX_CLOSED)
+    )
+    return Vocabulary.of(me, projects, people, page.items, [*closed.items, *deleted.items])

@@ -42,6 +42,7 @@ rules:
   cost_optimized: [beta:b-one, alpha:a-small]
 budget:
   daily_tokens: null
+parser_first: false  # these tests script what the LLM does; test_parser_first.py covers the default
 """
 BOTH_KEYS = {"ALPHA_KEY": "alpha-secret-key", "BETA_KEY": "beta-secret-key"}
 

@@ -58,14 +58,15 @@ async def test_chat_completions_round_trip_with_tools_and_usage(
     router = Router.from_variables({"OPENAI_API_KEY": "test", "OPENAI_BASE_URL": openai_server.base_url})
     chat = Chat(ConversationHandler(services, AgentResponder(services, router)))
     with override_allow_model_requests(True):  # loopback only: the fake server on 127.0.0.1
-        reply = await chat.send("put sending the deck on my list for friday")
+        reply = await chat.send("the deck needs sending by friday, can you track it for me")
 
     assert reply.text == "Done: T-1 is on your list for Friday." and reply.kind is ReplyKind.success
     assert [t.title for t in reply.tasks] == ["Send the deck"] and reply.footer is None
     first, second = openai_server.requests
     assert first["model"] == "gpt-4.1-mini"
     assert {t["function"]["name"] for t in first["tools"]} == TOOL_NAMES
-    assert first["messages"][-1] == {"role": "user", "content": "put sending the deck on my list for friday"}
+    said = "the deck needs sending by friday, can you track it for me"
+    assert first["messages"][-1] == {"role": "user", "content": said}
     tool_result = second["messages"][-1]
     assert tool_result["role"] == "tool" and tool_result["content"].startswith("Created T-1.")
     assert all(h["authorization"] == "Bearer test" for h in openai_server.headers)
@@ -143,7 +144,7 @@ def test_console_end_to_end_with_an_openai_compatible_server(
     openai_server.api_key = "sk-e2e-secret"
     data = tmp_path / "data"
     env = {"OPENAI_API_KEY": "sk-e2e-secret", "OPENAI_BASE_URL": openai_server.base_url}
-    result = _console(data, "put sending the deck on my list for friday\nlist\n", env)
+    result = _console(data, "the deck needs sending by friday, can you track it for me\nlist\n", env)
 
     assert result.returncode == 0, result.stderr
     assert "Done: T-1 is on your list for Friday." in result.stdout

@@ -19,7 +19,7 @@ class SlowAgent:
         self.release = asyncio.Event()
         self.seen: list[tuple[str, str, str]] = []
 
-    async def respond(self, actor: Actor, conversation: Conversation, text: str) -> Reply:
+    async def respond(self, actor: Actor, conversation: Conversation, text: str, **_: object) -> Reply:
         self.seen.append((actor.user.name, conversation.id, text))
         await self.release.wait()
         return Reply(f"Agent here: {text}")
