@@ -146,6 +146,8 @@ def rich_renderable(reply: Reply) -> RenderableType:
     if reply.tasks and len(reply.tasks) == 1 and reply.tasks[0].description and reply.detail is not None:
         parts.append(Text(reply.tasks[0].description))
     if reply.detail is not None:
+        if reply.tasks and reply.tasks[0].tags:  # the table has no column for them
+            parts.append(Text("Tags: " + " ".join(f"+{tag}" for tag in reply.tasks[0].tags), style="dim"))
         parts += [Text(line, style="dim") for line in detail_lines(reply.detail)]
     for a in reply.activity:
         line = Text("• ")
