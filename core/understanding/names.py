@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -141,18 +142,38 @@ def _allowed_edits(word: str) -> int:
     return 0 if len(word) <= 4 else 1 if len(word) <= 7 else 2
 
 
-def _similar(word: str, vocabulary: list[str]) -> dict[str, float]:
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The distinct words of some titles, and the same words by their first four letters (a word's start
+    and its other forms share those)."""
+
+    words: list[str]
+    by_start: dict[str, list[str]]
+
+
+@lru_cache(maxsize=8)
+def _vocabulary(titles: tuple[str, ...]) -> _Vocabulary:
+    """Cached per set of titles: a turn names several tasks against the same open tasks."""
+    words = sorted({w for t in titles for w in _title_words(t)})
+    by_start: dict[str, list[str]] = {}
+    for w in words:
+        if len(w) >= 4:
+            by_start.setdefault(w[:4], []).append(w)
+    return _Vocabulary(words, by_start)
+
+
+def _similar(word: str, vocabulary: _Vocabulary) -> dict[str, float]:
     """Title words close to a typed word: 1.0 the same word, 0.9 its start or one edit off, 0.8 two."""
     close: dict[str, float] = {}
     edits = _allowed_edits(word)
     if edits:
         for other, distance, _ in extract(
-            word, vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=None
+            word, vocabulary.words, scorer=OSA.distance, score_cutoff=edits, limit=None
         ):
             if distance <= min(edits, _allowed_edits(other) or 1):
                 close[other] = 1.0 - 0.1 * distance
     if len(word) >= MIN_PREFIX + 1:
-        for other in vocabulary:
+        for other in vocabulary.by_start.get(word[:4], ()):
             if other.startswith(word) and other != word:
                 close[other] = max(close.get(other, 0.0), 0.9)
             elif _same_stem(word, other):
@@ -187,7 +208,7 @@ def match_tasks(text: str, tasks: Sequence[TaskTitle], *, limit: int = 5) -> lis
     typed = [w for w in _words(text) if w not in FILLER]
     if not typed or sum(len(w) for w in typed) < 2:
         return []
-    vocabulary = sorted({w for t in tasks for w in _title_words(t.title)})
+    vocabulary = _vocabulary(tuple(t.title for t in tasks))
     close = [_similar(w, vocabulary) for w in typed]
     reachable = set().union(*close)
     whole = " ".join(typed)
