@@ -277,6 +277,7 @@ def _history(tokens: list[Token], usage: str) -> History:
     person: str | None = None
     project: str | None = None
     since: str | None = None
+    title: list[str] = []
     previous = ""
     for token in tokens:
         kind = classify(token)
@@ -296,11 +297,17 @@ def _history(tokens: list[Token], usage: str) -> History:
             # "this week" runs from Monday, "last week" is the one before; a bare "week" is 7 days back
             said = f"{before} {low}" if before in ("this", "last") and low in ("week", "month") else low
             since = _once(since, said, "period", usage)
-        elif low in _HISTORY_FILLER and not token.quoted:
+        elif low in _HISTORY_FILLER and not token.quoted and not title:
             continue  # "history of T-3", "history for this week"
+        elif kind is Kind.WORD:
+            title.append(token.text)  # "history of the slides": the task named by its title
         else:
             raise QuickAddError(f'I don\'t know what "{token.text}" means in a history.', usage)
-    return History(task=task, person=person, project=project, since=since)
+    while title and title[-1].lower() in _HISTORY_FILLER:  # "history of the slides this week"
+        title.pop()
+    if title and task is not None:
+        raise QuickAddError("History shows one task at a time.", usage)
+    return History(task=" ".join(title) if title else task, person=person, project=project, since=since)
 
 
 def _once(current: str | None, value: str, what: str, usage: str) -> str:

@@ -187,7 +187,7 @@ class SearchTasks:
 class History:
     """`history [T-3 | @bob | #Launch] [today | week]`: the audit trail in words, newest first."""
 
-    task: int | None = None
+    task: int | str | None = None  # a number, or the words of a title ("the slides")
     person: str | None = None  # "bob", "me", or a neutral mention "<@U123>"
     project: str | None = None
     since: str | None = None  # "today", "week", "yesterday", "2 days ago"; None: the last 7 days
@@ -252,7 +252,7 @@ USAGE: dict[str, str] = {
     "show": "show T-3",
     "find": "find <words>",
     "search": "search <words>  (the same as find)",
-    "history": "history [T-3 | @user | #project] [today | yesterday | week]",
+    "history": "history [T-3 | task title | @user | #project] [today | yesterday | week]",
     "done": "done T-3 [T-4 …]",
     "reopen": "reopen T-3 [T-4 …]",
     "delete": "delete T-3 [T-4 …]",

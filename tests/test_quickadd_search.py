@@ -24,6 +24,8 @@ from core.quickadd import USAGE, History, QuickAddError, SearchTasks, is_command
         ("history #Launch last week", History(project="Launch", since="last week")),
         ("history for #launch @sam month", History(person="sam", project="launch", since="month")),
         ("/task history T-4", History(task=4)),
+        ("history of the slides this week", History(task="slides", since="this week")),
+        ('history "Fix #3 today" today', History(task="Fix #3 today", since="today")),
     ],
 )
 def test_find_and_history_forms(text: str, expected: object) -> None:
@@ -36,11 +38,11 @@ def test_find_and_history_forms(text: str, expected: object) -> None:
     [
         ("find", "What should I look for?", "find"),
         ("search   ", "What should I look for?", "find"),
-        ("history soon", 'I don\'t know what "soon" means in a history', "history"),
+        ("history !high", 'I don\'t know what "!high" means in a history', "history"),
+        ("history the slides T-3", "one task at a time", "history"),
         ("history T-3 T-4", "one task at a time", "history"),
         ("history @a @b", "more than one person", "history"),
         ("history today week", "more than one period", "history"),
-        ('history "T-3"', "means in a history", "history"),
     ],
 )
 def test_find_and_history_errors(text: str, message: str, usage: str) -> None:

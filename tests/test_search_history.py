@@ -212,6 +212,8 @@ async def test_history_reads_the_trail_in_words(team: Team) -> None:
         "alice created T-2 'Book venue'",
         "alice created project Launch",
     ]
+    by_title = await team.say("history of the contract review")
+    assert "for T-1 'Review contract'" in by_title.text
     one = await team.say("history of T-1")
     assert one.activity[0].text == "bob completed T-1 'Review contract'"
     assert "for T-1 'Review contract'" in one.text
@@ -257,8 +259,10 @@ async def test_history_windows_follow_the_viewer_s_day(services: Services) -> No
 
 
 async def test_history_errors_are_short_and_actionable(team: Team) -> None:
-    bad = await team.say("history soon")
+    bad = await team.say("history !soon")
     assert bad.kind is ReplyKind.error and bad.usage is not None
+    unknown = await team.say("history of the quarterly forecast")
+    assert unknown.kind is ReplyKind.error and "quarterly forecast" in unknown.text
     nobody = await team.say("history @zed")
     assert nobody.kind is ReplyKind.error and "zed" in nobody.text
 

@@ -24,6 +24,7 @@ from core.quickadd import (
     ShowTask,
     Undo,
 )
+from core.refs import task_number
 
 Interaction = discord.Interaction[Any]
 SHARE = "post the answer in the channel for everyone (default: only you see it)"
@@ -116,7 +117,7 @@ class TaskCommands(app_commands.Group):
 
     @app_commands.command(name="history", description="What changed: a task's, a person's or a project's")
     @app_commands.describe(
-        ref="only this task, e.g. T-3",
+        ref="only this task: T-3 or its title",
         person="only what this person did",
         project="only this project's tasks",
         period="how far back (default: the last 7 days)",
@@ -133,8 +134,8 @@ class TaskCommands(app_commands.Group):
         share: bool = False,
     ) -> None:
         async def build(o: Options) -> Command:
-            number = o.number(ref) if ref else None
-            return History(task=number, person=await o.person(person), project=project, since=period)
+            task = (task_number(ref) or ref.strip() or None) if ref else None  # a ref, or a title's words
+            return History(task=task, person=await o.person(person), project=project, since=period)
 
         await respond(interaction, build, share=share)
 

@@ -49,6 +49,9 @@ async def test_history_and_show_tell_what_happened(world: World, bot: DiscordSur
         and "bob completed" in bobs["embeds"][0]["description"]
     )
 
+    by_title = fake.message_for(await fake.slash(alice, "task history", guild=acme, ref="the contract"))
+    assert by_title["content"] == "2 changes for T-1 'Review contract' in the last 7 days:"
+
     shown = fake.message_for(await fake.slash(alice, "task show", guild=acme, ref="T-1"))
     fields = {f["name"]: f["value"] for f in shown["embeds"][0]["fields"]}
     assert fields["Created"].endswith("by Alice A.")
