@@ -50,6 +50,7 @@ _READ_ONLY = frozenset(
         "count_tasks",
     }
 )
+READ_ONLY_TOOLS = _READ_ONLY  # the tools that only read: an answer made of them changed nothing
 
 
 @dataclass
