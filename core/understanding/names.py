@@ -234,3 +234,23 @@ def is_confident(scored: list[tuple[TaskTitle, float]]) -> bool:
     if not scored or scored[0][1] < CONFIDENT:
         return False
     return len(scored) == 1 or scored[0][1] - scored[1][1] >= MARGIN
+
+
+def titles_within(text: str, tasks: Sequence[TaskTitle]) -> list[TaskTitle]:
+    """The tasks whose title's telling words (four letters or more) all appear in ``text``, in some form: how
+    one clause of a message ("we don't need the analytics dashboard anymore, delete it") names what another
+    calls "it". A title inside a longer one that is also there counts as the longer one."""
+    typed = [w for w in _words(text) if w not in FILLER]
+    if not typed:
+        return []
+    found = []
+    for task in tasks:
+        words = _title_words(task.title)
+        telling = [w for w in words if len(w) >= 4] or list(words)
+        if telling and all(any(t == w or _same_stem(t, w) for t in typed) for w in telling):
+            found.append(task)
+    return [t for t in found if not any(o is not t and _inside(t, o) for o in found)]
+
+
+def _inside(short: TaskTitle, long: TaskTitle) -> bool:
+    return set(_title_words(short.title)) < set(_title_words(long.title))

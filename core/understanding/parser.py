@@ -19,9 +19,9 @@ from core.services.validation import check_message
 from core.understanding import read_changes, read_new, read_questions
 from core.understanding.calls import Understanding
 from core.understanding.from_command import from_command
-from core.understanding.names import match_tasks
+from core.understanding.names import titles_within
 from core.understanding.read_changes import Rule
-from core.understanding.sentence import Sentence, confident
+from core.understanding.sentence import Sentence
 from core.understanding.vocabulary import Vocabulary
 from core.understanding.words import learn
 
@@ -122,9 +122,10 @@ def _named_elsewhere(sentence: Sentence, clauses: list[str]) -> tuple[int, ...]:
     numbers = sentence.refs_in(0, len(sentence.words))
     if numbers:
         return tuple(numbers)
+    pool = (*sentence.vocab.tasks, *sentence.vocab.closed)
     for clause in clauses:
         part = Sentence(clause, sentence.vocab, sentence.tz, sentence.now)
-        scored = match_tasks(part.task_phrase(0, len(part.words)), sentence.vocab.tasks)
-        if scored and confident(scored):
-            return (scored[0][0].number,)
+        named = titles_within(part.task_phrase(0, len(part.words)), pool)
+        if len(named) == 1:
+            return (named[0].number,)
     return ()

@@ -54,6 +54,10 @@ _REOPEN = [
     re.compile(r"^(?:unmark|untick|uncheck) (?P<obj>.+?)(?: as (?:done|complete|completed|finished))?$"),
     re.compile(r"^(?P<obj>.+?) (?:is|are) (?:open|active|back|not done) again$"),
     re.compile(
+        r"^(?P<obj>.+?) (?:needs to be|should be|has to be|must be) (?:open|opened|reopened|active|undone)"
+        r"(?: again)?$"
+    ),
+    re.compile(
         r"^(?:mark|set|move|put) (?P<obj>.+?) (?:as |back to )?(?:not done|undone|open|incomplete|todo|to do|"
         r"not finished|unfinished|not complete|in progress)(?: again)?$"
     ),
@@ -75,6 +79,12 @@ _RESTORE = re.compile(
 _UNASSIGN = [
     re.compile(r"^(?:unassign|un-assign|deassign|de-assign) (?P<obj>.+?)(?: from (?P<who>.+))?$"),
     re.compile(r"^(?:take|remove|drop|get) (?P<who>\S+) (?:off|from) (?P<obj>.+)$"),
+    re.compile(r"^(?:unassign|un-assign|deassign) (?P<who>\S+) (?:from|on) (?P<obj>.+)$"),
+    re.compile(
+        r"^(?P<who>\S+) (?:isn't|is not|is no longer|no longer|won't be|will not be) (?:on|doing|handling|"
+        r"working on|assigned to|owning) (?P<obj>.+?)(?: anymore| now)?(?: leave it unassigned"
+        r"| unassign (?:it|them))?$"
+    ),
     re.compile(r"^(?P<obj>.+?) (?:is|should be|can be) unassigned$"),
     re.compile(r"^(?:nobody|no one|noone)(?:'s| is) (?:on|doing|handling|assigned to) (?P<obj>.+)$"),
     re.compile(r"^(?:clear|remove|drop|unset) (?:the )?(?:assignee|owner) (?:of|on|from|for) (?P<obj>.+)$"),
@@ -101,6 +111,11 @@ _ASSIGN = [
     re.compile(
         r"^(?:put|make) (?P<who>\S+) (?:on|in charge of|responsible for|the owner of|owner of) (?P<obj>.+)$"
     ),
+    re.compile(
+        r"^(?P<who>\S+?)(?:'s| is| will be|'ll be) (?:taking over|taking|handling|doing|picking up|owning"
+        r"|covering|"
+        r"on) (?P<obj>.+)$"
+    ),
     re.compile(r"^(?P<obj>.+?) (?:is|goes|should go|belongs)(?: now)? (?:on|to|with) (?P<who>\S+)$"),
     re.compile(r"^(?P<obj>.+?) (?:->|→|=>|>) (?P<who>\S+)$"),
     re.compile(r"^(?P<obj>.+?) (?:is|are|should be)(?: now)? (?:assigned|given) to (?P<who>\S+(?: \S+)??)$"),
@@ -118,6 +133,12 @@ _RENAME = [
     re.compile(r"^(?:change|set|update) (?P<obj>.+?)'s (?:title|name) to (?P<title>.+)$"),
     re.compile(r"^(?P<obj>.+?) should be (?:called|named|titled) (?P<title>.+)$"),
     re.compile(r"^(?:call|name|title) (?P<obj>.+?) (?P<title>[\"'“‘].+[\"'”’])(?: instead)?$"),
+    re.compile(
+        r"^(?:(?:there's a )?typo in|fix the (?:title|name|typo) (?:of|in|on)|correct) (?P<obj>.+?) (?:it "
+        r"|the title |"
+        r"the name )?should (?:say|read|be) (?P<title>.+)$"
+    ),
+    re.compile(r"^(?P<obj>.+?) should (?:say|read) (?P<title>.+)$"),
 ]
 _MOVE = [
     re.compile(
@@ -142,7 +163,8 @@ _RESCHEDULE = [
         r"(?:to|until|till|til|for|by|back to|out to|->|→) (?P<due>.+)$"
     ),
     re.compile(
-        r"^(?P<obj>.+?)(?:'s)? (?:is |should be |must be |has to be |needs to be )?(?:now )?(?:due|finished"
+        r"^(?P<obj>.+?)(?:'s)? (?:is |are |should be |must be |has to be |needs to be )?(?:now )?(?:due"
+        r"|finished"
         r"|done)"
         r"(?: date is| is)? (?:by |on |for |before |until )?(?P<due>.+)$"
     ),
@@ -150,6 +172,10 @@ _RESCHEDULE = [
         r"^(?P<obj>.+?)(?:'s)? (?:deadline|due date) (?:is|moves to|changes to|should be) (?P<due>.+)$"
     ),
     re.compile(r"^(?P<obj>.+?) can wait (?:until|till|til|for) (?P<due>.+)$"),
+    re.compile(
+        r"^(?P<obj>.+?) (?:can|could|will|should|may|might) (?:slip|move|wait|shift|go|be pushed|be moved)"
+        r" (?:to|until|till|til|back to) (?P<due>.+)$"
+    ),
     re.compile(r"^(?:do|schedule|plan) (?P<obj>.+?) (?:on|for|at|by) (?P<due>.+?)(?: instead)?$"),
 ]
 _SHIFT = re.compile(
@@ -177,19 +203,29 @@ _DEPRIORITISE = re.compile(
 _IS_PRIORITY = re.compile(
     r"^(?P<obj>.+?) (?:is|are|should be|needs to be|has to be)(?: now| very| really| a| an"
     r"| kind of)* (?P<p>.+?)"
-    r"(?: thing| task| one| item)?$"
+    r"(?: thing| task| one| item)?(?: now| again| too| as well)?$"
+)
+_TO_BACKLOG = re.compile(
+    r"^(?:put|move|send|throw|drop|push) (?P<obj>.+?) (?:in|into|to|on|onto) (?:the )?backlog(?: priority"
+    r"| pile)?$"
+)
+_NOT_IMPORTANT = re.compile(
+    r"^(?P<obj>.+?) (?:isn't|is not|aren't|are not) (?:that |very |really )?(?:important|urgent)$"
 )
 _CAN_WAIT = re.compile(r"^(?P<obj>.+?) can wait$")
 _SHOW = re.compile(
     r"^(?:show|open|view|display|details (?:of|for|on|about)|info (?:on|about|for)|tell me about|describe|"
     r"what(?:'s| is) (?:the status of|up with|going on with|happening with)|status (?:of|on)|more about|"
     r"look at|pull up|get|what about|how(?:'s| is)|where are we (?:on|with)|what's|whats|what is|"
-    r"more (?:info|details|information) (?:on|about|for)|who(?:'s| is) (?:on|doing|handling|working on"
+    r"more (?:info|details|information) (?:on|about|for)|(?:can i|let me|i want to|i'd like to) (?:see"
+    r"|look at)|"
+    r"where are we at (?:on|with)|who(?:'s| is) (?:on|doing|handling|working on"
     r"|assigned to)|"
     r"who (?:has|owns|is doing))"
     r"(?: me)?(?: the)?(?: details (?:of|for|on)| info (?:on|about))? (?P<obj>.+?)(?: going| doing"
     r"| coming along)?$"
 )
+_AND_QUESTION = re.compile(r" and (?:when|what|who|how|where)\b.*$")
 _LISTY = frozenset(
     "tasks todos overdue due all everything my mine open pending projects list late today tomorrow week "
     "plate stuff".split()
@@ -201,7 +237,10 @@ _BARE = re.compile(
     r"postpone|close|tick off|mark done|mark as done|mark it done|mark it as done|it's done|its done|"
     r"that's done|thats done)$"
 )
-_PAST = re.compile(r"^(?:i|we)(?:'ve| have| just| already| finally)* (?P<verb>[a-z]+) (?P<obj>.+)$")
+_PAST = re.compile(
+    r"^(?:(?:i|we)(?:'ve| have)?|just|finally|already)(?: just| already"
+    r"| finally)* (?P<verb>[a-z]+) (?P<obj>.+)$"
+)
 _NOT_DONE_VERBS = frozenset(
     "need needed want wanted planned tried started decided forgot hoped wished intended used supposed asked "
     "expected liked loved hated feed speed proceed agreed".split()
@@ -278,19 +317,17 @@ def named_tasks(
         return Question(f'Which task do you mean by "{what}"? Give its number, like T-3, or its title.')
     if not phrase or len(phrase) > MAX_PHRASE:
         return None
-    whole = _by_title(phrase, pool, tool, args)
-    if isinstance(whole, list) or not several:
-        return whole
-    parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", phrase) if p.strip()]
-    if len(parts) > 1:
+    parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", phrase) if p.strip()] if several else []
+    if len(parts) > 1:  # "the insurance renewal and the DNS migration": each part one task
         found: list[int] = []
         for part in parts:
             one = _by_title(part, pool, tool, args)
             if not isinstance(one, list):
-                return whole
+                break
             found += one
-        return found
-    return whole
+        else:
+            return list(dict.fromkeys(found))
+    return _by_title(phrase, pool, tool, args)
 
 
 PRONOUNS = frozenset(
@@ -336,7 +373,7 @@ def _did_it(s: Sentence) -> Understanding:
     if (m := _PAST.match(s.line)) is None:
         return None
     verb = m["verb"]
-    if verb in _NOT_DONE_VERBS or len(verb) < 4:
+    if verb in _NOT_DONE_VERBS or len(verb) < 4 or (verb not in _IRREGULAR and not verb.endswith("ed")):
         return None  # "I need to …", "I wanted to …": intentions, not work done
     candidates = [_IRREGULAR[verb]] if verb in _IRREGULAR else []
     if verb.endswith("ed"):
@@ -485,6 +522,10 @@ def _prioritise(s: Sentence) -> Understanding:
         tail = find_priority(s.words[i:j])
         if tail is not None and tail.start == 0 and tail.end == j - i:
             return on_tasks(s, m, "obj", "update_task", {"priority": tail.value}, several=False)
+    if m := _TO_BACKLOG.match(s.line):
+        return on_tasks(s, m, "obj", "update_task", {"priority": "backlog"}, several=False)
+    if m := _NOT_IMPORTANT.match(s.line):
+        return on_tasks(s, m, "obj", "update_task", {"priority": "low"}, several=False)
     if m := _CAN_WAIT.match(s.line):
         return on_tasks(s, m, "obj", "update_task", {"priority": "low"}, several=False)
     return None
@@ -493,7 +534,8 @@ def _prioritise(s: Sentence) -> Understanding:
 def _show(s: Sentence) -> Understanding:
     if len(s.words) <= 2 and (numbers := s.refs_in(0, len(s.words))) and s.refs_in(0, 1):
         return [Call("task_details", {"ref": refs.format_task(n)}) for n in numbers]
-    m = _SHOW.match(s.line)
+    line = _AND_QUESTION.sub("", s.line)
+    m = _SHOW.match(line)
     if m is None:
         return None
     i, j = s.group(m, "obj")

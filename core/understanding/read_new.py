@@ -20,13 +20,16 @@ from core.understanding.when import find_due, find_repeat
 _CREATE_HEAD = re.compile(
     r"^(?:(?:please )?(?:add|ad|create|make|new|put|jot down|jot|note down|note|log|track|set up|open|file|"
     r"write down|capture|record|throw in|stick|enter|insert)(?: me| us)?"
-    r"(?: (?:a|an|another|one more))?(?: new)?(?: (?:task|todo|to-do|to do|item|ticket|card|entry|reminder|"
+    r"(?: (?:a|an|another|one more))?(?: (?:new|recurring|repeating|quick|little|small))?"
+    r"(?: (?:task|todo|to-do|to do|item|ticket|card|entry|reminder|"
     r"issue|action item))?(?: (?:called|named|titled|saying|that says|to|for|about))?(?: ?:)? "
     r"|(?:todo|to-do|to do|task|new task|reminder|note to self|memo|action item)(?: ?:| -)? "
+    r"|(?:i |we )?need (?:a|an|another) (?:new )?(?:task|todo|to-do|ticket|item)(?: (?:for|to|called"
+    r"|named))?(?: ?:)? "
     r"|(?:don't forget to|dont forget to|do not forget to|remember to|need to|i need to|i have to"
     r"|i've got to|"
     r"ive got to|i gotta|gotta|i must|i should|we need to|we have to|we should|we must|we gotta|"
-    r"i want to|i'd like to|let's|lets|must|should|have to|got to) )"
+    r"i want to|i'd like to|must|should|have to|got to) )"
 )
 _REMIND_TO = re.compile(r"^(?:remind|tell|ask) (?P<who>me|us|\S+) (?:to|that i need to|that we need to) ")
 _SOMEONE_MUST = re.compile(
@@ -69,7 +72,7 @@ _SUBTASK_WORDS = r"(?:sub-?tasks?|steps?|sub-?items?|checklist items?|child task
 _SUBTASK_MORE = [
     re.compile(
         r"^(?:under|for|in|as part of|as a sub-?task of|inside|within) (?P<parent>.+?) (?:add|create|new|put)"
-        r"(?: a| an)?(?: sub-?task)? (?P<title>.+)$"
+        r"(?: a| an| another)?(?: new)?(?: " + _SUBTASK_WORDS + r")?(?: ?:)? (?P<title>.+)$"
     ),
     re.compile(
         r"^(?:add|create|make|new|put)(?: a| an| another)?(?: new)? "
@@ -107,6 +110,11 @@ _AFTER = re.compile(
     r"cannot start (?:until|before)|needs|requires|after|is dependent on|as dependent on|is after)"
     r" (?P<a>.+?)(?: is done| is finished| first)?$"
 )
+_UNTIL = re.compile(
+    r"^(?:we |i )?(?:can't|cannot|can not|shouldn't|won't) (?P<b>.+?) (?:until|before|till|til) (?P<a>.+?)"
+    r"(?: is| are| has been| have been)?(?: done| booked| finished| ready| sent| paid| signed| approved"
+    r"| in)?$"
+)
 _UNBLOCK = [
     re.compile(
         r"^(?P<a>.+?) (?:no longer blocks|doesn't block|does not block|isn't blocking|is not blocking)"
@@ -133,13 +141,20 @@ _REPEAT_EXISTING = [
     ),
     re.compile(r"^(?:repeat|recur) (?P<obj>.+?) (?P<rule>(?:every|each|daily|weekly|monthly|yearly).*)$"),
     re.compile(
-        r"^(?P<obj>.+?) (?:should |needs to |must )?(?:repeat|repeats|recur|recurs|happens) (?P<rule>.+)$"
+        r"^(?P<obj>.+?) (?:should |needs to |must |has to |will )?(?:repeat|repeats|recur|recurs|happens"
+        r"|happen|"
+        r"be done|comes up|come up) (?P<rule>.+)$"
     ),
 ]
 _STOP_REPEAT = re.compile(
     r"^(?:stop repeating|don't repeat|do not repeat|stop recurring|no longer repeat|unrepeat|"
     r"make (?P<obj2>.+?) (?:not repeat|stop repeating|a one-off|one-off))(?: (?P<obj>.+))?$"
-    r"|^(?P<obj3>.+?) (?:should )?(?:stops? repeating|no longer repeats|doesn't repeat anymore)$"
+    r"|^(?P<obj3>.+?) (?:should )?(?:stops? repeating|no longer repeats|doesn't repeat anymore|"
+    r"(?:shouldn't|should not|doesn't need to|does not need to|won't|needn't) (?:recur|repeat)(?: anymore)?|"
+    r"is a one-off(?: now)?|is one-off(?: now)?)$"
+)
+_NAMED_PROJECT = re.compile(
+    r"^(?:make|create|start|add|set up|open|new|spin up)(?: a| an)(?: new)? (?P<name>.+?) project$"
 )
 _CREATE_PROJECT = re.compile(
     r"^(?:create|make|start|add|set up|setup|open|new|kick off|spin up|begin|launch)(?: a| an| the)?(?: new)?"
@@ -163,7 +178,8 @@ def rules() -> list[Rule]:
 
 
 def _create_project(s: Sentence) -> Understanding:
-    if (m := _CREATE_PROJECT.match(s.line)) is None:
+    m = _CREATE_PROJECT.match(s.line) or _NAMED_PROJECT.match(s.line)
+    if m is None:
         return None
     group = "name" if m["name"] else "name2"
     i, j = s.group(m, group)
@@ -177,7 +193,30 @@ def _create_project(s: Sentence) -> Understanding:
     return [Call("create_project", args)] if name else None
 
 
+_REMIND_WHEN_TO = re.compile(r"^(?:remind|ping|nudge) (?P<who>me|us|\S+) (?P<when>.+?) to (?P<rest>.+)$")
+
+
+def _remind_existing(s: Sentence) -> Understanding:
+    """ "remind me in 2 hours to pay the photographer deposit" when that task exists: a reminder, not a"
+    " task."""
+    m = _REMIND_WHEN_TO.match(s.line)
+    if m is None:
+        return None
+    wi, wj = s.group(m, "when")
+    due = find_due(s.words[wi:wj], s.tz, s.now)
+    if due is None or due.start != 0 or due.end != wj - wi:
+        return None
+    who = s.person(s.typed(*s.group(m, "who"))) or "me"
+    ri, rj = s.group(m, "rest")
+    found = named_tasks(s, ri, rj, "remind", {}, several=False)
+    if not isinstance(found, list):
+        return None
+    return [Call("remind", {"ref": refs.format_task(found[0]), "when": due.value, "who": who})]
+
+
 def _reminder(s: Sentence) -> Understanding:
+    if found := _remind_existing(s):
+        return found
     if (m := _REMIND_ABOUT.match(s.line)) is None:
         return None
     who = s.person(s.typed(*s.group(m, "who"))) if m["who"] else "me"
@@ -265,7 +304,7 @@ def _pair(s: Sentence, m: re.Match[str], tool: str) -> Understanding:
 
 
 def _dependency(s: Sentence) -> Understanding:
-    for pattern in (_BLOCKS, _AFTER):
+    for pattern in (_BLOCKS, _AFTER, _UNTIL):
         if (m := pattern.match(s.line)) is not None:
             found = _pair(s, m, "set_dependency")
             if found is not None:

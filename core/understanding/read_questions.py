@@ -17,10 +17,12 @@ from core.understanding.when import find_due
 
 _UNDO = re.compile(
     r"^(?:(?:oops|whoops|oh no|damn|argh|never ?mind|nvm|sorry|my bad|wait|no|nope|ugh|actually)(?: |$))*"
-    r"(?:undo|revert|roll back|rollback|ctrl-z|ctrl\+z|cmd-z|reverse|take back|put back|go back)"
+    r"(?:undo|revert|roll back|rollback|ctrl-z|ctrl\+z|cmd-z|reverse|take back|put back|go back|"
+    r"take (?:that|it|this) back|roll (?:that|it|this) back)"
     r"(?: (?:that|it|this|that change|the last (?:change|thing|action|one|edit|step)|my last (?:change"
     r"|action|edit|"
-    r"step)|last change|last action|last step|what (?:you|i) just did|the last thing you did|the change"
+    r"step)|last change|last action|last step|what (?:you|i) just did|the last thing you did|the change|"
+    r"that last (?:change|one|edit|action|step)"
     r"|my change))?"
     r"(?: (?:back|please|pls))*$"
     r"|^take (?:that|it) back$|^(?:oops|whoops)$"
@@ -31,12 +33,14 @@ _LIST_PROJECTS = re.compile(
     r"| your| current| existing| active)* projects\b.*"
     r"|(?:what|which) projects\b.*|projects|all projects|(?:do we|do i) have (?:any )?projects.*"
     r"|any projects.*|how many projects.*|(?:got|have we got|have you got) any projects.*"
+    r"|(?:give me|gimme|show me|show|get me|what's|whats|what is)? ?(?:the |our |my )?(?:project list"
+    r"|list of projects)"
     r"|(?:what|which) (?:projects?|project) (?:are|is|do|have) (?:there|we|i).*)$"
 )
 _USE = re.compile(
     r"^(?:use|switch to|switch over to|go to|change to|focus on|let's work on|lets work on|work in|"
     r"i'm working on|im working on|i am working on|set (?:the )?(?:active |current |default )?project to|"
-    r"change (?:the )?project to|put new tasks in|new tasks go (?:in|to)|from now on use|"
+    r"change (?:the )?project to|put new tasks in|new tasks go (?:in|to)|from now on use|work on|work in|"
     r"switch (?:the )?project to|set my (?:current |active |default )?project to|make (?P<name2>.+?) the "
     r"(?:current|active|default) project)(?: the)?(?: project)?"
     r" (?P<name>.+?)(?: project| for now| from now on| now| please)?$"
@@ -48,7 +52,10 @@ _SHOW_PROJECT = re.compile(
     r"^(?:show|open|view|display|what(?:'s| is) in|whats in|what's left in|what is left in|how(?:'s| is)"
     r"|hows|"
     r"status of|progress (?:on|of)|overview of|give me an overview of|tell me about|what's up with|"
-    r"what's happening (?:in|with)|what's going on (?:in|with)|where are we (?:on|with)|summary of|"
+    r"what's happening (?:in|with)|what's going on (?:in|with)|where are we (?:at )?(?:on|with)|summary of|"
+    r"(?:give me |gimme |what's |whats |what is )?(?:a |an |the )?(?:rundown|state|recap|update|status"
+    r"|overview|"
+    r"summary|breakdown) (?:of|on|for)|"
     r"summarize|summarise|report on)(?: me)?(?: the)?(?: project)? (?P<name>.+?)"
     r"(?: project)?(?: doing| going| looking| coming along| status| progress)?$"
 )
@@ -57,8 +64,10 @@ _COUNT = re.compile(
     r"how much (?:is |are |work is |stuff is )?(?:left|remaining|open|outstanding|to do))\b"
 )
 _SEARCH = re.compile(
-    r"^(?:find|search(?: for)?|look for|look up|lookup|locate|hunt for|dig up|where(?:'s| is| are"
-    r"| did i put)|"
+    r"^(?:find|search(?: for)?|look for|look up|lookup|locate|hunt for|dig up|"
+    r"where(?!(?: are| is) we\b)(?:'s| is| are| did i put)|(?:do we|do i|have we) (?:have|got) (?:anything"
+    r"|something)|"
+    r"is there (?:anything|something)|"
     r"wheres|where|is there (?:a|any|an) (?:task|todo|item)|do we have (?:a|any) (?:task|tasks|todo)|"
     r"do i have (?:a|any) (?:task|tasks|todo)|any (?:task|tasks|todos|thing|things)|"
     r"(?:can you )?find me|which task (?:is|was|mentions|talks about|has)|what was the task|"
@@ -93,7 +102,8 @@ _SINCE = [
 _TASKISH = re.compile(
     r"\b(?:due|overdue|late|behind|tasks?|todos?|to-dos?|plate|open|left|pending|working on|assigned|"
     r"finished|done|completed|stuff|things|items|work|agenda|list|backlog|deadlines?|upcoming|outstanding|"
-    r"on (?:me|him|her|them)|doing|have|got|everything|did i (?:finish|complete|close|do))\b"
+    r"on (?:me|him|her|them)|doing|have|got|everything|did i (?:finish|complete|close|do)|unassigned|"
+    r"unowned|nobody's|no one's)\b"
 )
 _QUESTION = re.compile(
     r"^(?:what|what's|whats|which|show|list|any|anything|do i have|does|do|is there|are there|tell me"
@@ -327,6 +337,20 @@ def _due_filters(s: Sentence, args: dict[str, Any]) -> None:
 
 
 def _project_filter(s: Sentence) -> str | None:
+    found = _project_by_preposition(s)
+    if found is not None:
+        return found
+    for k, low in enumerate(s.lows):  # "the wedding stuff", "launch tasks"
+        if low not in ("stuff", "tasks", "todos", "items", "things", "work", "ones"):
+            continue
+        for start in range(max(0, k - 3), k):
+            project = s.project_of_words(start, k)
+            if project is not None:
+                return project.name
+    return None
+
+
+def _project_by_preposition(s: Sentence) -> str | None:
     for word in s.words:
         if word.text.startswith("#") and len(word.text) > 1 and refs.task_number(word.text) is None:
             project = s.project(word.text[1:])

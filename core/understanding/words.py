@@ -25,13 +25,17 @@ _TOKEN = re.compile(
 )
 _LEADING_COURTESY = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um|uh|well|please|pls|plz|kindly|quick one|quick question|also|and|"
-    r"can we|could we|can you please|could you please|would you please|you can|go ahead and|"
+    r"can we|could we|can you please|could you please|would you please|you can|go ahead and|let's|lets|"
+    r"can someone|could someone|can somebody|someone please|somebody please|can anyone|"
     r"can you|could you|would you|will you|can u|could u|would you mind|"
     r"i'd like you to|i would like you to|i want you to|i need you to|i'd like to|"
     r"(?:hey |hi )?(?:bot|assistant|orchestrator))(?:\s+-\s+|[\s,!:]+))+",
     re.IGNORECASE,
 )
 _TRAILING_COURTESY = (
+    "search pls",
+    "search please",
+    "somewhere",
     "thank you so much",
     "thank you",
     "thanks a lot",
