@@ -215,8 +215,8 @@ def _remind_existing(s: Sentence) -> Understanding:
 
 
 def _reminder(s: Sentence) -> Understanding:
-    if found := _remind_existing(s):
-        return found
+    if existing := _remind_existing(s):
+        return existing
     if (m := _REMIND_ABOUT.match(s.line)) is None:
         return None
     who = s.person(s.typed(*s.group(m, "who"))) if m["who"] else "me"
@@ -237,15 +237,10 @@ def _reminder(s: Sentence) -> Understanding:
     kept = [k for k in range(i, j) if k not in used]
     if not kept:
         return None
-    found = named_tasks(s, kept[0], kept[-1] + 1, "remind", args, several=False)
-    if found is None or isinstance(found, Question):
-        return found
-    call_args: dict[str, Any] = {"ref": refs.format_task(found[0]), **args}
-    if who != "me":
-        call_args["who"] = who
-    else:
-        call_args["who"] = "me"
-    return [Call("remind", call_args)]
+    named = named_tasks(s, kept[0], kept[-1] + 1, "remind", args, several=False)
+    if named is None or isinstance(named, Question):
+        return named
+    return [Call("remind", {"ref": refs.format_task(named[0]), **args, "who": who})]
 
 
 def _subtask(s: Sentence) -> Understanding:
