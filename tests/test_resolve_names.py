@@ -140,6 +140,16 @@ async def test_a_deleted_task_is_named_by_title_only_to_restore_it(services: Ser
     assert restored.ref == "T-2" and restored.deleted_at is None
 
 
+async def test_a_deleted_task_and_an_open_look_alike_are_a_question(services: Services, alice: Actor) -> None:
+    await services.tasks.create(alice, "Budget review")
+    await services.tasks.create(alice, "Budget review for Q3")
+    await services.tasks.delete(alice, ["T-1"])
+    # Completing names open tasks only; restoring weighs the deleted one against the open look-alike.
+    assert (await services.resolve.task(alice, "the budget review")).ref == "T-2"
+    with pytest.raises(ValidationError, match="Which one: T-1 'Budget review' or T-2"):
+        await services.tasks.restore(alice, "the budget review")
+
+
 async def test_names_never_cross_workspaces(services: Services) -> None:
     a = await make_actor(services, workspace="slack:T1", name="alice")
     b = await make_actor(services, workspace="discord:42", name="bob")

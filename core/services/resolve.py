@@ -7,6 +7,8 @@ by its title among the workspace's open tasks. A name that fits several gets a V
 
 from __future__ import annotations
 
+from typing import Any
+
 from core import refs
 from core.errors import NotFoundError, ValidationError
 from core.models import OPEN_STATUSES, Project, Task, TaskStatus, User
@@ -24,6 +26,11 @@ def task_number(ref: str | int) -> int:
     if number is None:
         raise ValidationError(f"`{ref}` is not a task reference.", hint="Task references look like `T-3`.")
     return number
+
+
+def _recent(limit: int, **filters: Any) -> TaskQuery:
+    """A bounded page of tasks, the most recently updated first."""
+    return TaskQuery(sort=TaskSort.updated, descending=True, limit=limit, **filters)
 
 
 def _either(names: list[str]) -> str:
@@ -56,18 +63,16 @@ class Resolver:
         return task
 
     async def _task_by_title(self, actor: Actor, text: str, *, include_deleted: bool) -> Task:
-        ws = actor.workspace_id
-        pools = [TaskQuery(statuses=OPEN_STATUSES, sort=TaskSort.updated, descending=True, limit=MAX_TITLES)]
-        closed = frozenset(TaskStatus) - OPEN_STATUSES
-        pools.append(TaskQuery(statuses=closed, sort=TaskSort.updated, descending=True, limit=MAX_CLOSED))
-        if include_deleted:
-            pools.append(
-                TaskQuery(only_deleted=True, sort=TaskSort.updated, descending=True, limit=MAX_CLOSED)
-            )
-        for query in pools:  # a later pool is read only when the earlier ones name nothing
-            tasks = {t.number: t for t in (await self._store.tasks.list(ws, query)).items}
-            titles = [TaskTitle(t.number, t.title) for t in tasks.values()]
-            scored = match_tasks(text, titles)
+        open_tasks = _recent(MAX_TITLES, statuses=OPEN_STATUSES)
+        closed = _recent(MAX_CLOSED, statuses=frozenset(TaskStatus) - OPEN_STATUSES)
+        deleted = _recent(MAX_CLOSED, only_deleted=True)
+        # Open tasks first, closed ones only when no open title is close (`reopen the slides`). A deleted
+        # task competes with the others (`restore the budget task`): a look-alike makes it a question.
+        rounds = [[open_tasks, closed, deleted]] if include_deleted else [[open_tasks], [closed]]
+        for queries in rounds:
+            pages = [await self._store.tasks.list(actor.workspace_id, q) for q in queries]
+            tasks = {t.number: t for page in pages for t in page.items}
+            scored = match_tasks(text, [TaskTitle(t.number, t.title) for t in tasks.values()])
             if not scored:
                 continue
             if is_confident(scored):
