@@ -113,8 +113,11 @@ def _instead(calls: list[Call]) -> str:
     return "`help` lists what works today."
 
 
-def offline_model(vocab: Vocabulary, tz: str, now: datetime) -> FunctionModel:
-    """The offline model for one turn: the workspace's names, the writer's zone and the turn's moment."""
+def offline_model(
+    vocab: Vocabulary, tz: str, now: datetime, known: dict[str, Understanding] | None = None
+) -> FunctionModel:
+    """The offline model for one turn: the workspace's names, the writer's zone and the turn's moment;
+    ``known`` holds what was already understood of a text (read off the event loop)."""
 
     async def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         last = messages[-1] if messages else None
@@ -122,7 +125,8 @@ def offline_model(vocab: Vocabulary, tz: str, now: datetime) -> FunctionModel:
         if results:
             text = " ".join(_headline(p) for p in results)
         else:
-            found = understand(latest_user_text(messages), vocab, tz=tz, now=now)
+            text = latest_user_text(messages)
+            found = known[text] if known and text in known else understand(text, vocab, tz=tz, now=now)
             tools = tools_of(info.function_tools)
             if isinstance(found, list) and playable(found, tools):
                 calls: list[Any] = [ToolCallPart(c.tool, dict(c.args)) for c in found]

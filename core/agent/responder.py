@@ -90,13 +90,16 @@ class AgentResponder:
         offline = route.usual is OFFLINE_CANDIDATE
         found: Understanding = None
         if offline or self.router.config.parser_first:
-            found = understand(text, vocab, tz=actor.user.timezone, now=now, strict=not offline)
+            found = await asyncio.to_thread(
+                understand, text, vocab, tz=actor.user.timezone, now=now, strict=not offline
+            )
         if not offline and playable(found, self.tools):
             # The parser reads this request without doubt: it costs no tokens.
             route = Route(route.task_type, [OFFLINE_CANDIDATE], route.notes)
         elif offline and malformed is not None and (found is None or isinstance(found, str)):
             raise malformed  # neither the parser nor a model can read it: the command's usage helps most
-        model, trace = self.router.build(route, offline_model(vocab, actor.user.timezone, now))
+        known = {text: found} if offline else {}  # what the offline model would compute again, on the loop
+        model, trace = self.router.build(route, offline_model(vocab, actor.user.timezone, now, known))
         deps = AgentDeps(actor, self.services, conversation)
         failure: str | None = None
         try:

@@ -14,12 +14,13 @@ from typing import Any, Protocol
 
 from core.clock import Clock, SystemClock
 from core.conversation.active import active_note, active_project
+from core.conversation.add_words import may_say_more, reread
 from core.conversation.commands import CommandRunner, PendingAction
 from core.conversation.failures import failure_reply
 from core.conversation.messages import IncomingMessage, Person, Reply, ReplyKind
 from core.conversation.resolve_values import resolved
 from core.models import Conversation, Platform
-from core.quickadd import Cancel, Command, Confirm, QuickAddError, Reset, Text, parse
+from core.quickadd import AddTask, Cancel, Command, Confirm, QuickAddError, Reset, Text, parse
 from core.quickadd_commands import SuggestProjects, SuggestTasks, UseProject
 from core.services import Actor, Services
 from core.text_input import clean_fields
@@ -156,6 +157,9 @@ class ConversationHandler:
                 if self.responder is None:
                     raise
                 parsed, malformed = None, error
+            if isinstance(parsed, AddTask) and may_say_more(parsed):
+                words = await reread(self.services.store, actor, text, parsed)
+                parsed = resolved(words, actor) if words is not None else (None if self.responder else parsed)
         answered = await self._pending(actor, conv, parsed)
         if answered is not None:
             return answered
