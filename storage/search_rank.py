@@ -146,14 +146,19 @@ def _term_scores(search: SearchText, terms: Sequence[str]) -> list[list[float]]:
 
 
 def rank_table(search: SearchText, table: pa.Table, *, limit: int) -> list[str]:
-    """Ids of the best ``limit`` matching rows of ``table`` (``CANDIDATE_COLUMNS``), best first.
+    """Ids of the best ``limit`` matching rows of ``table`` (``CANDIDATE_COLUMNS``), best first."""
+    return pc.take(table.column("id"), rank_positions(search, table, limit=limit)).to_pylist()
+
+
+def rank_positions(search: SearchText, table: pa.Table, *, limit: int) -> pa.Array:
+    """Positions in ``table`` (``CANDIDATE_COLUMNS``) of its best ``limit`` matching rows, best first.
 
     A row's score is the mean over the query words of the best weighted score any word of its title, tags or
     description gets, plus ``PHRASE_BONUS`` when the whole query stands in the title; rows scoring 0 are left
     out. Order: score band (``BAND``) high to low, then open before closed, then score, then number.
     """
     if not table.num_rows or not search or limit <= 0:
-        return []
+        return pa.array([], pa.int64())
     fields = [
         (TITLE_WEIGHT, _tokens(table.column("title"))),
         (TAG_WEIGHT, _tokens(_tag_text(table.column("tags")))),
@@ -162,7 +167,7 @@ def rank_table(search: SearchText, table: pa.Table, *, limit: int) -> list[str]:
     vocabulary = pc.unique(pa.chunked_array([pc.list_flatten(tokens) for _, tokens in fields]))
     terms = search.matching(vocabulary)
     if not terms:
-        return []
+        return pa.array([], pa.int64())
     term_array = pa.array(terms, pa.string())
     scores = _term_scores(search, terms)
     parts = []
@@ -204,5 +209,4 @@ def rank_table(search: SearchText, table: pa.Table, *, limit: int) -> list[str]:
             ("number", "ascending"),
         ],
     )
-    chosen = pc.take(keyed.column("row"), order[:limit])
-    return pc.take(table.column("id"), chosen).to_pylist()
+    return pc.take(keyed.column("row"), order[:limit])

@@ -2,8 +2,8 @@
 
 The scan predicate keeps one workspace and drops deleted rows (and closed ones when asked), so file
 statistics skip what they can; only id, number, title, description, tags and status are read, and
-``storage.search_rank.rank_table`` matches and ranks them vectorised. The full rows of the winners are read
-afterwards by id.
+``storage.search_rank.rank_positions`` matches and ranks them vectorised. The full rows of the winners are
+read afterwards by id and number (numbers let file statistics skip files; ids are random).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from core.models import OPEN_STATUSES
 from storage.delta.convert import plain
 from storage.delta.predicates import and_, eq, is_in
 from storage.delta.schema import TASKS
-from storage.search_rank import SearchText, rank_table
+from storage.search_rank import SearchText, rank_positions
 
 COLUMNS = ["id", "number", "title", "description", "tags", "status"]
 _OPEN = sorted(s.value for s in OPEN_STATUSES)
@@ -29,8 +29,22 @@ def scan_predicate(workspace_id: str, *, include_closed: bool) -> str:
     )
 
 
-def best(table: pa.Table, search: SearchText, limit: int) -> list[str]:
-    """Ids of the best matches among the scanned rows, best first."""
+def best(table: pa.Table, search: SearchText, limit: int) -> list[tuple[str, int]]:
+    """Ids and numbers of the best matches among the scanned rows, best first."""
     keys = plain(TASKS, table, COLUMNS)
     is_open = pc.is_in(keys.column("status"), value_set=pa.array(_OPEN))
-    return rank_table(search, keys.drop_columns(["status"]).append_column("is_open", is_open), limit=limit)
+    rows = rank_positions(
+        search, keys.drop_columns(["status"]).append_column("is_open", is_open), limit=limit
+    )
+    chosen = keys.select(["id", "number"]).take(rows)
+    return list(zip(chosen.column("id").to_pylist(), chosen.column("number").to_pylist(), strict=True))
+
+
+def winners_predicate(workspace_id: str, chosen: list[tuple[str, int]]) -> str:
+    """The chosen rows, still live; their numbers let file statistics skip most files (ids are random)."""
+    return and_(
+        eq("workspace_id", workspace_id),
+        f"number IN ({', '.join(str(int(n)) for _, n in chosen)})",
+        is_in("id", [i for i, _ in chosen]),
+        "deleted_at IS NULL",
+    )

@@ -11,7 +11,7 @@ from typing import Any
 from core.models import Task
 from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
 from storage.delta import task_query, task_search
-from storage.delta.predicates import and_, eq, is_in
+from storage.delta.predicates import and_, eq
 from storage.delta.table import DeltaEntityTable
 from storage.search_rank import SearchText
 
@@ -71,14 +71,11 @@ class DeltaTaskRepo:
         if not search or limit <= 0:
             return []
         predicate = task_search.scan_predicate(workspace_id, include_closed=include_closed)
-        ids = await self._t.read(
+        chosen = await self._t.read(
             predicate, partial(task_search.best, search=search, limit=limit), columns=task_search.COLUMNS
         )
-        if not ids:
+        if not chosen:
             return []
         # A task deleted between the two reads is left out.
-        rows = await self._t.models(
-            and_(eq("workspace_id", workspace_id), is_in("id", ids), "deleted_at IS NULL")
-        )
-        found = {t.id: t for t in rows}
-        return [found[i] for i in ids if i in found]
+        found = {t.id: t for t in await self._t.models(task_search.winners_predicate(workspace_id, chosen))}
+        return [found[i] for i, _ in chosen if i in found]
