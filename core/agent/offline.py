@@ -26,6 +26,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.tools import ToolDefinition
 from pydantic_ai.usage import RequestUsage
 
+from core.agent.choices import confirmable
 from core.understanding.calls import Call, Question, Understanding
 from core.understanding.parser import understand
 from core.understanding.vocabulary import Vocabulary
@@ -97,6 +98,9 @@ def playable(found: Understanding, tools: Tools) -> bool:
 def answer_text(found: Understanding, tools: Tools) -> str:
     """The text to send when the understanding is not calls to make now."""
     if isinstance(found, Question):
+        if len(found.choices) == 1 and confirmable(found.choices[0]) is None:
+            ref = found.choices[0].args.get("ref", "its number")
+            return f"{found.text} Say it again with {ref} to go ahead."
         return found.text
     if isinstance(found, str):
         return found

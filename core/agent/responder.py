@@ -17,6 +17,7 @@ from pydantic_ai.exceptions import ModelHTTPError
 from pydantic_ai.settings import ModelSettings
 
 from core.agent import history
+from core.agent.choices import confirmable
 from core.agent.deps import AgentDeps, TurnRecord
 from core.agent.offline import Tools, offline_model, playable
 from core.agent.prompt import instructions
@@ -24,12 +25,12 @@ from core.agent.router import AUTO_WORDS, OFFLINE, OFFLINE_CANDIDATE, Budget, Ro
 from core.agent.tools import TOOLS
 from core.agent.usage import TokenMeter
 from core.conversation.messages import Reply, ReplyKind
-from core.conversation.pending import describe_op
+from core.conversation.pending import BATCH, describe_op
 from core.conversation.views import project_view, task_views
 from core.models import AgentLog, Conversation, Surface
 from core.quickadd import QuickAddError
 from core.services import Actor, Services
-from core.understanding.calls import Understanding
+from core.understanding.calls import Question, Understanding
 from core.understanding.parser import understand
 from core.understanding.vocabulary import load_vocabulary
 
@@ -114,6 +115,15 @@ class AgentResponder:
                 ),
             )
             answer = result.output.strip() or "Done."
+            if offline and isinstance(found, Question) and len(found.choices) == 1:
+                op = confirmable(found.choices[0])
+                if op is not None:  # "Did you mean T-8 …?": a bare `yes` does it
+                    deps.turn.queued.append(op)
+                    deps.conversation.pending_action = {
+                        "action": BATCH,
+                        "ops": [op],
+                        "requested_by": actor.user_id,
+                    }
             history.save(conversation, result.all_messages())
         except (AgentRunError, ExceptionGroup) as exc:
             # Tool retries exhausted, a request loop, or every model failed: keep what the tools did, say so.

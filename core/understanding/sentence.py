@@ -22,7 +22,7 @@ _PROJECT_WORD = frozenset({"project", "proj", "board", "list", "channel"})
 _SEPARATORS = frozenset(",.!?;…()[]{}")
 _NAME_FILLER = frozenset({"the", "project", "proj", "a", "our", "my"})
 _BARE_NUMBERS = re.compile(r"^\d{1,9}$")
-SOLE_CANDIDATE = 50.0  # the only title near what was typed is taken from this score
+SOLE_CANDIDATE = 60.0  # the only title near what was typed is taken from this score; below it, "did you mean"
 CLEAR_LEAD = 20.0  # ... and the best of several when this far ahead
 MAX_PHRASE = 160  # longer text is not someone naming a task by its title (and fuzzy matching it costs)
 
@@ -175,8 +175,6 @@ def ask_which(phrase: str, candidates: list[TaskTitle], tool: str, args: dict[st
     choices = tuple(Call(tool, {"ref": t.ref, **args}) for t in candidates)
     named = [f"{t.ref} '{t.title}'" for t in candidates]
     if len(candidates) == 1:
-        return Question(
-            f"Did you mean {named[0]}? Say it again with {candidates[0].ref} to be sure.", choices
-        )
+        return Question(f"Did you mean {named[0]}?", choices)
     listed = ", ".join(named[:-1]) + f" or {named[-1]}"
     return Question(f'Which one do you mean by "{phrase}": {listed}? Say it again with its number.', choices)

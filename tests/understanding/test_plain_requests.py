@@ -141,3 +141,14 @@ async def test_what_it_cannot_read_gets_the_help_not_a_task(world: tuple[Store, 
     puzzled = await say("what is the meaning of life?")
     assert "offline assistant" in puzzled.text
     assert (await store.tasks.list(WORKSPACE, TaskQuery(limit=100))).total == before
+
+
+async def test_did_you_mean_takes_a_yes(world: tuple[Store, Say]) -> None:
+    store, say = world
+    asked = await say("finished the flyers for the fair")  # only "flyers" matches: T-9 "Print flyers"
+    if "Did you mean" not in asked.text:
+        pytest.fail(f"expected a did-you-mean question, got {asked.text!r}")
+    assert asked.kind is ReplyKind.confirm and asked.footer and "Reply `yes`" in asked.footer
+    assert (await task(store, 9)).is_open
+    done = await say("yes")
+    assert done.kind is ReplyKind.success and not (await task(store, 9)).is_open
