@@ -41,6 +41,8 @@ async def test_login_identify_heartbeat_and_commands(world: World, bot: DiscordS
         "add",
         "list",
         "show",
+        "find",
+        "history",
         "done",
         "reopen",
         "assign",
