@@ -26,7 +26,7 @@ from core.agent.tools import TOOLS
 from core.agent.usage import TokenMeter
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import BATCH, describe_op
-from core.conversation.views import project_view, task_views
+from core.conversation.views import activity_views, detail_view, project_view, task_views
 from core.models import AgentLog, Conversation, Surface
 from core.quickadd import QuickAddError
 from core.services import Actor, Services
@@ -222,6 +222,8 @@ class AgentResponder:
             tasks=await task_views(self.services.store, actor.workspace_id, tasks),
             projects=[project_view(p) for p in turn.projects.values()],
             footer=" ".join(notes) or None,
+            detail=detail_view(turn.details, actor.now()) if turn.details is not None else None,
+            activity=activity_views(turn.activity),
         )
 
     async def _model_command(self, conversation: Conversation, arg: str | None) -> Reply:

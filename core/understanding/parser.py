@@ -17,7 +17,7 @@ from core import quickadd as qa
 from core.errors import ValidationError
 from core.services.validation import check_message
 from core.understanding import read_changes, read_new, read_questions
-from core.understanding.calls import Understanding
+from core.understanding.calls import Question, Understanding
 from core.understanding.from_command import from_command
 from core.understanding.names import titles_within
 from core.understanding.read_changes import Rule
@@ -94,19 +94,21 @@ def read(sentence: Sentence) -> Understanding:
     """The first rule's answer for a message that is not a quick-add command; a message of several clauses
     ("T-27 isn't done, reopen it") is read clause by clause, last first, "it" meaning what the others name."""
     found = _first_rule(sentence)
-    if found is not None:
+    if found is not None and not isinstance(found, Question):
         return found
     clauses = [c for c in _CLAUSE.split(sentence.text) if c and c.strip()]
     if len(clauses) < 2 or sentence.strict:
-        return None
+        return found
+    # "trash the FAQ update, we don't need it": one clause says it all, and a question about the whole
+    # sentence gives way to a sure answer from one of its parts.
     context = _named_elsewhere(sentence, clauses)
     for clause in reversed(clauses):
-        found = _first_rule(
+        part = _first_rule(
             Sentence(clause, sentence.vocab, sentence.tz, sentence.now, context, strict=sentence.strict)
         )
-        if found is not None and not isinstance(found, str):
-            return found
-    return None
+        if isinstance(part, list) or (part is not None and found is None and not isinstance(part, str)):
+            return part
+    return found
 
 
 def _first_rule(sentence: Sentence) -> Understanding:
