@@ -111,6 +111,8 @@ def plain(reply: Reply) -> str:
     if reply.tasks and len(reply.tasks) == 1 and reply.tasks[0].description:
         lines.append(f"    {reply.tasks[0].description}")
     if reply.detail is not None:
+        if len(reply.tasks) > 1:
+            lines.append(f"{reply.detail.ref}:")
         lines += [f"    {line}" for line in detail_lines(reply.detail)]
     lines += [f"• {a.line}" for a in reply.activity]
     if reply.usage:
@@ -143,11 +145,14 @@ def rich_renderable(reply: Reply) -> RenderableType:
                 f"@{t.assignee}" if t.assignee else "",
             )
         parts.append(table)
-    if reply.tasks and len(reply.tasks) == 1 and reply.tasks[0].description and reply.detail is not None:
-        parts.append(Text(reply.tasks[0].description))
     if reply.detail is not None:
-        if reply.tasks and reply.tasks[0].tags:  # the table has no column for them
-            parts.append(Text("Tags: " + " ".join(f"+{tag}" for tag in reply.tasks[0].tags), style="dim"))
+        shown = next((t for t in reply.tasks if t.ref == reply.detail.ref), None)
+        if len(reply.tasks) > 1:
+            parts.append(Text(f"{reply.detail.ref}:", style="cyan"))
+        if shown is not None and shown.description:
+            parts.append(Text(shown.description))
+        if shown is not None and shown.tags:  # the table has no column for them
+            parts.append(Text("Tags: " + " ".join(f"+{tag}" for tag in shown.tags), style="dim"))
         parts += [Text(line, style="dim") for line in detail_lines(reply.detail)]
     for a in reply.activity:
         line = Text("• ")

@@ -300,3 +300,32 @@ def test_ago_reads_like_a_person() -> None:
 async def test_history_of_an_unknown_task_is_not_found(alice: Actor, services: Services) -> None:
     with pytest.raises(NotFoundError):
         await services.activity.history(alice, task="T-5")
+
+
+def test_details_of_one_of_several_tasks_stay_with_that_task() -> None:
+    from bot.discord.embeds import render as discord_render
+    from bot.slack.blocks import reply_blocks
+    from core.conversation.messages import ActivityView, TaskDetailView, TaskView
+    from core.models import Priority, TaskStatus
+
+    def view(n: int) -> TaskView:
+        return TaskView(
+            id=str(n), ref=f"T-{n}", title=f"Task {n}", status=TaskStatus.todo, priority=Priority.medium
+        )
+
+    detail = TaskDetailView(
+        ref="T-2",
+        created_by="alice",
+        created="Wed Mar 11 10:00",
+        recent=(ActivityView("alice created T-2", "1 h ago"),),
+    )
+    reply = Reply("Here.", tasks=[view(1), view(2)], detail=detail)
+    assert "T-2:\n    Created by alice on Wed Mar 11 10:00" in plain(reply)
+    blocks = reply_blocks(reply)
+    assert [b["block_id"] for b in blocks if b.get("block_id", "").endswith(("detail", "history"))] == [
+        "task:T-2:detail",
+        "task:T-2:history",
+    ]
+    embeds = discord_render(reply).embeds
+    assert embeds[-1].title == "Details of T-2"
+    assert embeds[-1].fields[-1].value == "• alice created T-2 · 1 h ago"

@@ -213,6 +213,8 @@ def render(reply: Reply) -> Rendered:
     embeds += task_embeds(reply.tasks, reply.kind)
     if reply.detail is not None and len(reply.tasks) == 1:
         add_details(embeds[-1], reply.detail)
+    elif reply.detail is not None:  # one of several tasks: its story in an embed of its own
+        embeds.append(add_details(discord.Embed(title=f"Details of {reply.detail.ref}"), reply.detail))
     if reply.activity:
         embeds.append(activity_embed(reply.activity, reply.kind))
     if reply.footer:

@@ -212,8 +212,9 @@ def reply_blocks(reply: Reply, *, max_cards: int = MAX_CARDS) -> list[Block]:
     asks_delete = reply.kind is ReplyKind.confirm and reply.confirm_action == "delete"
     for t in reply.tasks[:max_cards]:
         blocks += delete_card(t) if asks_delete and not t.deleted else task_card(t)
-    if reply.detail is not None and reply.tasks:
-        blocks += detail_blocks(reply.tasks[0], reply.detail)
+    detailed = next((t for t in reply.tasks if reply.detail and t.ref == reply.detail.ref), None)
+    if reply.detail is not None and detailed is not None:
+        blocks += detail_blocks(detailed, reply.detail)
     rest = reply.tasks[max_cards:]
     if rest:
         lines = [task_summary(t).replace("\n", " · ") for t in rest]

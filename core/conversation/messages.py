@@ -111,8 +111,9 @@ class LinkView:
 
 @dataclass(frozen=True)
 class TaskDetailView:
-    """What `show T-n` adds to the task's card (the card is ``Reply.tasks[0]``)."""
+    """What `show T-n` adds to the card of task ``ref`` (the reply's only task, or one of several)."""
 
+    ref: str = ""
     created_by: str | None = None
     created: str = ""  # "Mon Nov 30 09:12" in the reader's timezone
     source_url: str | None = None

@@ -73,6 +73,7 @@ def detail_view(details: TaskDetails, now: datetime) -> TaskDetailView:
     created = task.created_at.astimezone(now.tzinfo)
     year = f" {created.year}" if created.year != now.year else ""
     return TaskDetailView(
+        ref=task.ref,
         created_by=details.creator.label if details.creator else None,
         created=f"{created:%a %b} {created.day}{year} {created:%H:%M}",
         source_url=task.source_url,
