@@ -1,8 +1,9 @@
 """Search benchmark: ``TaskRepo.search`` on 100,000 tasks of one workspace, on Delta, SQLite and PostgreSQL,
 next to a baseline measured in the same run on the same data.
 
-    .venv/bin/python bench/search.py [--tasks 100000] [--repeat 20] [--backends delta,sqlite,postgres]
+    .venv/bin/python bench/search.py [--tasks 100000] [--repeat 10] [--backends delta,sqlite,postgres]
                                      [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test]
+                                     [--history 100000]
 
 Baseline: the store's literal text filter, ``tasks.list(TaskQuery(text=…))`` (a case-insensitive substring of
 title or description, no typo tolerance, no index: a scan of the workspace), with the same text on the same
@@ -13,6 +14,9 @@ words, a two-word typo, and a word in no task (the report says how many tasks ea
 ranked, so common words cost the most). Prints median and p95 in
 milliseconds and the ratio of each search to its baseline. Numbers, not assertions: see docs/benchmarks.md.
 PostgreSQL runs in a schema of its own, dropped at the end; it is skipped (and says why) if unreachable.
+
+``--history N`` also times ``audit.list`` by entity, several entities, actor and time range over N events of
+one workspace (a month of them), next to reading every event.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +39,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.models import Task, TaskStatus
+from core.models import AuditAction, AuditEvent, EntityType, Surface, Task, TaskStatus
 from core.store import Store, TaskQuery
 from storage.factory import open_store
 
@@ -163,7 +168,14 @@ async def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time audit reads over N events (e.g. 100000)",
+    )
     parser.add_argument("--backends", default="delta,sqlite,postgres")
     parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
@@ -177,15 +189,77 @@ async def main() -> None:
             "sqlite": f"sqlite+aiosqlite:///{tmp}/search.db",
             "postgres": f"{args.postgres}?schema={schema}",
         }
-        for name in args.backends.split(","):
+        for name in args.backends.split(",") if args.tasks else []:  # --tasks 0: history only
             try:
                 results[name] = await measure(name, urls[name], args.tasks, args.repeat)
             except Exception as exc:  # a benchmark reports a missing server rather than failing the run
                 results[name] = f"skipped: {exc!r}"
             print(f"  {name} done", flush=True)
-    if "postgres" in results:
+        if args.history:
+            for name in args.backends.split(","):
+                url = urls[name] + "_history" if name != "postgres" else f"{args.postgres}?schema={schema}_h"
+                try:
+                    results[f"{name} history"] = await history(url, args.history, args.repeat)
+                except Exception as exc:
+                    results[f"{name} history"] = f"skipped: {exc!r}"
+    if "postgres" in args.backends:
         await drop_schema(args.postgres, schema)
+        await drop_schema(args.postgres, f"{schema}_h")
     report(results)
+
+
+HISTORY_SPACING = timedelta(seconds=26)  # 100,000 events span a month
+
+
+async def history(url: str, events: int, repeat: int) -> dict[str, Any]:
+    """``audit.list`` by entity, entities, actor and time over ``events`` events of one workspace."""
+    store = open_store(url)
+    await store.open()
+    try:
+        rnd = random.Random(3)
+        start = datetime(2030, 1, 1, tzinfo=UTC)
+        for first in range(0, events, 10_000):
+            await store.audit.add_many(
+                [
+                    AuditEvent(
+                        workspace_id=WS,
+                        actor_id=f"u{rnd.randrange(20)}",
+                        surface=Surface.command,
+                        action=AuditAction.update,
+                        entity_type=EntityType.task,
+                        entity_id=f"t{rnd.randrange(5000)}",
+                        entity_ref="T-1",
+                        before={"title": "Draft the quarterly report"},
+                        after={"title": "Draft the quarterly report v2"},
+                        created_at=start + i * HISTORY_SPACING,
+                    )
+                    for i in range(first, min(events, first + 10_000))
+                ]
+            )
+        await store.maintain(force=True)
+        end = start + events * HISTORY_SPACING
+        queries: dict[str, dict[str, Any]] = {
+            "newest 50": {},
+            "one task": {"entity_id": "t42"},
+            "five tasks": {"entity_ids": [f"t{i}" for i in range(5)]},
+            "one person, last 7 days": {"actor_id": "u3", "since": end - timedelta(days=7)},
+            "everything in the last day": {"since": end - timedelta(days=1)},
+            "one task, a day a week ago": {
+                "entity_id": "t42",
+                "since": end - timedelta(days=8),
+                "until": end - timedelta(days=7),
+            },
+        }
+        out: dict[str, Any] = {}
+        for label, options in queries.items():
+            await store.audit.list(WS, **options)
+            out[label] = [await timed(lambda o=options: store.audit.list(WS, **o)) for _ in range(repeat)]  # type: ignore[misc]
+        out["every event (reference)"] = [
+            await timed(lambda: store.audit.list(WS, limit=events + 1)) for _ in range(2)
+        ]
+        return out
+    finally:
+        await store.close()
 
 
 async def drop_schema(url: str, schema: str) -> None:
@@ -203,6 +277,22 @@ async def drop_schema(url: str, schema: str) -> None:
 
 
 def report(results: dict[str, dict[str, Any] | str]) -> None:
+    searches = {k: v for k, v in results.items() if not k.endswith(" history")}
+    if searches:
+        report_searches(searches)
+    histories = {k: v for k, v in results.items() if k.endswith(" history")}
+    if histories:
+        print("\naudit.list over the history of one workspace (50 newest matches), ms")
+        for name, result in histories.items():
+            if isinstance(result, str):
+                print(f"{name:<17} {result}")
+                continue
+            for label, samples in result.items():
+                p50, p95 = stats(samples)
+                print(f"{name:<17} {label:<30} p50 {p50:8.1f}  p95 {p95:8.1f}")
+
+
+def report_searches(results: dict[str, dict[str, Any] | str]) -> None:
     print("\nsearch = tasks.search(text); baseline = tasks.list(TaskQuery(text=text)), same backend; ms")
     header = f"{'backend':<9} {'query':<34} {'search p50':>10} {'p95':>7} {'baseline p50':>12} {'p95':>7}"
     print(header + f" {'ratio':>6}  result")

@@ -40,11 +40,19 @@ def best(table: pa.Table, search: SearchText, limit: int) -> list[tuple[str, int
     return list(zip(chosen.column("id").to_pylist(), chosen.column("number").to_pylist(), strict=True))
 
 
+_LISTED = 1000  # more literals than this in one predicate would make it huge (and deep) for the engine
+
+
 def winners_predicate(workspace_id: str, chosen: list[tuple[str, int]]) -> str:
-    """The chosen rows, still live; their numbers let file statistics skip most files (ids are random)."""
-    return and_(
-        eq("workspace_id", workspace_id),
-        f"number IN ({', '.join(str(int(n)) for _, n in chosen)})",
-        is_in("id", [i for i, _ in chosen]),
-        "deleted_at IS NULL",
-    )
+    """The chosen rows, still live: by number (file statistics skip most files; ids are random) and id.
+
+    A long selection is read by its range of numbers; the caller keeps the chosen ids.
+    """
+    numbers = [n for _, n in chosen]
+    if len(chosen) > _LISTED:
+        listed = f"number >= {int(min(numbers))} AND number <= {int(max(numbers))}"
+    else:
+        listed = and_(
+            f"number IN ({', '.join(str(int(n)) for n in numbers)})", is_in("id", [i for i, _ in chosen])
+        )
+    return and_(eq("workspace_id", workspace_id), listed, "deleted_at IS NULL")

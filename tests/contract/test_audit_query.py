@@ -129,3 +129,11 @@ async def test_events_of_audited_writes_are_found_by_every_filter(store: Store) 
     assert {e.entity_ref for e in await store.audit.list(WS, entity_ids=[a.id, b.id])} == {"T-1", "T-2"}
     assert len(await store.audit.list(WS, entity_id=a.id, since=start)) == 2
     assert await store.audit.list(WS, until=start) == []
+
+
+async def test_a_long_history_comes_back_whole_and_in_order(store: Store) -> None:
+    await store.audit.add_many([_event(n, entity=f"t{n % 7}") for n in range(1500)])
+    events = await store.audit.list(WS, limit=10_000)
+    assert _minutes(events) == list(range(1499, -1, -1))
+    by_entity = await store.audit.list(WS, entity_id="t3", limit=10_000)
+    assert _minutes(by_entity) == [n for n in range(1499, -1, -1) if n % 7 == 3]

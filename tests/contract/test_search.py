@@ -131,7 +131,9 @@ async def test_edits_deletes_and_restores_are_seen(store: Store) -> None:
     assert await _titles(store, "budget") == []
     assert await _titles(store, "roadmap") == ["Draft the roadmap"]
     assert await _titles(store, "strategy") == ["Draft the roadmap"]
-    await store.tasks.update_many(WS, [(second.id, {"description": "book a venue"}), (first.id, {"tags": []})])
+    await store.tasks.update_many(
+        WS, [(second.id, {"description": "book a venue"}), (first.id, {"tags": []})]
+    )
     assert await _titles(store, "venue") == ["Plan the offsite"]
     assert await _titles(store, "strategy") == []
     await store.tasks.update(WS, second.id, {"deleted_at": utcnow()})
@@ -153,3 +155,10 @@ async def test_punctuation_underscores_and_quotes_in_text_and_query(store: Store
     assert await _titles(store, "snake_case") == ["snake_case rename"]
     assert await _titles(store, "O'Brien") == ["Fix O'Brien's account"]
     assert await _titles(store, "OR") == []  # not an FTS operator
+
+
+async def test_a_long_result_comes_back_whole(store: Store) -> None:
+    await store.tasks.create_many([task(f"Invoice batch {n}") for n in range(1200)] + [task("Other")])
+    found = await store.tasks.search(WS, "invoice", limit=5000)
+    assert len(found) == 1200 and len({t.id for t in found}) == 1200
+    assert [t.number for t in found] == list(range(1, 1201))  # equal scores: by number

@@ -6,7 +6,7 @@ any change whose writer stopped before copying them, and drops the repeats such 
 A read is two narrow scans rather than one wide one: every filter goes into the scan predicate (the time
 bounds skip whole files by their statistics, as events are appended in time order; workspace, actor and
 entities filter rows inside the scan), the first scan reads just ids and times to pick the newest ``limit``,
-and only those events are read whole (their before/after images are most of an event's bytes).
+and only the time span of those is read whole (before/after images are most of an event's bytes).
 """
 
 from __future__ import annotations
@@ -85,14 +85,10 @@ class DeltaAuditRepo:
         chosen = await self._t.read(predicate, lambda t: _newest(t, limit), columns=["id", "created_at"])
         if not chosen:
             return []
+        # The chosen events are exactly those of the first scan within their own time span (and ties at its
+        # ends): the same predicate narrowed to that span reads them, with no list of ids (a predicate
+        # with tens of thousands of literals overflows the engine's stack).
         times = [at for _, at in chosen]
-        events = await self._t.models(
-            and_(
-                workspace,
-                is_in("id", {row_id for row_id, _ in chosen}),
-                f"created_at >= {ts_lit(min(times))}",
-                f"created_at <= {ts_lit(max(times))}",
-            )
-        )
-        by_id = {e.id: e for e in events}  # repeats are identical
+        span = and_(predicate, f"created_at >= {ts_lit(min(times))}", f"created_at <= {ts_lit(max(times))}")
+        by_id = {e.id: e for e in await self._t.models(span)}  # repeats are identical
         return [by_id[row_id] for row_id, _ in chosen if row_id in by_id]

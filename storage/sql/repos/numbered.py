@@ -182,8 +182,11 @@ class SqlTaskRepo:
             ids = rank_table(search, task_search.candidate_table(rows), limit=limit)
             if not ids:
                 return []
-            full = await conn.execute(sa.select(table).where(*live, table.c.id.in_(ids)))
-            found = {row.id: to_model(self._r.entity, row) for row in full}
+            found: dict[str, Task] = {}
+            for start in range(0, len(ids), 5000):  # bound parameters per statement are limited (32k)
+                chunk = ids[start : start + 5000]
+                full = await conn.execute(sa.select(table).where(*live, table.c.id.in_(chunk)))
+                found.update((row.id, to_model(self._r.entity, row)) for row in full)
             return [found[i] for i in ids if i in found]
 
         return await self._r.db.read(work, action="search the tasks", snapshot=True)
