@@ -34,9 +34,8 @@ from tests.understanding.test_corpus import (
 from tests.understanding.workspace import NOW, TITLE_BY_NUMBER, VOCAB
 
 HOLDOUT = Path(__file__).with_name("holdout.yaml")
-FRESH = Path(__file__).with_name(
-    "holdout_fresh.yaml"
-)  # issue 13, helper F: written after holdout.yaml was tuned on
+# issue 13, helper F: written after holdout.yaml had been tuned on
+FRESH = Path(__file__).with_name("holdout_fresh.yaml")
 MIN_ACCURACY = 0.80
 MIN_ENTRIES = 150
 MIN_PER_INTENT = 5
