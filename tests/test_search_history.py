@@ -107,6 +107,7 @@ async def test_find_needs_words(team: Team, alice: Actor, services: Services) ->
     with pytest.raises(ValidationError):
         await services.search.search(alice, "   ")
     assert query_words("the task about invoices") == ["invoices"]
+    assert query_words("anything mentioning DNS") == ["dns"]
     assert query_words("the task") == ["the", "task"]  # all filler: keep what was said
 
 

@@ -26,8 +26,9 @@ MAX_QUERY = 200  # nobody searches with a paragraph; the scoring is per word
 _WORD = re.compile(r"\w+")
 # Words that say nothing about which task is meant ("the task about invoices").
 _FILLER = frozenset(
-    "a an the task tasks todo to-do item one ones about for of on in with my our your his her their that "
-    "which where what is are was called named re regarding".split()
+    "a an the task tasks todo item items one ones about for of on in with my our your his her their that "
+    "which where what is are was called named titled re regarding anything something everything any all "
+    "mentioning mentions mention containing contains them it its me stuff thing things there".split()
 )
 _MATCHED = 75.0  # a word this close to a word of a field counts as present (one or two letters off)
 
