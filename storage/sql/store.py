@@ -124,7 +124,8 @@ class SqlStore:
         return [TableInfo(t.name, version, 1, counts.get(t.name, 0), f"{where}#{t.name}") for t in tables]
 
     async def maintain(self, *, force: bool = False) -> list[MaintenanceReport]:
-        """Refresh the planner statistics (ANALYZE); forced on SQLite also VACUUM and a WAL checkpoint.
+        """Refresh the planner statistics (ANALYZE); forced on SQLite also VACUUM, a WAL checkpoint and a
+        merge of the search index.
 
         Unforced, SQLite runs ``PRAGMA optimize`` (ANALYZE where it is stale) and PostgreSQL leaves it to
         autovacuum: no table is past a threshold, so no report.
@@ -136,7 +137,9 @@ class SqlStore:
                 await self._autocommit(["PRAGMA optimize"])
             return []
         if sqlite:
-            statements = ["ANALYZE", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"]
+            # Merging the search index's segments into one makes every search's vocabulary walk cheaper.
+            optimize = "INSERT INTO task_search (task_search) VALUES ('optimize')"
+            statements = [optimize, "ANALYZE", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"]
         else:  # table by table: a shared database may hold much else
             statements = [f"ANALYZE {t.name}" for t in self._tables()]
         await self._autocommit(statements)
