@@ -15,26 +15,29 @@ from datetime import datetime
 
 from core import quickadd as qa
 from core.errors import ValidationError
+from core.refs import TASK_REF_PATTERN
 from core.services.validation import check_message
-from core.understanding import read_changes, read_new, read_questions
+from core.understanding import read_changes, read_edits, read_new, read_questions
 from core.understanding.calls import Question, Understanding
 from core.understanding.from_command import from_command
+from core.understanding.named import Rule
 from core.understanding.names import titles_within
-from core.understanding.read_changes import Rule
 from core.understanding.sentence import Sentence
 from core.understanding.vocabulary import Vocabulary
 from core.understanding.words import learn
 
+# Where one clause of a message ends and the next begins ("the expense report isn't done, reopen it").
+_CLAUSE = re.compile(
+    r"\s*(?:[,;?!]|\.\s|\s-\s|\bbut\b|\bso\b|\bthen\b|\bcan you\b|\bcould you\b|\bplease\b)\s*", re.I
+)
 # Messages that start like a quick-add `add` but say more than the grammar knows: a subtask, a reminder, a
 # dependency, an estimate or a repeat; and "add a task to …" whose title is not "a task to …".
-_CLAUSE = re.compile(
-    r"\s*(?:[,;]|\s-\s|\bbut\b|\bso\b|\bthen\b|\bcan you\b|\bcould you\b|\bplease\b)\s*", re.I
-)
 _PHRASE_ADD = re.compile(
     r"^(?:add|new)\s+(?:(?:a|an|another)\s+)?(?:new\s+)?(?:sub-?tasks?|task|todo|to-do|reminder|dependency|"
     r"blocker|estimate|item|ticket)\b"
-    r"|^add\b.*\b(?:under|as a sub-?task of|below|beneath)\s+(?:t-?\d|#\d)"
-    r"|^add\b.*(?:\s~\d|\bevery\b|\beach\s+(?:mon|tue|wed|thu|fri|sat|sun|week|month|day))",
+    r"|^add\b.*\b(?:under|as a sub-?task of|below|beneath)\s+"
+    + TASK_REF_PATTERN
+    + r"|^add\b.*(?:\s~\d|\bevery\b|\beach\s+(?:mon|tue|wed|thu|fri|sat|sun|week|month|day))",
     re.IGNORECASE,
 )
 # Changes to named tasks come before questions, and a new task comes last: a request that names an existing
@@ -43,6 +46,7 @@ _RULES: list[Rule] = [
     *read_questions.rules()[:1],
     *read_new.rules(),
     *read_changes.rules(),
+    *read_edits.rules(),
     *read_questions.rules()[1:],
     read_new.create,
 ]
@@ -50,7 +54,7 @@ _RULES: list[Rule] = [
 
 def _pattern_words() -> set[str]:
     words: set[str] = set()
-    for module in (read_changes, read_new, read_questions):
+    for module in (read_changes, read_edits, read_new, read_questions):
         for value in vars(module).values():
             patterns = value if isinstance(value, list) else [value]
             for pattern in patterns:
@@ -102,12 +106,20 @@ def read(sentence: Sentence) -> Understanding:
     # "trash the FAQ update, we don't need it": one clause says it all, and a question about the whole
     # sentence gives way to a sure answer from one of its parts.
     context = _named_elsewhere(sentence, clauses)
-    for clause in reversed(clauses):
-        part = _first_rule(
-            Sentence(clause, sentence.vocab, sentence.tz, sentence.now, context, strict=sentence.strict)
-        )
-        if isinstance(part, list) or (part is not None and found is None and not isinstance(part, str)):
-            return part
+    parts = [
+        _first_rule(Sentence(c, sentence.vocab, sentence.tz, sentence.now, context, strict=sentence.strict))
+        for c in clauses
+    ]
+    calls = [p for p in parts if isinstance(p, list)]
+    # A change to a named task says more than a new task made of a side remark ("reopen the flights task,
+    # need to change them"); among changes, the last word wins ("T-27 isn't done, reopen it").
+    changes = [p for p in calls if not any(c.tool == "create_task" for c in p)]
+    if changes:
+        return changes[-1]
+    if calls:
+        return calls[-1]
+    if found is None:
+        return next((p for p in reversed(parts) if isinstance(p, Question)), None)
     return found
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from core import refs
 from core.understanding.calls import Call, Question, Understanding
+from core.understanding.named import Rule, named_tasks
 from core.understanding.options import read_options, title_of
-from core.understanding.read_changes import Rule, named_tasks
 from core.understanding.sentence import Sentence
 from core.understanding.when import find_due, find_repeat
 
@@ -150,7 +150,8 @@ _STOP_REPEAT = re.compile(
     r"^(?:stop repeating|don't repeat|do not repeat|stop recurring|no longer repeat|unrepeat|"
     r"make (?P<obj2>.+?) (?:not repeat|stop repeating|a one-off|one-off))(?: (?P<obj>.+))?$"
     r"|^(?P<obj3>.+?) (?:should )?(?:stops? repeating|no longer repeats|doesn't repeat anymore|"
-    r"(?:shouldn't|should not|doesn't need to|does not need to|won't|needn't) (?:recur|repeat)(?: anymore)?|"
+    r"(?:shouldn't|should not|doesn't need to|does not need to|don't need to|do not need to|won't|needn't) "
+    r"(?:recur|repeat)(?: anymore)?|"
     r"is a one-off(?: now)?|is one-off(?: now)?)$"
 )
 _NAMED_PROJECT = re.compile(
@@ -181,6 +182,10 @@ def _create_project(s: Sentence) -> Understanding:
     m = _CREATE_PROJECT.match(s.line) or _NAMED_PROJECT.match(s.line)
     if m is None:
         return None
+    if m.re is _NAMED_PROJECT and (
+        len(m["name"].split()) > 4 or re.search(r"\b(?:task|todo|called|in)\b|[\"“]", m["name"])
+    ):
+        return None  # "create a task called “X” in the wedding project" is a task
     group = "name" if m["name"] else "name2"
     i, j = s.group(m, group)
     opts = read_options(s, i, j, people=False, projects=False)

@@ -11,13 +11,14 @@ from typing import Any
 
 from core import refs
 from core.understanding.calls import Call, Understanding
-from core.understanding.read_changes import Rule, named_tasks
+from core.understanding.named import Rule, named_tasks
 from core.understanding.sentence import Sentence
 from core.understanding.when import find_due
 
 _UNDO = re.compile(
     r"^(?:(?:oops|whoops|oh no|damn|argh|never ?mind|nvm|sorry|my bad|wait|no|nope|ugh|actually)(?: |$))*"
-    r"(?:undo|revert|roll back|rollback|ctrl-z|ctrl\+z|cmd-z|reverse|take back|put back|go back|"
+    r"(?:undo(?: undo)*|revert|roll back|rollback|ctrl-z|ctrl ?\+ ?z|cmd-z|cmd ?\+ ?z|reverse|take back"
+    r"|put back|go back|"
     r"take (?:that|it|this) back|roll (?:that|it|this) back)"
     r"(?: (?:that|it|this|that change|the last (?:change|thing|action|one|edit|step)|my last (?:change"
     r"|action|edit|"
@@ -32,13 +33,15 @@ _LIST_PROJECTS = re.compile(
     r"| our| of"
     r"| your| current| existing| active)* projects\b.*"
     r"|(?:what|which) projects\b.*|projects|all projects|(?:do we|do i) have (?:any )?projects.*"
-    r"|any projects.*|how many projects.*|(?:got|have we got|have you got) any projects.*"
+    r"|any projects.*|how many projects.*|(?:got|have we got|have you got) any projects.*|projects list"
+    r"|.*\b(?:what|which) projects (?:we|i|you|there|are|do|have)\b.*"
     r"|(?:give me|gimme|show me|show|get me|what's|whats|what is)? ?(?:the |our |my )?(?:project list"
     r"|list of projects)"
     r"|(?:what|which) (?:projects?|project) (?:are|is|do|have) (?:there|we|i).*)$"
 )
 _USE = re.compile(
-    r"^(?:use|switch to|switch over to|go to|change to|focus on|let's work on|lets work on|work in|"
+    r"^(?:use|switch to|switch over to|switching to|switching over to|go to|change to|focus on|let's work on|"
+    r"lets work on|work in|"
     r"i'm working on|im working on|i am working on|set (?:the )?(?:active |current |default )?project to|"
     r"change (?:the )?project to|put new tasks in|new tasks go (?:in|to)|from now on use|work on|work in|"
     r"switch (?:the )?project to|set my (?:current |active |default )?project to|make (?P<name2>.+?) the "
@@ -64,7 +67,7 @@ _COUNT = re.compile(
     r"how much (?:is |are |work is |stuff is )?(?:left|remaining|open|outstanding|to do))\b"
 )
 _SEARCH = re.compile(
-    r"^(?:find|search(?: for)?|look for|look up|lookup|locate|hunt for|dig up|"
+    r"^(?:find|search(?: for)?|look for|look up|lookup|locate|hunt for|dig up|grep(?: for)?|"
     r"where(?!(?: are| is) we\b)(?:'s| is| are| did i put)|(?:do we|do i|have we) (?:have|got) (?:anything"
     r"|something)|"
     r"is there (?:anything|something)|"
@@ -78,13 +81,15 @@ _SEARCH_FILLER = frozenset(
     "the a an task tasks todo todos item items thing things about on for with regarding mentioning mention "
     "containing related to that which is was are there any anything something called named titled i we put "
     "have has one ones me my our word words mentions mentioned says said where where's wheres for title "
-    "in name".split()
+    "in name them it anything everything stuff with".split()
 )
 _HISTORY = re.compile(
     r"\b(?:(?:activity|history|log|changes) (?:for|of|by) (?P<who4>\S+)|history|activity|log|changelog"
     r"|audit|what(?:'s| has| have)? (?:changed|happened)|what changed|"
     r"what(?:'s| has) been (?:done|going on)|recent changes|latest changes|what's new|whats new|"
     r"changes|updates|who (?:changed|did|completed|finished|touched|edited|updated|moved|deleted|closed)|"
+    r"anything (?:change|changed|happen|happened|new)|what(?:'s| has) (?P<who5>\S+) (?:done|been doing"
+    r"|been up to)|"
     r"what (?:did|has|have) (?P<who>\S+(?: \S+)??) (?:do|done|change|changed|been up to|been doing|work on|"
     r"worked on)|what (?:has|is) (?P<who2>\S+) been up to|what (?P<who3>i|we|\S+) (?:did|changed"
     r"|worked on))\b"
@@ -109,7 +114,7 @@ _QUESTION = re.compile(
     r"^(?:what|what's|whats|which|show|list|any|anything|do i have|does|do|is there|are there|tell me"
     r"|give me|"
     r"get me|see|view|display|gimme|where are|my|all|everything|overdue|open|pending|upcoming|outstanding|"
-    r"remaining|late|who|how about|can i see|let me see|i want to see|lemme see|check|whats|todos|"
+    r"remaining|late|who|how about|can i see|let me see|i want to see|lemme see|check|whats|todos|pull up|"
     r"tasks|due|whos|who's|has|have)\b"
 )
 _MINE = re.compile(
@@ -183,11 +188,11 @@ def _history(s: Sentence) -> Understanding:
     if (m := _HISTORY.search(s.line)) is None:
         return None
     args: dict[str, Any] = {}
-    group = next((g for g in ("who", "who2", "who3", "who4") if m[g]), None)
+    group = next((g for g in ("who", "who2", "who3", "who4", "who5") if m[g]), None)
     who = s.person(s.typed(*s.group(m, group))) if group else None
     if who is not None:
         args["person"] = who
-    elif group in ("who", "who2", "who3"):
+    elif group in ("who", "who2", "who3", "who5"):
         return None
     elif re.search(r"\b(?:my|i|me)\b", s.line) and not re.search(
         r"\bshow me\b|\btell me\b|\bgive me\b", s.line
@@ -249,7 +254,9 @@ def _owner(s: Sentence) -> str | None:
     ):
         return s.person(s.typed(*s.group(m, "who")))
     if m := re.search(r"(?P<who>\S+)'s? (?:tasks|todos|plate|list|stuff|work|queue|assignments)\b", s.line):
-        return s.person(s.typed(*s.group(m, "who")))
+        typed = s.typed(*s.group(m, "who"))
+        # "marias tasks": a possessive without its apostrophe
+        return s.person(typed) or (s.person(typed[:-1]) if typed.lower().endswith("s") else None)
     return None
 
 
@@ -281,11 +288,16 @@ def filters(s: Sentence) -> dict[str, Any]:
         args["assignee"] = "none"
     if (
         re.search(
-            r"\b(?:finished|done|completed|closed|did i (?:finish|complete|do)|have i (?:finished|done))\b",
+            r"\b(?:finished|done|completed|closed|did (?:i|we|you) (?:finish|complete|do|close)|have (?:i"
+            r"|we) (?:finished|done))\b",
             line,
         )
         and "overdue" not in args
-        and not re.search(r"\bnot (?:done|finished|completed)\b|\bto be done\b", line)
+        and not re.search(
+            r"\bnot (?:done|finished|completed)\b|\bto be done\b|\bget (?:it |them )?done\b|\bneed to\b"
+            r"|\bstill\b",
+            line,
+        )
     ):
         args["status"] = "done"
     elif re.search(r"\b(?:all|everything|including (?:done|closed|finished))\b", line) and re.search(

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from core import refs
 from core.understanding.calls import Call, Question
-from core.understanding.names import fold, is_confident, match_people, match_projects, match_tasks
-from core.understanding.vocabulary import PersonName, ProjectName, TaskTitle, Vocabulary
+from core.understanding.names import fold, is_confident, match_people, match_projects
+from core.understanding.vocabulary import ProjectName, TaskTitle, Vocabulary
 from core.understanding.words import Word, clean, keyword, split
 
 # Words that say which task without naming it: left out before a title is matched.
@@ -100,9 +100,6 @@ class Sentence:
             return text  # someone the workspace doesn't know: the tool says so, by that name
         return None
 
-    def people_named(self) -> list[PersonName]:
-        return list(self.vocab.people)
-
     # -- tasks ------------------------------------------------------------------------------------------
 
     def refs_in(self, i: int, j: int) -> list[int]:
@@ -123,22 +120,6 @@ class Sentence:
             w.bare for w, low in zip(self.words[i:j], self.lows[i:j], strict=True) if low not in _TASK_FILLER
         ]
         return " ".join(k for k in kept if k.strip(",.;:!?"))
-
-    def tasks(self, i: int, j: int, tool: str, args: dict[str, object] | None = None) -> list[int] | Question:
-        """The tasks words ``i``..``j`` name: refs, or one open task by its title. A Question when the title
-        is close to several tasks or only loosely to one; an empty list when nothing is named."""
-        numbers = self.refs_in(i, j)
-        if numbers:
-            return numbers
-        phrase = self.task_phrase(i, j)
-        if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > MAX_PHRASE:
-            return []
-        scored = match_tasks(phrase, self.vocab.tasks)
-        if not scored:
-            return []
-        if confident(scored):
-            return [scored[0][0].number]
-        return ask_which(phrase, [t for t, _ in scored[:3]], tool, args or {})
 
     def project_of_words(self, i: int, j: int) -> ProjectName | None:
         words = [

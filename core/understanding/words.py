@@ -15,11 +15,13 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
+from core.refs import MENTION_PATTERN
+
 # One word: a neutral mention, a quoted phrase, a word with inner apostrophes/dots/dashes (with an optional
 # sigil), a number like 10:30 or 12/05, or one other visible character.
 _TOKEN = re.compile(
-    r"<@[A-Za-z0-9]+>"
-    r"|\"[^\"“”]*\"|“[^“”\"]*”|'[^'’]+'(?=\W|$)|‘[^‘’]+’"
+    MENTION_PATTERN  # the neutral mention the adapters write (core/refs.py)
+    + r"|\"[^\"“”]*\"|“[^“”\"]*”|'[^'’]+'(?=\W|$)|‘[^‘’]+’"
     r"|[#@!+~]?[\w](?:[\w.'’:/-]*\w)?"
     r"|\S"
 )
