@@ -10,6 +10,7 @@ Slack/Discord slash-command arguments, so a leading ``/task`` or ``/project`` is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -266,6 +267,10 @@ def _list(tokens: list[Token], usage: str) -> Command:
 
 def _find(rest: str, usage: str) -> SearchTasks:
     words = " ".join(rest.split())
+    # `search for 'landing page'`: the words, not "for" and the quotes around them
+    words = re.sub(r"^(?:for|about)\s+", "", words, flags=re.IGNORECASE)
+    if len(words) > 2 and words[0] in "\"'“‘" and words[-1] in "\"'”’":
+        words = words[1:-1].strip()
     if not words:
         raise QuickAddError("What should I look for? Give a word or two of the task.", usage)
     return SearchTasks(words)
@@ -389,6 +394,8 @@ def _edit(tokens: list[Token], *, tz: str, now: datetime | None) -> EditTask:
 
 
 def _use(tokens: list[Token], usage: str) -> UseProject:
+    if len(tokens) > 1 and tokens[0].lower == "project" and not tokens[0].quoted:
+        tokens = tokens[1:]  # `use project P-3`
     ref = " ".join(t.text for t in tokens).strip()
     if len(tokens) == 1 and not tokens[0].quoted and ref.startswith("#"):
         ref = ref[1:]

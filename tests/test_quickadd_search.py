@@ -14,6 +14,7 @@ from core.quickadd import USAGE, History, QuickAddError, SearchTasks, is_command
         ("search  the task about   invoices ", SearchTasks("the task about invoices")),
         ("Find #launch @bob 'quoted", SearchTasks("#launch @bob 'quoted")),  # words as typed, quotes too
         ('find "unclosed', SearchTasks('"unclosed')),
+        ("search for 'landing page'", SearchTasks("landing page")),  # the words, not "for" and the quotes
         ("/task find wedding cake", SearchTasks("wedding cake")),
         ("history", History()),
         ("history T-3", History(task=3)),
