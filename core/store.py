@@ -79,6 +79,16 @@ class TaskPage:
 
 
 @dataclass(frozen=True)
+class TaskName:
+    """What a message can name a task by: its number and title, and where it sits (``TaskRepo.names``)."""
+
+    number: int
+    title: str
+    project_id: str | None = None
+    assignee_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ProjectCounts:
     total: int = 0
     completed: int = 0
@@ -220,6 +230,12 @@ class TaskRepo(Protocol):
 
     async def counts_by_project(self, workspace_id: str, today: date) -> dict[str, ProjectCounts]:
         """Per project id: tasks not deleted, completed ones, and open ones due before ``today``."""
+        ...
+
+    async def names(self, workspace_id: str, *, open_tasks: bool, limit: int) -> builtins.list[TaskName]:
+        """Numbers and titles of the most recently updated open tasks (``open_tasks``), or else of the closed
+        and deleted ones, newest first. Reads only those columns: a message's words are matched against them
+        every turn."""
         ...
 
     async def search(

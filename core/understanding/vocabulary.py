@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from core.models import OPEN_STATUSES, Project, Task, TaskStatus, User
-from core.store import Store, TaskQuery, TaskSort
+from core.models import Project, Task, User
+from core.store import Store, TaskName
 
 MAX_TITLES = 2000  # the open tasks a message may name by title: the most recently updated ones
 MAX_CLOSED = 200  # and the closed or deleted ones, for "reopen the slides" and "restore the budget task"
@@ -90,23 +90,16 @@ class Vocabulary:
 
 
 async def load_vocabulary(store: Store, workspace_id: str, me: str) -> Vocabulary:
-    """The workspace's names: five reads, at most ``MAX_TITLES`` open and ``MAX_CLOSED`` closed tasks."""
+    """The workspace's names: projects, people, and the numbers and titles of at most ``MAX_TITLES`` open and
+    ``MAX_CLOSED`` closed tasks (a narrow read: no whole task rows)."""
     projects = await store.projects.list(workspace_id)
     people = await store.users.list(workspace_id)
-    page = await store.tasks.list(
-        workspace_id,
-        TaskQuery(statuses=OPEN_STATUSES, sort=TaskSort.updated, descending=True, limit=MAX_TITLES),
-    )
-    closed = await store.tasks.list(
-        workspace_id,
-        TaskQuery(
-            statuses=frozenset(TaskStatus) - OPEN_STATUSES,
-            sort=TaskSort.updated,
-            descending=True,
-            limit=MAX_CLOSED,
-        ),
-    )
-    deleted = await store.tasks.list(
-        workspace_id, TaskQuery(only_deleted=True, sort=TaskSort.updated, descending=True, limit=MAX_CLOSED)
-    )
-    return Vocabulary.of(me, projects, people, page.items, [*closed.items, *deleted.items])
+    open_names = await store.tasks.names(workspace_id, open_tasks=True, limit=MAX_TITLES)
+    closed_names = await store.tasks.names(workspace_id, open_tasks=False, limit=MAX_CLOSED)
+    refs = {p.id: p.ref for p in projects}
+
+    def title(t: TaskName) -> TaskTitle:
+        return TaskTitle(t.number, t.title, refs.get(t.project_id or ""), t.assignee_id)
+
+    vocab = Vocabulary.of(me, projects, people, [])
+    return replace(vocab, tasks=tuple(map(title, open_names)), closed=tuple(map(title, closed_names)))

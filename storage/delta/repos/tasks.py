@@ -9,8 +9,8 @@ from functools import partial
 from typing import Any
 
 from core.models import Task
-from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
-from storage.delta import task_query, task_search
+from core.store import ProjectCounts, Recorder, TaskName, TaskPage, TaskQuery
+from storage.delta import task_names, task_query, task_search
 from storage.delta.predicates import and_, eq
 from storage.delta.table import DeltaEntityTable
 from storage.search_rank import SearchText
@@ -61,6 +61,15 @@ class DeltaTaskRepo:
         predicate = and_(eq("workspace_id", workspace_id), "deleted_at IS NULL", "project_id IS NOT NULL")
         return await self._t.read(
             predicate, partial(task_query.counts, today=today), columns=task_query.COUNT_COLUMNS
+        )
+
+    async def names(self, workspace_id: str, *, open_tasks: bool, limit: int) -> builtins.list[TaskName]:
+        """Numbers and titles, newest first, from a scan of five columns (``storage.delta.task_names``)."""
+        if limit <= 0:
+            return []
+        predicate = task_names.scan_predicate(workspace_id, open_tasks=open_tasks)
+        return await self._t.read(
+            predicate, partial(task_names.newest, limit=limit), columns=task_names.COLUMNS
         )
 
     async def search(

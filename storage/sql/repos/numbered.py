@@ -10,12 +10,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.models import Project, Task
-from core.store import ProjectCounts, Recorder, TaskPage, TaskQuery
+from core.models import OPEN_STATUSES, Project, Task
+from core.store import ProjectCounts, Recorder, TaskName, TaskPage, TaskQuery
 from storage.search_rank import SearchText, rank_table
 from storage.sql import numbering, task_query, task_search
 from storage.sql.convert import M, to_model, to_row
 from storage.sql.rows import EntityRows, record
+
+_OPEN = sorted(s.value for s in OPEN_STATUSES)
 
 
 async def create_numbered(
@@ -163,6 +165,24 @@ class SqlTaskRepo:
             }
 
         return await self._r.db.read(work, action="count the tasks per project")
+
+    async def names(self, workspace_id: str, *, open_tasks: bool, limit: int) -> builtins.list[TaskName]:
+        """Numbers and titles, newest first, reading only those columns."""
+        if limit <= 0:
+            return []
+        c = self._r.c
+        live = sa.and_(c.deleted_at.is_(None), c.status.in_(_OPEN))
+        query = (
+            sa.select(c.number, c.title, c.project_id, c.assignee_id)
+            .where(c.workspace_id == workspace_id, live if open_tasks else sa.not_(live))
+            .order_by(c.updated_at.desc(), c.number.desc())
+            .limit(limit)
+        )
+
+        async def work(conn: AsyncConnection) -> builtins.list[TaskName]:
+            return [TaskName(int(n), t, p, a) for n, t, p, a in await conn.execute(query)]
+
+        return await self._r.db.read(work, action="read the task titles")
 
     async def search(
         self, workspace_id: str, text: str, *, limit: int = 50, include_closed: bool = True
