@@ -32,7 +32,7 @@ from core.quickadd import QuickAddError
 from core.services import Actor, Services
 from core.understanding.calls import Question, Understanding
 from core.understanding.parser import understand
-from core.understanding.vocabulary import load_vocabulary
+from core.understanding.vocabulary import Vocabulary, load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +86,13 @@ class AgentResponder:
         route = self.router.route(
             text, preference=conversation.preferred_model or self.preference, budget=await self._budget(actor)
         )
-        vocab = await load_vocabulary(self.services.store, actor.workspace_id, actor.user_id)
         now = actor.now()
         offline = route.usual is OFFLINE_CANDIDATE
         found: Understanding = None
+        # The workspace's names cost a few narrow reads; an LLM-only turn (parser_first off) goes without.
+        vocab = Vocabulary(me=actor.user_id)
         if offline or self.router.config.parser_first:
+            vocab = await load_vocabulary(self.services.store, actor.workspace_id, actor.user_id)
             found = await asyncio.to_thread(
                 understand, text, vocab, tz=actor.user.timezone, now=now, strict=not offline
             )
