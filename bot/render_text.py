@@ -62,6 +62,8 @@ def task_line(t: TaskView) -> str:
         parts.append(f"@{t.assignee}")
     if t.tags:
         parts.append(" ".join(f"+{tag}" for tag in t.tags))
+    if t.repeat:
+        parts.append(t.repeat_label)
     if t.deleted:
         parts.append("(deleted)")
     return " · ".join(parts)
@@ -138,7 +140,7 @@ def rich_renderable(reply: Reply) -> RenderableType:
             table.add_row(
                 Text(_STATUS_MARK[t.status]),  # a Text, or rich would read "[x]" as markup
                 Text(t.ref, style="cyan"),
-                Text(t.title, style="strike dim" if not t.is_open else ""),
+                Text(f"{t.title} {t.repeat_label}".strip(), style="strike dim" if not t.is_open else ""),
                 f"#{t.project}" if t.project else "",
                 Text(due, style="bold red" if t.is_overdue else ""),
                 _PRIORITY_MARK[t.priority],
@@ -153,6 +155,8 @@ def rich_renderable(reply: Reply) -> RenderableType:
             parts.append(Text(shown.description))
         if shown is not None and shown.tags:  # the table has no column for them
             parts.append(Text("Tags: " + " ".join(f"+{tag}" for tag in shown.tags), style="dim"))
+        if shown is not None and shown.repeat:  # nor for the repeat rule
+            parts.append(Text(f"Repeats: {shown.repeat_label}", style="dim"))
         parts += [Text(line, style="dim") for line in detail_lines(reply.detail)]
     for a in reply.activity:
         line = Text("• ")

@@ -219,6 +219,7 @@ class Task(_Entity):
     dependencies: list[str] = Field(default_factory=list)
     external_ids: dict[str, str] = Field(default_factory=dict)
     source_url: str | None = None
+    repeat: str | None = None  # a canonical repeat rule (core/recurrence.py); completing makes the next one
     created_by: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

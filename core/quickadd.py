@@ -352,6 +352,7 @@ def _add(tokens: list[Token], *, tz: str, now: datetime | None) -> AddTask:
         project=found.project,
         assignee=found.assignee,
         tags=tuple(dict.fromkeys(found.tags)),
+        repeat=found.repeat,
     )
 
 
@@ -387,6 +388,8 @@ def _edit(tokens: list[Token], *, tz: str, now: datetime | None) -> EditTask:
         clear_assignee=found.clear_assignee,
         add_tags=tuple(dict.fromkeys(found.tags)),
         remove_tags=tuple(dict.fromkeys(found.untags)),
+        repeat=found.repeat,
+        clear_repeat=found.clear_repeat,
     )
     if edit == EditTask(number=numbers[0]):
         raise QuickAddError(f"Nothing to change on T-{numbers[0]}. Say what to change.", usage)

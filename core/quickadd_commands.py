@@ -50,6 +50,7 @@ class AddTask:
     tags: tuple[str, ...] = ()
     description: str = ""  # a platform form's notes field (a Slack modal); typed quick-add has none
     source_url: str | None = None  # the chat message a task was made from
+    repeat: str | None = None  # a repeat rule ("every monday 9am"); the first occurrence is due unless given
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,8 @@ class EditTask:
     clear_assignee: bool = False
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
+    repeat: str | None = None  # a new repeat rule, canonical ("every friday")
+    clear_repeat: bool = False  # `every none`
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +250,7 @@ Command = (
 )
 
 USAGE: dict[str, str] = {
-    "add": "add <title> [due <when>] [p1-p4|!priority] [#project] [@user] [+tag …]",
+    "add": "add <title> [due <when>] [every <rule>] [p1-p4|!priority] [#project] [@user] [+tag …]",
     "list": "list [#project] [@user|mine] [overdue|today|week] [all]",
     "show": "show T-3",
     "find": "find <words>",
@@ -257,8 +260,8 @@ USAGE: dict[str, str] = {
     "reopen": "reopen T-3 [T-4 …]",
     "delete": "delete T-3 [T-4 …]",
     "restore": "restore T-3 [T-4 …]",
-    "edit": 'edit T-3 ["new title"] [due <when>|due none] [p1-p4|!priority] [#project|#none] '
-    "[@user|@none] [+tag] [-tag]",
+    "edit": 'edit T-3 ["new title"] [due <when>|due none] [every <rule>|every none] [p1-p4|!priority] '
+    "[#project|#none] [@user|@none] [+tag] [-tag]",
     "assign": "assign T-3 [to] @user",
     "unassign": "unassign T-3",
     "undo": "undo",
@@ -284,6 +287,8 @@ HELP_TEXT = """\
 • `history` · `history T-3` · `history @bob today` · `history #launch week` — what changed, in words
 • `done T-3 T-4` · `reopen T-3` — complete or reopen
 • `edit T-3 "New title" due mon p1 #none @bob +urgent -later` — change fields (`due none` clears)
+• `add Send report every monday 9am` · `edit T-3 every 2 weeks on fri` · `edit T-3 every none` — repeating \
+tasks: completing one creates the next (`every weekday`, `every month on the 1st`, `every day at 8:30`)
 • `assign T-3 to @bob` · `unassign T-3`
 • `delete T-3` · `restore T-3`
 *Projects*

@@ -11,9 +11,12 @@ from core.errors import ValidationError
 from core.models import Priority
 from core.quickadd_commands import QuickAddError
 from core.quickadd_tokens import PRIORITY_WORDS, Kind, Token, assignee_of, classify
+from core.recurrence import is_none, is_rule_word, parse_rule
 from core.services.validation import MAX_TAGS, MAX_TITLE, check_tag
 
 _CLEAR_WORDS = {"none", "clear", "-"}
+_REPEAT_WORD = "every"
+_TRAILING = frozenset({"on", "the", "at", "and", "of"})  # "every day the logs": "the" is the title's
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Options:
     clear_assignee: bool = False
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
+    repeat: str | None = None  # canonical rule text
+    clear_repeat: bool = False
 
 
 def scan(
@@ -43,7 +48,9 @@ def scan(
         token = tokens[i]
         kind = classify(token, allow_untag=editing)
         i += 1
-        if kind is Kind.WORD:
+        if kind is Kind.WORD and project_opts and _starts_rule(token):
+            i = _repeat(found, tokens, i, token, usage, editing=editing)
+        elif kind is Kind.WORD:
             found.words.append(token)
         elif kind is Kind.DUE:
             phrase_tokens: list[Token] = []
@@ -52,6 +59,7 @@ def scan(
                 i < len(tokens)
                 and classify(tokens[i], allow_untag=editing) is Kind.WORD
                 and not (tokens[i].quoted and phrase_tokens)
+                and not _starts_rule(tokens[i])
             ):
                 phrase_tokens.append(tokens[i])
                 i += 1
@@ -95,6 +103,47 @@ def scan(
             else:
                 found.assignee = value
     return found
+
+
+def _starts_rule(token: Token) -> bool:
+    return not token.quoted and token.lower == _REPEAT_WORD
+
+
+def _repeat(found: Options, tokens: list[Token], i: int, every: Token, usage: str, *, editing: bool) -> int:
+    """Read the rule after "every" (tokens from ``i``); returns where scanning goes on.
+
+    In `add`, the rule is the run of words a rule can hold ("every monday 9am"); "every" before any other
+    word is the title's ("Review every PR"). In `edit` every bare word up to the next option is the rule, so
+    a rule that can't be read ("every blursday") is reported rather than taken for a title.
+    """
+    end = i
+    while (
+        end < len(tokens)
+        and classify(tokens[end], allow_untag=editing) is Kind.WORD
+        and not tokens[end].quoted
+        and (editing or is_rule_word(tokens[end].text))
+    ):
+        end += 1
+    if not editing:
+        while end > i and tokens[end - 1].lower in _TRAILING:
+            end -= 1
+    if end == i:
+        if editing:
+            raise QuickAddError("`every` needs a rule after it, like `every fri` or `every none`.", usage)
+        found.words.append(every)
+        return i
+    if found.repeat is not None or found.clear_repeat:
+        raise QuickAddError("You gave two repeat rules; keep one.", usage)
+    phrase = " ".join(t.text for t in tokens[i:end])
+    if editing and is_none(phrase):
+        found.clear_repeat = True
+        return end
+    try:
+        found.repeat = parse_rule(f"every {phrase}").text
+    except ValidationError as err:
+        tip = None if editing else "If the title itself contains the word every, put the title in quotes."
+        raise QuickAddError(err.message, usage, hint=" ".join(filter(None, [err.hint, tip]))) from None
+    return end
 
 
 def _add_tag(token: Token, tags: list[str], usage: str) -> None:

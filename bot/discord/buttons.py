@@ -114,7 +114,7 @@ class ButtonFlow:
         if reply.is_error or acted is None:  # a failure, or nothing left to do ("Already deleted")
             await _tell(interaction, render(reply).content)
             return
-        text = phrase(action, acted, interaction.user.display_name)
+        text = " ".join(filter(None, [phrase(action, acted, interaction.user.display_name), reply.next_up]))
         message = interaction.message
         embeds = with_task(message.embeds if message else [], acted)
         view = redrawn_actions(message.components if message else [], clicked, acted, scope.workspace_id)

@@ -83,6 +83,8 @@ def task_line(t: TaskView) -> str:
         parts.append(PRIORITY_LABEL[t.priority])
     if t.assignee:
         parts.append(f"@{t.assignee}")
+    if t.repeat:
+        parts.append(t.repeat_label)
     if t.deleted:
         parts.append("(deleted)")
     return " · ".join(parts)
@@ -106,6 +108,8 @@ def task_embed(t: TaskView, kind: ReplyKind = ReplyKind.info) -> discord.Embed:
     embed.add_field(name="Assignee", value=f"@{t.assignee}" if t.assignee else "unassigned")
     if t.tags:
         embed.add_field(name="Tags", value=_clip(" ".join(f"+{tag}" for tag in t.tags), 1024))
+    if t.repeat:
+        embed.add_field(name="Repeats", value=_clip(t.repeat_label, 1024))
     return embed
 
 

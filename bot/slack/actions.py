@@ -93,7 +93,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
                     await publish_home(client, deps, for_home(profile, context.team_id))
                     return
                 view = reply.tasks[0]
-                await _redraw(client, respond, body, view, note(action_id, blocks.mention(user_id), view))
+                done = note(action_id, blocks.mention(user_id), view)
+                said = f"{done} · {reply.next_up}" if reply.next_up else done
+                await _redraw(client, respond, body, view, said)
             except Exception as exc:
                 text = failure_text(exc, f"button {action.get('action_id')}")
                 await _tell(client, respond, body, user_id, text)

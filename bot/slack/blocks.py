@@ -108,6 +108,8 @@ def task_summary(t: TaskView) -> str:
         meta.append(f"#{escape(t.project)}")
     if t.tags:
         meta.append(" ".join(f"`{escape(tag)}`" for tag in t.tags))
+    if t.repeat:
+        meta.append(escape(t.repeat_label))
     if t.status not in (TaskStatus.todo, TaskStatus.completed):
         meta.append(t.status.value.replace("_", " "))
     if t.deleted:

@@ -17,7 +17,7 @@ _SIMPLE = {
     "delete_task": "delete",
     "restore_task": "restore",
 }
-_UPDATE_FIELDS = ("title", "description", "project", "due", "priority", "status")
+_UPDATE_FIELDS = ("title", "description", "project", "due", "priority", "status", "repeat")
 _NONE = ("none", "nobody", "")
 
 
@@ -33,7 +33,7 @@ def confirmable(call: Call) -> dict[str, Any] | None:
         return {"op": "assign", "numbers": numbers, "assignee": None if who.lower() in _NONE else who}
     if call.tool == "update_task":
         if set(call.args) - {"ref", *_UPDATE_FIELDS}:
-            return None  # a repeat or an estimate: not built yet
+            return None  # an estimate: not built yet
         changes = {
             k: (None if k in ("project", "due") and str(v).lower() in _NONE else v)
             for k, v in call.args.items()

@@ -19,7 +19,7 @@ async def task_line(deps: AgentDeps, task: Task) -> str:
     parts = [f"{task.ref} {task.title}", task.status.value]
     if task.project_id and task.project_id in projects:
         parts.append(f"project {projects[task.project_id]}")
-    parts += [_date(task), f"priority {task.priority.value}"]
+    parts += [_date(task), f"repeats {task.repeat}" if task.repeat else "", f"priority {task.priority.value}"]
     if task.assignee_id and task.assignee_id in users:
         parts.append(f"assigned to @{users[task.assignee_id]}")
     return " · ".join(p for p in parts if p)

@@ -19,10 +19,12 @@ from core.agent.describe import project_line, task_line
 from core.agent.guard import queue_or_check, service_errors
 from core.agent.tools_read import activity, count_tasks, list_tasks, search_tasks, task_details
 from core.conversation.active import active_project
+from core.conversation.views import next_note
 from core.dates import parse_due
 from core.errors import ValidationError
 from core.models import Task
 from core.services import UNSET
+from core.services.recurring import read_rule
 
 LIST_LIMIT = 25
 _NONE_WORDS = {"none", "nobody", "no one", "clear", "null", ""}
@@ -76,6 +78,7 @@ async def create_task(
     priority: str | None = None,
     assignee: str | None = None,
     tags: list[str] | None = None,
+    repeat: str | None = None,
 ) -> str:
     """Create a task.
 
@@ -88,6 +91,9 @@ async def create_task(
         priority: critical, high, medium, low or backlog (p1..p4 work too).
         assignee: A person's name, "@name" or "me".
         tags: Tags without "+".
+        repeat: A repeat rule as the user said it, e.g. "every monday 9am", "every 2 weeks on fri",
+            "every month on the 1st", "every weekday", "daily". Without a due date the task is due at the
+            first occurrence; completing it creates the next one.
     """
     deps = ctx.deps
     task = await deps.services.tasks.create(
@@ -99,6 +105,7 @@ async def create_task(
         priority=priority,
         assignee=assignee,
         tags=tags or (),
+        repeat=_clear(repeat),
     )
     deps.turn.touch([task])
     return f"Created {task.ref}.\n{await task_line(deps, task)}"
@@ -116,6 +123,7 @@ async def update_task(
     status: str | None = None,
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
+    repeat: str | None = None,
 ) -> str:
     """Change fields of one task; only what is given changes.
 
@@ -129,6 +137,7 @@ async def update_task(
         status: todo, in_progress, blocked, in_review, completed or cancelled.
         add_tags: Tags to add.
         remove_tags: Tags to remove.
+        repeat: A repeat rule, e.g. "every monday 9am", "every month", "every quarter"; "none" stops it.
     """
     deps = ctx.deps
     number = await _number(deps, ref)
@@ -151,14 +160,16 @@ async def update_task(
         changes["add_tags"] = list(add_tags)
     if remove_tags:
         changes["remove_tags"] = list(remove_tags)
+    if repeat is not None:
+        rule = read_rule(repeat)  # a rule it can't read fails now, not at confirmation
+        changes["repeat"] = rule.text if rule is not None else "none"
     if not changes:
         raise ValidationError("Nothing to change.", hint="Give at least one field to update.")
     queued = await queue_or_check(deps, {"op": "update", "numbers": [number], "changes": changes}, [number])
     if queued:
         return queued
-    kwargs = {
-        k: changes.get(k, UNSET) for k in ("title", "description", "project", "due", "priority", "status")
-    }
+    fields = ("title", "description", "project", "due", "priority", "status", "repeat")
+    kwargs = {k: changes.get(k, UNSET) for k in fields}
     task = await deps.services.tasks.update(
         deps.actor,
         number,
@@ -182,9 +193,10 @@ async def complete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     queued = await queue_or_check(deps, {"op": "complete", "numbers": numbers}, numbers)
     if queued:
         return queued
-    done = await deps.services.tasks.complete(deps.actor, numbers)
-    deps.turn.touch(done)
-    return "Completed " + ", ".join(t.ref for t in done) + "."
+    finished = await deps.services.tasks.complete_all(deps.actor, numbers)
+    deps.turn.touch([*finished.tasks, *finished.following])
+    done = "Completed " + ", ".join(t.ref for t in finished.tasks) + "."
+    return " ".join(filter(None, [done, next_note(finished.following)]))
 
 
 @service_errors

@@ -28,7 +28,7 @@ _MAY_SAY_MORE = re.compile(
     r"someday|critical|subtask|sub-task|reminder|remind|assign|assigned|no rush)\b|^(?:a|an|task|new)\b|~\d",
     re.IGNORECASE,
 )
-_OPTIONS = frozenset({"title", "due", "priority", "project", "assignee", "tags"})
+_OPTIONS = frozenset({"title", "due", "priority", "project", "assignee", "tags", "repeat"})
 
 
 def may_say_more(command: AddTask) -> bool:
@@ -49,7 +49,7 @@ async def reread(store: Store, actor: Actor, text: str, command: AddTask) -> Add
     if len(found) > 1 or first.tool != "create_task":
         return None
     if set(first.args) - _OPTIONS:
-        return None  # a repeat or an estimate: the responder says what is not available yet
+        return None  # an estimate: the responder says what is not available yet
     return _merged(command, first)
 
 
@@ -69,4 +69,5 @@ def _merged(command: AddTask, call: Call) -> AddTask:
         project=command.project or args.get("project"),
         assignee=command.assignee or args.get("assignee"),
         tags=tuple(dict.fromkeys([*command.tags, *args.get("tags", [])])),
+        repeat=command.repeat or (str(args["repeat"]) if args.get("repeat") else None),
     )

@@ -8,7 +8,7 @@ from typing import Any
 from core.conversation.active import active_project
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import BATCH, run_batch
-from core.conversation.views import activity_views, detail_view, project_view, task_views
+from core.conversation.views import activity_views, detail_view, next_note, project_view, task_views
 from core.dates import Due
 from core.models import Conversation, Task
 from core.quickadd import (
@@ -105,6 +105,7 @@ class CommandRunner:
             tags=c.tags,
             description=c.description,
             source_url=c.source_url,
+            repeat=c.repeat,
         )
         return _done(await self._views(actor, f"Created {task.ref}.", [task], ReplyKind.success))
 
@@ -173,8 +174,14 @@ class CommandRunner:
         self, actor: Actor, c: CompleteTask | ReopenTask | RestoreTask, conv: Conversation
     ) -> Outcome:
         tasks = self.s.tasks
+        if isinstance(c, CompleteTask):
+            finished = await tasks.complete_all(actor, list(c.numbers))
+            following = next_note(finished.following)
+            text = " ".join(filter(None, [f"Completed {format_tasks(c.numbers)}. Nice work!", following]))
+            reply = await self._views(actor, text, finished.tasks, ReplyKind.success)
+            reply.next_up = following
+            return _done(reply)
         change, phrase = {
-            CompleteTask: (tasks.complete, "Completed {}. Nice work!"),
             ReopenTask: (tasks.reopen_all, "Reopened {}."),
             RestoreTask: (tasks.restore_all, "Restored {}."),
         }[type(c)]
@@ -194,6 +201,7 @@ class CommandRunner:
             assignee=None if c.clear_assignee else (c.assignee or UNSET),
             add_tags=c.add_tags,
             remove_tags=c.remove_tags,
+            repeat="none" if c.clear_repeat else (c.repeat or UNSET),
         )
         return _done(await self._views(actor, f"Updated {task.ref}.", [task], ReplyKind.success))
 

@@ -81,10 +81,16 @@ class TaskView:
     tags: tuple[str, ...] = ()
     description: str = ""
     deleted: bool = False
+    repeat: str | None = None  # the canonical repeat rule ("every monday 9am")
 
     @property
     def is_open(self) -> bool:
         return self.status.is_open and not self.deleted
+
+    @property
+    def repeat_label(self) -> str:
+        """``↻ every monday 9am``, or "" for a task that doesn't repeat."""
+        return f"↻ {self.repeat}" if self.repeat else ""
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,7 @@ class Reply:
     confirm_action: str | None = None
     detail: TaskDetailView | None = None  # `show T-n`: everything about ``tasks[0]``
     activity: list[ActivityView] = field(default_factory=list)  # `history`: events in words, newest first
+    next_up: str = ""  # completing a repeating task: "Next: T-8 due Mon Dec 7." (also the end of ``text``)
 
     @property
     def is_error(self) -> bool:

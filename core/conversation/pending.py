@@ -17,7 +17,17 @@ from core.models import Surface, Task
 from core.services import Actor, Services
 
 BATCH = "batch"
-_UPDATE_FIELDS = ("title", "description", "project", "due", "priority", "status", "add_tags", "remove_tags")
+_UPDATE_FIELDS = (
+    "title",
+    "description",
+    "project",
+    "due",
+    "priority",
+    "status",
+    "add_tags",
+    "remove_tags",
+    "repeat",
+)
 
 
 def _refs(numbers: list[int]) -> str:

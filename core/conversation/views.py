@@ -39,9 +39,23 @@ async def task_views(store: Store, workspace_id: str, tasks: Sequence[Task]) -> 
             tags=tuple(t.tags),
             description=t.description,
             deleted=t.deleted_at is not None,
+            repeat=t.repeat,
         )
         for t in tasks
     ]
+
+
+def next_note(following: Sequence[Task]) -> str:
+    """`Next: T-8 due Mon Dec 7.`: the next occurrences completing repeating tasks created ("" for none)."""
+    if not following:
+        return ""
+    parts = []
+    for t in following:
+        when = f" due {t.due_date:%a %b} {t.due_date.day}" if t.due_date else ""
+        if t.due_date and t.due_time:
+            when += f" {t.due_time:%H:%M}"
+        parts.append(f"{t.ref}{when}")
+    return "Next: " + ", ".join(parts) + "."
 
 
 def project_view(p: Project) -> ProjectView:

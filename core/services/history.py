@@ -165,6 +165,10 @@ def _change(event: AuditEvent, what: str, names: _Names) -> str:
             if len(after) == 1:
                 return f"edited the description of {what}"
             parts.append("description")
+        elif key == "repeat":
+            if len(after) == 1:
+                return f"made {what} repeat {value}" if value else f"stopped {what} repeating"
+            parts.append(f"repeats {value}" if value else "no repeat")
         elif key in ("completed_at", "deleted_at", "deleted_by", "name"):
             continue
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any, Literal
 
@@ -11,6 +12,7 @@ from core.errors import ValidationError
 from core.models import OPEN_STATUSES, AuditAction, Priority, Task, TaskStatus
 from core.services.actor import Actor
 from core.services.audit import AuditTrail
+from core.services.recurring import first_due, next_occurrence, read_rule, with_rule_time
 from core.services.resolve import Resolver
 from core.services.timing import annotate_task
 from core.services.validation import clean_description, clean_tags, clean_title, parse_priority, parse_status
@@ -29,6 +31,14 @@ UNSET: Any = _Unset()
 
 
 DueInput = str | date | Due | None  # a phrase (agent, sync) or a value the unit of work already resolved
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The tasks a completion was asked for, in order, and the next occurrences of the repeating ones."""
+
+    tasks: TaskList
+    following: TaskList = field(default_factory=list)
 
 
 def _resolve_due(actor: Actor, due: DueInput) -> tuple[date | None, time | None]:
@@ -66,10 +76,19 @@ class TaskService:
         tags: Sequence[str] = (),
         estimate_minutes: int | None = None,
         source_url: str | None = None,
+        repeat: str | None = None,
     ) -> Task:
-        """Validate everything first, then write the task and its audit event."""
+        """Validate everything first, then write the task and its audit event.
+
+        A task with a ``repeat`` rule and no due date is due at the rule's first occurrence.
+        """
         clean = clean_title(title)
+        rule = read_rule(repeat)
         due_date, parsed_time = _resolve_due(actor, due)
+        if rule is not None and due_date is None:
+            first = first_due(actor, rule)
+            due_date, parsed_time = first.date, first.time
+        parsed_time = with_rule_time(rule, due_date, due_time or parsed_time)
         project_id = (await self._resolve.project(actor, project)).id if project else None
         assignee_id = (await self._resolve.user(actor, assignee)).id if assignee else None
         if estimate_minutes is not None and estimate_minutes < 0:
@@ -80,12 +99,13 @@ class TaskService:
             description=clean_description(description),
             project_id=project_id,
             due_date=due_date,
-            due_time=due_time or parsed_time,
+            due_time=parsed_time,
             priority=parse_priority(priority) if priority else Priority.medium,
             assignee_id=assignee_id,
             tags=clean_tags(list(tags)),
             estimate_minutes=estimate_minutes,
             source_url=source_url,
+            repeat=rule.text if rule is not None else None,
             created_by=actor.user_id,
             created_at=actor.instant(),  # the turn's moment, as its audit event has
             updated_at=actor.instant(),
@@ -170,8 +190,12 @@ class TaskService:
         add_tags: Sequence[str] = (),
         remove_tags: Sequence[str] = (),
         estimate_minutes: int | None = UNSET,
+        repeat: str | None = UNSET,
     ) -> Task:
-        """Change only what is given; ``None`` clears project, due date or assignee."""
+        """Change only what is given; ``None`` clears project, due date, assignee or repeat ("none" too).
+
+        Completing a repeating task here creates its next occurrence, as ``complete`` does.
+        """
         task = await self._resolve.task(actor, ref)
         changes: dict[str, Any] = {}
         if title is not UNSET:
@@ -196,19 +220,55 @@ class TaskService:
             if estimate_minutes is not None and estimate_minutes < 0:
                 raise ValidationError("An estimate can't be negative.")
             changes["estimate_minutes"] = estimate_minutes
+        if repeat is not UNSET:
+            changes.update(self._repeat_change(actor, task, repeat, changes))
         if not changes:
             raise ValidationError("Nothing to change.", hint="Example: `edit T-3 due mon p2`.")
-        return (await self._apply(actor, AuditAction.update, [(task, changes)]))[0]
+        with self._audit.batch():  # the next occurrence is undone with the completion
+            updated = (await self._apply(actor, AuditAction.update, [(task, changes)]))[0]
+            if task.status.is_open and updated.status is TaskStatus.completed:
+                await self._follow(actor, [updated])
+        return updated
+
+    @staticmethod
+    def _repeat_change(
+        actor: Actor, task: Task, repeat: str | None, changes: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The fields a new repeat rule sets: the rule, and a first due date for a task that has none."""
+        rule = read_rule(repeat)
+        out: dict[str, Any] = {"repeat": rule.text if rule is not None else None}
+        if rule is not None and task.due_date is None and "due_date" not in changes:
+            first = first_due(actor, rule)
+            out["due_date"], out["due_time"] = first.date, first.time
+        return out
 
     async def complete(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
         """Mark tasks completed (already completed ones are left alone)."""
+        return (await self.complete_all(actor, refs)).tasks
+
+    async def complete_all(self, actor: Actor, refs: Sequence[str | int]) -> Completion:
+        """Mark tasks completed; each repeating one that closes now gets its next occurrence, in the same
+        audit batch, so one `undo` takes back both."""
         tasks = [await self._resolve.task(actor, r) for r in refs]
-        return await self._change_where(
-            actor,
-            AuditAction.complete,
-            tasks,
-            lambda t: self._status_change(actor, t, TaskStatus.completed) if t.status.is_open else None,
-        )
+        closing = {t.id for t in tasks if t.status.is_open}
+        with self._audit.batch():
+            done = await self._change_where(
+                actor,
+                AuditAction.complete,
+                tasks,
+                lambda t: self._status_change(actor, t, TaskStatus.completed) if t.status.is_open else None,
+            )
+            following = await self._follow(actor, [t for t in done if t.id in closing])
+        return Completion(done, following)
+
+    async def _follow(self, actor: Actor, closed: Sequence[Task]) -> TaskList:
+        """Create the next occurrence of each repeating task in ``closed``, in one write."""
+        following = [n for t in closed if (n := next_occurrence(actor, t)) is not None]
+        if not following:
+            return []
+        record = self._audit.recorder(actor, AuditAction.create)
+        stored = await self._store.tasks.create_many(following, audit=record)
+        return [self.annotate(actor, t) for t in stored]
 
     async def reopen(self, actor: Actor, ref: str | int) -> Task:
         return (await self.reopen_all(actor, [ref]))[0]

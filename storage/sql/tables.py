@@ -131,6 +131,7 @@ tasks = sa.Table(
     sa.Column("dependencies", _json(), nullable=False),
     sa.Column("external_ids", _json(), nullable=False),
     sa.Column("source_url", TEXT),
+    sa.Column("repeat", TEXT),  # migration 0003
     sa.Column("created_by", TEXT),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
