@@ -18,12 +18,13 @@ from core.errors import ValidationError
 from core.refs import TASK_REF_PATTERN
 from core.services.validation import check_message
 from core.understanding import read_changes, read_edits, read_new, read_questions
-from core.understanding.calls import Question, Understanding
+from core.understanding.calls import Call, Question, Understanding
 from core.understanding.from_command import from_command
 from core.understanding.named import Rule
 from core.understanding.names import titles_within
 from core.understanding.sentence import Sentence
 from core.understanding.vocabulary import Vocabulary
+from core.understanding.when import find_repeat
 from core.understanding.words import learn
 
 # Where one clause of a message ends and the next begins ("the expense report isn't done, reopen it").
@@ -97,7 +98,7 @@ def understand(
 def read(sentence: Sentence) -> Understanding:
     """The first rule's answer for a message that is not a quick-add command; a message of several clauses
     ("T-27 isn't done, reopen it") is read clause by clause, last first, "it" meaning what the others name."""
-    found = _first_rule(sentence)
+    found = _first_rule(sentence) or _leading_repeat(sentence)
     if found is not None and not isinstance(found, Question):
         return found
     clauses = [c for c in _CLAUSE.split(sentence.text) if c and c.strip()]
@@ -121,6 +122,26 @@ def read(sentence: Sentence) -> Understanding:
     if found is None:
         return next((p for p in reversed(parts) if isinstance(p, Question)), None)
     return found
+
+
+def _leading_repeat(sentence: Sentence) -> Understanding:
+    """ "every monday remind me to send the report": the repeat said first, then the request it applies to."""
+    rule = find_repeat(sentence.words)
+    if rule is None or rule.start != 0 or rule.end >= len(sentence.words):
+        return None
+    rest = Sentence(
+        sentence.typed(rule.end, len(sentence.words)),
+        sentence.vocab,
+        sentence.tz,
+        sentence.now,
+        strict=sentence.strict,
+    )
+    found = _first_rule(rest)
+    if found is None and not sentence.strict:
+        found = read_new.create(Sentence("add " + rest.text, rest.vocab, rest.tz, rest.now))
+    if isinstance(found, list) and len(found) == 1 and found[0].tool == "create_task":
+        return [Call("create_task", {**found[0].args, "repeat": rule.value})]
+    return None
 
 
 def _first_rule(sentence: Sentence) -> Understanding:

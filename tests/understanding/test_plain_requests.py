@@ -152,3 +152,17 @@ async def test_did_you_mean_takes_a_yes(world: tuple[Store, Say]) -> None:
     assert (await task(store, 9)).is_open
     done = await say("yes")
     assert done.kind is ReplyKind.success and not (await task(store, 9)).is_open
+
+
+async def test_a_repeat_said_first_makes_a_recurring_task(world: tuple[Store, Say]) -> None:
+    store, say = world
+    await say("every monday remind me to send the report")
+    made = await newest(store)
+    assert (made.title, made.assignee_id, made.repeat) == ("send the report", "u-alice", "every monday")
+    assert made.due_date == day("monday")  # the first occurrence
+    done = await say(f"done {made.ref}")
+    assert "Next:" in done.text
+    following = await newest(store)
+    assert following.number == made.number + 1 and following.repeat == "every monday"
+    assert following.due_date is not None and made.due_date is not None
+    assert (following.due_date - made.due_date).days == 7
