@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core import quickadd
 from core.dates import warm_up
 from core.understanding.parser import understand
-from tests.understanding.test_corpus import Entry, Tally, load_corpus, matches
+from tests.understanding.test_corpus import Entry, Tally, load_entries, matches
 from tests.understanding.workspace import NOW, VOCAB
 
 FOLDER = Path(__file__).resolve().parents[1] / "tests" / "understanding"
@@ -30,20 +30,7 @@ TARGET_MS = 5.0
 
 
 def _entries(name: str) -> tuple[Entry, ...]:
-    if name == "corpus.yaml":
-        return load_corpus()
-    import yaml
-
-    from core.understanding.calls import Call
-
-    raw = yaml.safe_load((FOLDER / name).read_text(encoding="utf-8"))
-    out = []
-    for item in raw:
-        calls = tuple(Call(c["tool"], dict(c.get("args") or {})) for c in item.get("calls") or ())
-        question = item.get("question")
-        asked = tuple(question) if question is not None else None
-        out.append(Entry(item["text"], item["intent"], calls, asked))
-    return tuple(out)
+    return load_entries(FOLDER / name)
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:

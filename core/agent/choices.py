@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import refs
+from core.conversation.pending import UPDATE_FIELDS
 from core.understanding.calls import Call
 
 _SIMPLE = {
@@ -17,7 +18,6 @@ _SIMPLE = {
     "delete_task": "delete",
     "restore_task": "restore",
 }
-_UPDATE_FIELDS = ("title", "description", "project", "due", "priority", "status", "repeat")
 _NONE = ("none", "nobody", "")
 
 
@@ -32,7 +32,7 @@ def confirmable(call: Call) -> dict[str, Any] | None:
         who = str(call.args.get("assignee", "none"))
         return {"op": "assign", "numbers": numbers, "assignee": None if who.lower() in _NONE else who}
     if call.tool == "update_task":
-        if set(call.args) - {"ref", *_UPDATE_FIELDS}:
+        if set(call.args) - {"ref", *UPDATE_FIELDS}:
             return None  # an estimate: not built yet
         changes = {
             k: (None if k in ("project", "due") and str(v).lower() in _NONE else v)

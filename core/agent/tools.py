@@ -236,6 +236,12 @@ async def assign_task(ctx: RunContext[AgentDeps], ref: str, assignee: str | None
     return f"{task.ref} is now assigned to {name}.\n{await task_line(deps, task)}"
 
 
+async def _changed(deps: AgentDeps, verb: str, tasks: list[Task]) -> str:
+    """ "Reopened T-3, T-4." and a line per task."""
+    lines = [await task_line(deps, t) for t in tasks]
+    return "\n".join([f"{verb} " + ", ".join(t.ref for t in tasks) + ".", *lines])
+
+
 @service_errors
 async def reopen_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     """Reopen completed or cancelled tasks (they become to-do again).
@@ -250,12 +256,7 @@ async def reopen_task(ctx: RunContext[AgentDeps], ref: str) -> str:
         return queued
     tasks = await deps.services.tasks.reopen_all(deps.actor, numbers)
     deps.turn.touch(tasks)
-    return (
-        "Reopened "
-        + ", ".join(t.ref for t in tasks)
-        + ".\n"
-        + "\n".join([await task_line(deps, t) for t in tasks])
-    )
+    return await _changed(deps, "Reopened", tasks)
 
 
 @service_errors
@@ -272,12 +273,7 @@ async def restore_task(ctx: RunContext[AgentDeps], ref: str) -> str:
         return queued
     tasks = await deps.services.tasks.restore_all(deps.actor, numbers)
     deps.turn.touch(tasks)
-    return (
-        "Restored "
-        + ", ".join(t.ref for t in tasks)
-        + ".\n"
-        + "\n".join([await task_line(deps, t) for t in tasks])
-    )
+    return await _changed(deps, "Restored", tasks)
 
 
 @service_errors

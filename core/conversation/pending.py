@@ -17,7 +17,7 @@ from core.models import Surface, Task
 from core.services import Actor, Services
 
 BATCH = "batch"
-_UPDATE_FIELDS = (
+UPDATE_FIELDS = (
     "title",
     "description",
     "project",
@@ -67,7 +67,7 @@ async def run_batch(services: Services, actor: Actor, pending: dict[str, Any]) -
         elif kind == "assign":
             tasks = [await services.tasks.assign(actor, n, op.get("assignee")) for n in numbers]
         elif kind == "update":
-            changes = {k: v for k, v in op.get("changes", {}).items() if k in _UPDATE_FIELDS}
+            changes = {k: v for k, v in op.get("changes", {}).items() if k in UPDATE_FIELDS}
             tasks = [await services.tasks.update(actor, n, **changes) for n in numbers]
         else:
             continue

@@ -62,31 +62,18 @@ def from_command(command: qa.Command) -> Understanding:
             return [Call("show_project", {"name_or_ref": _project_ref(command.ref)})]
         case qa.UseProject():
             return [Call("use_project", {"name_or_ref": _project_ref(command.ref or "none")})]
-    found = _newer(command)
-    if found is not None:
-        return found
+        case qa.SearchTasks():
+            words = re.sub(r"^(?:for|about)\s+", "", command.text.strip(), flags=re.IGNORECASE)
+            return [Call("search_tasks", {"text": words.strip("\"'“”‘’ ") or command.text})]
+        case qa.History():
+            args = {
+                "task": refs.format_task(command.task) if isinstance(command.task, int) else command.task,
+                "person": command.person,
+                "project": command.project,
+                "since": "this week" if command.since == "week" else command.since,
+            }
+            return [Call("activity", drop_none(args))]
     return "That's a quick-add command: send it on its own line, e.g. `show T-3` or `help`."
-
-
-def _newer(command: object) -> Understanding:
-    """Commands added to the grammar after this mapping was written, read by their fields."""
-    name = type(command).__name__
-    text = getattr(command, "text", None)
-    if name == "SearchTasks" and isinstance(text, str):
-        words = re.sub(r"^(?:for|about)\s+", "", text.strip(), flags=re.IGNORECASE).strip("\"'“”‘’ ")
-        return [Call("search_tasks", {"text": words or text})]
-    if name == "History":
-        task = getattr(command, "task", None)
-        args = {
-            "task": refs.format_task(task) if task else None,
-            "person": getattr(command, "person", None),
-            "project": getattr(command, "project", None),
-            "since": {"week": "this week"}.get(
-                getattr(command, "since", None) or "", getattr(command, "since", None)
-            ),
-        }
-        return [Call("activity", drop_none(args))]
-    return None
 
 
 def _edit_calls(command: qa.EditTask) -> list[Call]:

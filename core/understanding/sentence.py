@@ -17,7 +17,6 @@ from core.understanding.words import Word, clean, keyword, split
 _TASK_FILLER = frozenset(
     "the a an my our this that task tasks todo to-do item one thing ticket card about for with on of".split()
 )
-_PRONOUNS = frozenset({"it", "that", "this", "them", "those", "these", "one"})
 _PROJECT_WORD = frozenset({"project", "proj", "board", "list", "channel"})
 _SEPARATORS = frozenset(",.!?;…()[]{}")
 _NAME_FILLER = frozenset({"the", "project", "proj", "a", "our", "my"})

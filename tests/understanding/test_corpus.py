@@ -101,9 +101,9 @@ class Entry:
 
 
 @cache
-def load_corpus() -> tuple[Entry, ...]:
-    """The corpus entries, in file order."""
-    raw = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+def load_entries(path: Path) -> tuple[Entry, ...]:
+    """A labelled corpus file's entries, in file order."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     entries = []
     for item in raw:
         calls = tuple(Call(c["tool"], dict(c.get("args") or {})) for c in item.get("calls") or ())
@@ -112,6 +112,11 @@ def load_corpus() -> tuple[Entry, ...]:
             Entry(item["text"], item["intent"], calls, tuple(question) if question is not None else None)
         )
     return tuple(entries)
+
+
+def load_corpus() -> tuple[Entry, ...]:
+    """The corpus entries, in file order."""
+    return load_entries(CORPUS)
 
 
 # ------------------------------------------------------------------------------------------- resolving

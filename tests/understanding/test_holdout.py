@@ -9,15 +9,12 @@ Do not tune the parser against these misses: a held-out set that has been looked
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from core import refs
-from core.understanding.calls import Call
 from tests.understanding.test_corpus import (
     INTENTS,
     TOOL_ARGS,
@@ -27,6 +24,7 @@ from tests.understanding.test_corpus import (
     describe,
     expected_text,
     load_corpus,
+    load_entries,
     matches,
     report,
     same_arg,
@@ -47,18 +45,9 @@ SETS = {
 }
 
 
-@cache
 def load_set(path: Path) -> tuple[Entry, ...]:
-    """A held-out file's entries, in file order (the same shape as load_corpus's)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entries = []
-    for item in raw:
-        calls = tuple(Call(c["tool"], dict(c.get("args") or {})) for c in item.get("calls") or ())
-        question = item.get("question")
-        entries.append(
-            Entry(item["text"], item["intent"], calls, tuple(question) if question is not None else None)
-        )
-    return tuple(entries)
+    """A held-out file's entries, in file order."""
+    return load_entries(path)
 
 
 def load_holdout() -> tuple[Entry, ...]:
