@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from deltalake import write_deltalake
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import stats, timed
 from core.agent.responder import AgentResponder
 from core.agent.router import Router
 from core.conversation.handler import ConversationHandler
@@ -37,19 +36,6 @@ from core.store import Store
 from storage.factory import open_store
 
 WS = "bench"
-
-
-def stats(samples: list[float]) -> tuple[float, float]:
-    """Median and p95 in milliseconds."""
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered) * 1000, p95 * 1000
-
-
-async def timed(fn: Callable[[], Awaitable[object]]) -> float:
-    start = time.perf_counter()
-    await fn()
-    return time.perf_counter() - start
 
 
 def message(text: str) -> IncomingMessage:

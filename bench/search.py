@@ -26,7 +26,6 @@ import asyncio
 import os
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import stats, timed
 from core.models import AuditAction, AuditEvent, EntityType, Surface, Task, TaskStatus
 from core.store import Store, TaskQuery
 from storage.factory import open_store
@@ -78,19 +78,6 @@ QUERIES = [
     ("two-word typo", "recieve parcel"),
     ("no match", "xylophone"),
 ]
-
-
-def stats(samples: list[float]) -> tuple[float, float]:
-    """Median and p95 in milliseconds."""
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered) * 1000, p95 * 1000
-
-
-async def timed(fn: Callable[[], Awaitable[object]]) -> float:
-    start = time.perf_counter()
-    await fn()
-    return time.perf_counter() - start
 
 
 def sample_task(i: int, rnd: random.Random) -> Task:

@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from deltalake import DeltaTable, write_deltalake
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import stats, timed
 from core.models import OPEN_STATUSES, AuditAction, Priority, Task, TaskStatus
 from core.services.audit import AuditTrail
 from core.store import Store, TaskQuery
@@ -47,13 +48,6 @@ OPEN = frozenset(OPEN_STATUSES)
 Samples = dict[str, list[float]]  # store operation -> seconds per call, for the side-by-side table
 
 
-def stats(samples: list[float]) -> tuple[float, float]:
-    """Median and p95 in milliseconds."""
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered) * 1000, p95 * 1000
-
-
 def row(label: str, store: list[float], raw: list[float] | None = None) -> float:
     med, p95 = stats(store)
     line = f"  {label:<44} median {med:8.2f} ms   p95 {p95:8.2f} ms"
@@ -62,12 +56,6 @@ def row(label: str, store: list[float], raw: list[float] | None = None) -> float
         line += f"   | raw median {raw_med:7.2f} ms  p95 {raw_p95:7.2f} ms   ratio {med / raw_med:5.2f}x"
     print(line, flush=True)
     return med
-
-
-async def timed(fn: Callable[[], Awaitable[object]]) -> float:
-    start = time.perf_counter()
-    await fn()
-    return time.perf_counter() - start
 
 
 def timed_sync(fn: Callable[[], object]) -> float:
