@@ -164,6 +164,12 @@ class User(_Entity):
     linear_user_id: str | None = None
     gitlab_user_id: str | None = None
     notion_user_id: str | None = None
+    # "20:00-08:00" in the person's timezone: automatic reminders and digests wait until it ends; None is
+    # the workspace's default (core/schedule/quiet.py), "off" turns it off.
+    quiet_hours: str | None = None
+    # "remind me 1 day before due": besides the workspace default, the person's tasks also remind this long
+    # before they are due (automatic, so quiet hours apply). None: only the workspace default.
+    remind_before_minutes: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None
@@ -328,6 +334,84 @@ class SyncLog(_Entity):
     deleted: int = 0
     conflicts: list[dict[str, Any]] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+
+
+class ScheduleKind(StrEnum):
+    """What a schedule sends."""
+
+    reminder = "reminder"  # a person asked: at a fixed time, or some minutes before a task is due
+    due = "due"  # the workspace's default reminder of an assigned task with a due date
+    digest = "digest"  # a person's daily digest
+    report = "report"  # a project's summary with a chart, posted to a channel
+
+
+class Schedule(_Entity):
+    """Something the assistant will say by itself, and when: the scheduler's work list (core/schedule/).
+
+    ``next_run_at`` is the UTC moment the scheduler next acts on it (None: finished or cancelled);
+    ``occurrence_at`` is the occurrence that action is for: the same moment, unless the send was deferred by
+    quiet hours or a failed attempt, so that one occurrence has one delivery receipt however often it is
+    tried. A scheduler claims a due row with a lease (``lease_holder`` until ``lease_until``) so that several
+    replicas never act on it twice.
+    """
+
+    id: str = Field(default_factory=new_id)
+    workspace_id: str
+    kind: ScheduleKind
+    user_id: str | None = None  # who gets it (reminder, due, digest); who set it up (report)
+    task_id: str | None = None  # reminder, due
+    project_id: str | None = None  # report
+    platform: Platform | None = None  # where to say it; None: where the person is (the workspace's platform)
+    channel_id: str | None = None  # a channel to post in (report) or reply in (a reminder asked in a thread)
+    thread_id: str | None = None
+    rule: str | None = None  # digest, report: a canonical repeat rule read in ``timezone`` (core/recurrence)
+    offset_minutes: int | None = None  # reminder: this long before the task is due; None: at a fixed time
+    timezone: str = "UTC"
+    explicit: bool = False  # a time the person named: sent even in quiet hours
+    next_run_at: datetime | None = None
+    occurrence_at: datetime | None = None
+    attempts: int = 0  # failed sends of the current occurrence
+    lease_holder: str | None = None
+    lease_until: datetime | None = None
+    last_sent_at: datetime | None = None
+    last_error: str | None = None
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    cancelled_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.cancelled_at is None and self.next_run_at is not None
+
+
+class DeliveryStatus(StrEnum):
+    sending = "sending"  # claimed and handed to the platform; a holder that died leaves it so
+    sent = "sent"
+    failed = "failed"  # gave up on this occurrence after its attempts
+    skipped = "skipped"  # nothing to say (empty digest), or the task or person is gone
+
+
+class Delivery(_Entity):
+    """The receipt of one occurrence of one schedule: it is said at most once (``id`` is the key)."""
+
+    id: str  # delivery_key(schedule_id, occurrence)
+    workspace_id: str
+    schedule_id: str
+    occurrence_at: datetime
+    user_id: str | None = None
+    status: DeliveryStatus = DeliveryStatus.sending
+    attempts: int = 1
+    holder: str | None = None  # the scheduler that sent it
+    message_ref: str | None = None  # where it landed: "slack:C1:1700000000.000100", "discord:…", "console"
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+def delivery_key(schedule_id: str, occurrence: datetime) -> str:
+    """The receipt id of one occurrence: the same for every replica and every retry."""
+    return f"{schedule_id}@{occurrence.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 # Fields computed on read that no store keeps.

@@ -27,8 +27,11 @@ from core.models import (
     AgentLog,
     AuditEvent,
     Conversation,
+    Delivery,
     Integration,
     Project,
+    Schedule,
+    ScheduleKind,
     SyncLog,
     Task,
     TaskStatus,
@@ -327,6 +330,101 @@ class ReceiptRepo(Protocol):
         ...
 
 
+class ScheduleRepo(Protocol):
+    """What the assistant will say by itself, and when (``Schedule``). The scheduler reads it every tick, so
+    the two tick reads (``next_run`` and ``claim_due``) are cheap however many schedules there are: an index
+    on ``next_run_at`` on SQL, the table version on Delta."""
+
+    async def put(self, schedule: Schedule) -> Schedule:
+        """Insert, or replace the row with the same id (the ids of ``due:``/``digest:`` rows are fixed, so
+        putting one again is idempotent). A lease the stored row holds is kept."""
+        ...
+
+    async def get(self, workspace_id: str, schedule_id: str) -> Schedule | None: ...
+
+    async def list(
+        self,
+        workspace_id: str,
+        *,
+        user_id: str | None = None,
+        task_id: str | None = None,
+        project_id: str | None = None,
+        kinds: Sequence[ScheduleKind] | None = None,
+        active: bool = True,
+        limit: int = 200,
+    ) -> builtins.list[Schedule]:
+        """Soonest ``next_run_at`` first; ``active`` keeps only rows with a next run and not cancelled."""
+        ...
+
+    async def update(self, workspace_id: str, schedule_id: str, changes: Mapping[str, Any]) -> Schedule:
+        """Apply only the given fields (NotFoundError when missing)."""
+        ...
+
+    async def next_run(self) -> datetime | None:
+        """The earliest ``next_run_at`` of any active schedule in any workspace (leased or not), or None.
+
+        A tick with nothing due reads only this: O(1) store reads, not a scan of every schedule."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, holder: str, until: datetime, *, limit: int = 500
+    ) -> builtins.list[Schedule]:
+        """Lease up to ``limit`` schedules of any workspace that are due (``next_run_at <= now``, active) and
+        not leased (no lease, or one that ran out before ``now``) to ``holder`` until ``until``; return them,
+        soonest first, as stored after the claim. Two schedulers claiming at once never get the same row."""
+        ...
+
+    async def release(
+        self, workspace_id: str, schedule_id: str, holder: str, changes: Mapping[str, Any]
+    ) -> bool:
+        """Apply ``changes`` and clear the lease, only if ``holder`` still holds it; False (nothing written)
+        when the lease ran out and another scheduler took the row."""
+        ...
+
+    async def release_many(
+        self, holder: str, items: Sequence[tuple[str, str, Mapping[str, Any]]]
+    ) -> set[str]:
+        """``release`` for many rows of any workspaces, each ``(workspace_id, schedule_id, changes)``, in one
+        commit where the backend allows (a tick sends hundreds); returns the ids that were still ``holder``'s
+        and so were written."""
+        ...
+
+
+class DeliveryRepo(Protocol):
+    """Delivery receipts, one per (schedule, occurrence): what makes each occurrence said at most once."""
+
+    async def begin(self, delivery: Delivery) -> Delivery | None:
+        """Insert ``delivery`` if no receipt has its id: None when inserted, else the receipt already there.
+        Of two callers racing with one id, exactly one inserts."""
+        ...
+
+    async def begin_many(self, deliveries: Sequence[Delivery]) -> builtins.list[Delivery]:
+        """``begin`` for many receipts of any workspaces in one commit where the backend allows: inserts the
+        ones whose id is new, and returns the receipts that were already there (those were not inserted)."""
+        ...
+
+    async def get(self, workspace_id: str, delivery_id: str) -> Delivery | None: ...
+
+    async def update(self, workspace_id: str, delivery_id: str, changes: Mapping[str, Any]) -> Delivery: ...
+
+    async def update_many(self, items: Sequence[tuple[str, str, Mapping[str, Any]]]) -> None:
+        """Apply each ``(workspace_id, delivery_id, changes)`` in one commit where the backend allows; rows
+        that are missing are left out."""
+        ...
+
+    async def list(
+        self,
+        workspace_id: str,
+        *,
+        schedule_id: str | None = None,
+        user_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> builtins.list[Delivery]:
+        """Newest ``created_at`` first; every given filter narrows."""
+        ...
+
+
 @runtime_checkable
 class Store(Protocol):
     """A storage backend: one repository per entity plus lifecycle and maintenance."""
@@ -341,6 +439,8 @@ class Store(Protocol):
     agent_logs: AgentLogRepo
     sync_logs: SyncLogRepo
     receipts: ReceiptRepo
+    schedules: ScheduleRepo
+    deliveries: DeliveryRepo
 
     async def open(self) -> None:
         """Create missing tables; safe to call on every start."""

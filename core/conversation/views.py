@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from core.conversation.messages import ActivityView, LinkView, ProjectView, TaskDetailView, TaskView
@@ -23,6 +23,13 @@ async def task_views(store: Store, workspace_id: str, tasks: Sequence[Task]) -> 
         if needs_projects
         else {}
     )
+    return views_named(tasks, users, projects)
+
+
+def views_named(
+    tasks: Sequence[Task], users: Mapping[str, str], projects: Mapping[str, str]
+) -> list[TaskView]:
+    """Views of ``tasks`` with people's labels and projects' names already in hand (by id)."""
     return [
         TaskView(
             id=t.id,

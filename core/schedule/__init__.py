@@ -1,0 +1,1 @@
+"""The assistant speaking first: reminders, digests, channel reports and the scheduler that sends them."""

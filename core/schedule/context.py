@@ -1,0 +1,71 @@
+"""What one scheduler tick knows about each workspace it acts in: read once per tick, not once per message."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core.models import AuditEvent, EntityType, Platform, Project, Task, User, Workspace
+from core.store import Store, TaskQuery
+
+# Past this many tasks to look at in one workspace, one scan of its tasks beats a read per task.
+BULK_TASKS = 24
+RECENT = timedelta(days=1)  # "assigned to you since yesterday"
+
+
+@dataclass
+class WorkspaceContext:
+    """One workspace as a tick sees it: the workspace, its people, projects and the tasks the tick needs."""
+
+    workspace_id: str
+    workspace: Workspace | None
+    users: dict[str, User]
+    projects: dict[str, Project] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    recent_events: list[AuditEvent] | None = None
+
+    @property
+    def platform(self) -> Platform:
+        """Where this workspace's people are."""
+        return self.workspace.platform if self.workspace is not None else Platform.console
+
+    @property
+    def user_labels(self) -> dict[str, str]:
+        return {u.id: u.label for u in self.users.values()}
+
+    @property
+    def project_names(self) -> dict[str, str]:
+        return {p.id: p.name for p in self.projects.values()}
+
+    def person(self, user_id: str | None) -> User | None:
+        """A member still in the workspace, or None."""
+        user = self.users.get(user_id) if user_id else None
+        return user if user is not None and user.deleted_at is None else None
+
+
+async def load_context(store: Store, workspace_id: str, task_ids: Iterable[str]) -> WorkspaceContext:
+    """Read a workspace, its people and projects, and the tasks ``task_ids`` (deleted ones too)."""
+    wanted = set(task_ids)
+    workspace, users, projects = await asyncio.gather(
+        store.workspaces.get(workspace_id),
+        store.users.list(workspace_id),
+        store.projects.list(workspace_id, include_deleted=True),
+    )
+    ctx = WorkspaceContext(workspace_id, workspace, {u.id: u for u in users}, {p.id: p for p in projects})
+    if len(wanted) > BULK_TASKS:
+        query = TaskQuery(include_deleted=True, limit=10_000_000)
+        ctx.tasks = {t.id: t for t in (await store.tasks.list(workspace_id, query)).items if t.id in wanted}
+    elif wanted:
+        found = await asyncio.gather(*(store.tasks.get(workspace_id, i) for i in wanted))
+        ctx.tasks = {t.id: t for t in found if t is not None}
+    return ctx
+
+
+async def recent_events(store: Store, ctx: WorkspaceContext, now: datetime) -> list[AuditEvent]:
+    """The workspace's task events of the last day (once per tick, for every digest in it)."""
+    if ctx.recent_events is None:
+        events = await store.audit.list(ctx.workspace_id, since=now - RECENT, until=now, limit=5000)
+        ctx.recent_events = [e for e in events if e.entity_type is EntityType.task]
+    return ctx.recent_events
