@@ -17,14 +17,17 @@ from bot.discord import translate
 from bot.discord.context import DiscordContext
 from bot.discord.embeds import render, task_refs, with_task
 from bot.discord.errors import NoWorkspace, failure_text
+from bot.discord.outgoing import Outgoing
 from bot.discord.views import button_task, custom_id, redrawn_actions
 from bot.discord.workspaces import Scope
 from bot.render_text import due_text
 from core.conversation.messages import Reply, TaskView
 from core.errors import OrchestratorError
 from core.models import Surface
-from core.quickadd import AssignTask, Command, CompleteTask, DeleteTask, SnoozeTask
+from core.quickadd import AssignTask, Command, CompleteTask, DeleteTask, ShowTask, SnoozeTask
+from core.quickadd_schedule import SnoozeReminder
 from core.refs import format_task, task_number
+from core.schedule.notify import ReminderAction
 
 log = logging.getLogger(__name__)
 STALE = "⚠️ This button is from an older message I can't read any more; use `/task` instead."
@@ -51,6 +54,15 @@ def phrase(action: str, task: TaskView, clicker: str) -> str:
         return f"🗑️ @{clicker} deleted {task.ref}. `/task restore` or `/task undo` brings it back."
     when = due_text(task.due_date, task.days_until_due, task.is_overdue)
     return f"💤 {task.ref} snoozed: {when}."
+
+
+def reminder_command(action: ReminderAction, number: int) -> Command:
+    """The core Command a reminder card's button stands for."""
+    if action is ReminderAction.complete:
+        return CompleteTask((number,))
+    if action is ReminderAction.open:
+        return ShowTask(number)
+    return SnoozeReminder(number, action.value)
 
 
 def legacy_number(label: str | None, message: discord.Message | None) -> int | None:
@@ -125,6 +137,52 @@ class ButtonFlow:
             log.warning("could not redraw message after a button: %s %s", exc.status, exc.text)
             await _tell(interaction, text)
 
+    async def remind(
+        self, interaction: discord.Interaction[Any], action: ReminderAction, workspace: str, task: str
+    ) -> None:
+        """A reminder card's button: Complete or Snooze replace the buttons with what happened; Open shows
+        the task to the clicker only and leaves the card as it is."""
+        try:
+            scope = await self._scope(interaction, workspace)
+        except OrchestratorError as exc:
+            await _tell(interaction, failure_text(exc, "a button"))
+            return
+        if not await self.ctx.claim(scope, f"discord:interaction:{interaction.id}"):
+            log.info("ignoring a replayed button interaction %s", interaction.id)
+            return
+        number = task_number(task)
+        if number is None:
+            await _tell(interaction, STALE)
+            return
+        await interaction.response.defer(ephemeral=action is ReminderAction.open, thinking=False)
+        msg = translate.from_interaction(
+            interaction,
+            workspace=scope.workspace_id,
+            workspace_name=scope.name,
+            is_dm=scope.is_dm,
+            surface=Surface.button,
+        )
+        reply = await self.ctx.handler.execute(msg, reminder_command(action, number))
+        if reply.is_error or action is ReminderAction.open:
+            out = Outgoing.of(reply, scope.workspace_id)
+            await _show(interaction, out)
+            return
+        acted = next((t for t in reply.tasks if task_number(t.ref) == number), None)
+        if action is ReminderAction.complete:
+            who = interaction.user.display_name
+            text = " ".join(filter(None, [f"✅ @{who} completed {format_task(number)}.", reply.next_up]))
+        else:
+            text = f"💤 {(reply.text or 'Snoozed.').splitlines()[0]}"
+        message = interaction.message
+        embeds = list(message.embeds) if message else []
+        if acted is not None:
+            embeds = with_task(embeds, acted)
+        try:
+            await interaction.edit_original_response(content=text, embeds=embeds, view=None)
+        except discord.HTTPException as exc:
+            log.warning("could not redraw a reminder after a button: %s %s", exc.status, exc.text)
+            await _tell(interaction, text)
+
     async def _scope(self, interaction: discord.Interaction[Any], workspace: str) -> Scope:
         """The button's workspace, provided the person clicking belongs to it."""
         directory = self.ctx.directory
@@ -146,6 +204,17 @@ def _label(message: discord.Message | None, custom_id: str) -> str | None:
             if isinstance(item, discord.Button) and item.custom_id == custom_id:
                 return item.label
     return None
+
+
+async def _show(interaction: discord.Interaction[Any], out: Outgoing) -> None:
+    """A whole reply (``Open``'s task card, or a failure) to the person who clicked only."""
+    try:
+        if out.view is not None:
+            await interaction.followup.send(out.content, embeds=out.embeds, view=out.view, ephemeral=True)
+        else:
+            await interaction.followup.send(out.content, embeds=out.embeds, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not answer interaction %s: %s", interaction.id, exc.status)
 
 
 async def _tell(interaction: discord.Interaction[Any], text: str) -> None:

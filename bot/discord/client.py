@@ -11,13 +11,14 @@ from discord import app_commands
 
 from bot.discord.buttons import ButtonFlow
 from bot.discord.commands import on_tree_error
+from bot.discord.commands_digest import digest
 from bot.discord.commands_project import ProjectCommands
 from bot.discord.commands_task import TaskCommands
 from bot.discord.commands_workspace import OrchestratorCommands
 from bot.discord.context import DiscordContext
 from bot.discord.messages import MessageFlow
 from bot.discord.settings import intents
-from bot.discord.views import TaskButton
+from bot.discord.views import ReminderButton, TaskButton
 from bot.discord.workspaces import WorkspaceDirectory
 from core.conversation.handler import ConversationHandler
 from core.services import Services
@@ -62,6 +63,7 @@ class OrchestratorClient(discord.Client):
         self.tree: app_commands.CommandTree[OrchestratorClient] = app_commands.CommandTree(self)
         for group in (TaskCommands(), ProjectCommands(), OrchestratorCommands()):
             self.tree.add_command(group)
+        self.tree.add_command(digest)
         self.tree.error(on_tree_error)
         self._guard_parsers()
 
@@ -73,8 +75,9 @@ class OrchestratorClient(discord.Client):
             parsers[event] = _dropping_errors(event, parse)
 
     async def setup_hook(self) -> None:
-        # Buttons of messages sent before a restart still reach TaskButton through its custom_id template.
-        self.add_dynamic_items(TaskButton)
+        # Buttons of messages sent before a restart still reach TaskButton through its custom_id template;
+        # reminder cards are sent by the scheduler, often by another process, so theirs must too.
+        self.add_dynamic_items(TaskButton, ReminderButton)
 
     def has_message_content(self) -> bool:
         """Whether the application may receive message content (known after login)."""

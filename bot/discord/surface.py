@@ -11,9 +11,11 @@ import discord
 from aiohttp import web
 
 from bot.discord.client import OrchestratorClient
+from bot.discord.notify import DiscordNotifier
 from bot.discord.settings import DiscordSettings, apply_endpoints
 from core.conversation.handler import ConversationHandler
 from core.errors import ConfigurationError
+from core.schedule.notify import Notifier
 from core.services import Services
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ class DiscordSurface:
         self._options = client_options  # passed to discord.Client (tests shorten guild_ready_timeout)
         self.client: OrchestratorClient | None = None
         self._task: asyncio.Task[None] | None = None
+        self._notifier: DiscordNotifier | None = None
 
     @classmethod
     def from_runtime(cls, rt: Runtime) -> DiscordSurface:
@@ -70,6 +73,17 @@ class DiscordSurface:
             log.error("registering slash commands failed (%s); DMs and mentions still work", exc.status)
         self.client = client
         self._task = asyncio.create_task(self._run(client), name="discord-gateway")
+
+    def notifier(self) -> Notifier | None:
+        """How the scheduler speaks on Discord: over the logged-in bot's REST client (None before
+        ``start`` and after ``stop``). One per connection, so its DM channel cache and limiter are shared."""
+        client = self.client
+        if client is None:
+            return None
+        if self._notifier is None or self._notifier.http is not client.http:
+            me = client.user.id if client.user is not None else None
+            self._notifier = DiscordNotifier(client.http, bot_user_id=me)
+        return self._notifier
 
     async def _login(self, token: str, *, message_content: bool) -> OrchestratorClient:
         client = OrchestratorClient(
@@ -106,7 +120,7 @@ class DiscordSurface:
 
     async def stop(self) -> None:
         client, task = self.client, self._task
-        self.client, self._task = None, None
+        self.client, self._task, self._notifier = None, None, None
         if client is not None:
             await client.close()
         if task is not None:

@@ -20,6 +20,7 @@ import discord
 
 from core.conversation.messages import TaskView
 from core.refs import TASK_REF_PATTERN, format_task, task_number
+from core.schedule.notify import ReminderAction
 
 ACTIONS = ("complete", "assign", "snooze")
 MAX_ROWS = 5  # Discord allows five action rows per message
@@ -158,3 +159,69 @@ def redrawn_actions(
                     )
                 )
     return view if view.children else None
+
+
+# -- the reminder card's buttons (the scheduler's notices, bot/discord/notify.py) ---------------------------
+
+REMINDER_TEMPLATE = (
+    r"remind:(?P<action>complete|snooze_1h|snooze_tomorrow|snooze_next_week|open):"
+    rf"(?P<workspace>discord:\d+):(?P<task>{TASK_REF_PATTERN})"
+)
+_REMINDER_LABELS: dict[ReminderAction, tuple[str, discord.ButtonStyle, str]] = {
+    ReminderAction.complete: ("Complete", discord.ButtonStyle.success, "✅"),
+    ReminderAction.snooze_hour: ("Snooze 1 hour", discord.ButtonStyle.secondary, "💤"),
+    ReminderAction.snooze_tomorrow: ("Tomorrow", discord.ButtonStyle.secondary, "💤"),
+    ReminderAction.snooze_week: ("Next week", discord.ButtonStyle.secondary, "💤"),
+    ReminderAction.open: ("Open", discord.ButtonStyle.primary, "🔎"),
+}
+
+
+@runtime_checkable
+class ReminderHandler(Protocol):
+    """Carries out a click on a reminder card (buttons.py)."""
+
+    async def remind(
+        self, interaction: discord.Interaction[Any], action: ReminderAction, workspace_id: str, task: str
+    ) -> None: ...
+
+
+class ReminderButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REMINDER_TEMPLATE):
+    """One reminder action on one task: ``remind:<action>:<workspace>:<T-3>``, valid after a restart."""
+
+    def __init__(self, action: ReminderAction, workspace_id: str, task: str) -> None:
+        label, style, emoji = _REMINDER_LABELS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                emoji=emoji,
+                custom_id=f"remind:{action.value}:{workspace_id}:{task}",
+                row=0,
+            )
+        )
+        self.action = action
+        self.workspace_id = workspace_id
+        self.task = task
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReminderButton:
+        return cls(ReminderAction(match["action"]), match["workspace"], match["task"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        handler = getattr(interaction.client, "button_handler", None)
+        if isinstance(handler, ReminderHandler):
+            await handler.remind(interaction, self.action, self.workspace_id, self.task)
+
+
+def reminder_actions(workspace_id: str, task_ref: str) -> discord.ui.View:
+    """Complete / Snooze 1 hour / Tomorrow / Next week / Open, in one row."""
+    view = discord.ui.View(timeout=None)
+    for action in _REMINDER_LABELS:
+        view.add_item(ReminderButton(action, workspace_id, task_ref))
+    return view

@@ -22,11 +22,14 @@ from bot.render_text import task_line
 from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.errors import failure_text
-from bot.slack.home import publish_home
+from bot.slack.home import DIGEST_DEFAULT, DIGEST_OFF, DIGEST_ON, publish_home
+from bot.slack.reminder_card import REMINDER_ACTIONS, without_reminder_buttons
 from bot.slack.translate import for_home, from_click
-from core.conversation.messages import TaskView
-from core.quickadd_commands import AssignTask, Command, CompleteTask, DeleteTask, SnoozeTask
+from core.conversation.messages import Reply, TaskView
+from core.quickadd_commands import AssignTask, Command, CompleteTask, DeleteTask, ShowTask, SnoozeTask
+from core.quickadd_schedule import Digest, SnoozeReminder
 from core.refs import task_number
+from core.schedule.notify import ReminderAction
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,25 @@ COMMANDS: dict[str, Callable[[int], Command]] = {
     blocks.SNOOZE: lambda n: SnoozeTask(n, days=1),
     blocks.DELETE: lambda n: DeleteTask((n,), confirmed=True),  # the click is the confirmation
 }
+
+
+# The reminder card's buttons (bot/slack/reminder_card.py).
+def reminder_command(action: ReminderAction, number: int) -> Command:
+    """What a reminder button asks the core to do with the task number it carries."""
+    if action is ReminderAction.complete:
+        return CompleteTask((number,))
+    if action is ReminderAction.open:
+        return ShowTask(number)
+    return SnoozeReminder(number, action.value)
+
+
+def reminder_note(action: ReminderAction, who: str, reply: Reply) -> str:
+    """What replaces a reminder's buttons: who completed it, or until when it is snoozed (core words)."""
+    if action is ReminderAction.complete:
+        done = f":white_check_mark: Completed by {who}"
+        return f"{done} · {reply.next_up}" if reply.next_up else done
+    said = (reply.text or "Snoozed.").splitlines()[0]
+    return f":zzz: {blocks.escape_text(said)}"
 
 
 def note(action_id: str, who: str, view: TaskView) -> str:
@@ -103,6 +125,86 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     for action_id in blocks.TASK_ACTIONS:
         app.action(action_id)(on_button)
 
+    async def on_reminder_button(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        async with deps.inflight:
+            await ack()
+            user_id = body["user"]["id"]
+            try:
+                number = task_number(str(action.get("value") or ""))
+                if number is None:
+                    await _tell(client, respond, body, user_id, ":warning: That button isn't for a task.")
+                    return
+                which = REMINDER_ACTIONS[action["action_id"]]
+                profile = await deps.users.profile(client, context.team_id, user_id)
+                msg = from_click(body, profile, context.team_id)
+                reply = await deps.run(client, msg, reminder_command(which, number))
+                if reply.is_error or which is ReminderAction.open:
+                    # Open shows the task to the clicker only; the reminder keeps its buttons.
+                    await _tell(client, respond, body, user_id, blocks.fallback_text(reply), reply=reply)
+                    return
+                said = reminder_note(which, blocks.mention(user_id), reply)
+                await _redraw_reminder(client, respond, body, str(action.get("value")), said)
+            except Exception as exc:
+                text = failure_text(exc, f"button {action.get('action_id')}")
+                await _tell(client, respond, body, user_id, text)
+
+    for action_id in REMINDER_ACTIONS:
+        app.action(action_id)(on_reminder_button)
+
+    async def on_digest_switch(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        """The Home tab's digest button: ``Digest`` on at the default time, or off; then the tab again."""
+        async with deps.inflight:
+            await ack()
+            user_id = body["user"]["id"]
+            try:
+                profile = await deps.users.profile(client, context.team_id, user_id)
+                command = (
+                    Digest(on=True, when=DIGEST_DEFAULT)
+                    if action["action_id"] == DIGEST_ON
+                    else Digest(on=False)
+                )
+                reply = await deps.run(client, from_click(body, profile, context.team_id), command)
+                if reply.is_error:
+                    await _tell(client, respond, body, user_id, blocks.fallback_text(reply))
+                await publish_home(client, deps, for_home(profile, context.team_id))
+            except Exception as exc:
+                await _tell(client, respond, body, user_id, failure_text(exc, "the digest button"))
+
+    app.action(DIGEST_ON)(on_digest_switch)
+    app.action(DIGEST_OFF)(on_digest_switch)
+
+
+async def _redraw_reminder(
+    client: AsyncWebClient, respond: AsyncRespond, body: dict[str, Any], ref: str, note: str
+) -> None:
+    """The reminder message with its buttons replaced by ``note``."""
+    message = body.get("message") or {}
+    old = message.get("blocks")
+    new_blocks = without_reminder_buttons(old if isinstance(old, list) else [], ref, note)
+    text = str(message.get("text") or note)
+    if body.get("response_url"):
+        await respond(text=text, blocks=new_blocks, replace_original=True)
+        return
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    await client.chat_update(
+        channel=str(channel), ts=str(container.get("message_ts")), text=text, blocks=new_blocks
+    )
+
 
 async def _redraw(
     client: AsyncWebClient, respond: AsyncRespond, body: dict[str, Any], view: TaskView, note: str
@@ -120,14 +222,22 @@ async def _redraw(
 
 
 async def _tell(
-    client: AsyncWebClient, respond: AsyncRespond, body: dict[str, Any], user_id: str, text: str
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    user_id: str,
+    text: str,
+    *,
+    reply: Reply | None = None,
 ) -> None:
-    """Show an error to the person who clicked, without touching the card."""
+    """Show an error (or, with ``reply``, an answer in full) to the person who clicked, without touching
+    the card."""
+    shown = blocks.reply_blocks(reply) if reply is not None else None
     try:
         if body.get("response_url"):
-            await respond(text=text, response_type="ephemeral", replace_original=False)
+            await respond(text=text, blocks=shown, response_type="ephemeral", replace_original=False)
         else:
             # Home tab clicks have no response_url; the app's DM with the user is where they'll see it.
-            await client.chat_postMessage(channel=user_id, text=text)
+            await client.chat_postMessage(channel=user_id, text=text, blocks=shown)
     except Exception:
         log.exception("could not report a failed button click")

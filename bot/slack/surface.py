@@ -23,9 +23,11 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.slack.app import build_app, build_deps
 from bot.slack.deps import SlackDeps
+from bot.slack.notify import SlackNotifier
 from bot.slack.settings import SlackSettings
 from bot.webhooks.signatures import one_header, slack_ok
 from core.conversation.handler import ConversationHandler
+from core.schedule.notify import Notifier
 from core.services import Services
 
 if TYPE_CHECKING:
@@ -56,11 +58,20 @@ class SlackSurface:
         self.deps: SlackDeps = build_deps(handler, services)
         self.app: AsyncApp = build_app(settings, self.deps)
         self._socket: AsyncSocketModeHandler | None = None
+        self._notifier: SlackNotifier | None = None
 
     @classmethod
     def from_runtime(cls, rt: Runtime) -> SlackSurface:
         """Built by `serve` when the settings have a Slack bot token and signing secret."""
         return cls(rt.handler, rt.services, rt.settings.slack)
+
+    def notifier(self) -> Notifier | None:
+        """How the scheduler speaks in this workspace: over the app's own Web API client (same token and
+        API URL, so SLACK_API_URL reaches the fake in tests). One per surface, so its rate limiters are
+        shared by every tick."""
+        if self._notifier is None:
+            self._notifier = SlackNotifier(self.app.client)
+        return self._notifier
 
     @property
     def mode(self) -> str:

@@ -35,7 +35,7 @@ async def test_login_identify_heartbeat_and_commands(world: World, bot: DiscordS
     assert {g.id for g in bot.client.guilds} == {world.acme.id, world.side.id}
 
     registered = {c["name"]: c for c in fake.commands[None]}
-    assert set(registered) == {"task", "project", "orchestrator"}
+    assert set(registered) == {"task", "project", "orchestrator", "digest"}
     task_subcommands = {o["name"] for o in registered["task"]["options"]}
     assert task_subcommands == {
         "add",
@@ -56,6 +56,9 @@ async def test_login_identify_heartbeat_and_commands(world: World, bot: DiscordS
     assert next(o for o in add["options"] if o["name"] == "project")["autocomplete"] is True
     assert {o["name"] for o in registered["project"]["options"]} == {"add", "list", "show", "use"}
     assert [o["name"] for o in registered["orchestrator"]["options"]] == ["workspace"]
+    digest = {o["name"]: o for o in registered["digest"]["options"]}  # a command without subcommands
+    assert [c["value"] for c in digest["turn"]["choices"]] == ["on", "off", "now"]
+    assert digest["when"]["type"] == 3
 
 
 async def test_commands_go_to_the_configured_guilds_only(world: World, services: Services) -> None:
@@ -66,7 +69,12 @@ async def test_commands_go_to_the_configured_guilds_only(world: World, services:
             fake.requests
         )
         assert None not in fake.commands
-        assert {c["name"] for c in fake.commands[world.acme.id]} == {"task", "project", "orchestrator"}
+        assert {c["name"] for c in fake.commands[world.acme.id]} == {
+            "task",
+            "project",
+            "orchestrator",
+            "digest",
+        }
     finally:
         await surface.stop()
 

@@ -33,6 +33,7 @@ class Call:
     params: dict[str, Any]
     token: str | None = None
     path: str = ""
+    at: float = field(default_factory=time.monotonic)  # when it arrived (to check Retry-After was honoured)
 
 
 @dataclass
@@ -66,6 +67,10 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     port: int = 0
     fault: Fault | None = None
+    # messages posted with chat.postMessage, per channel, oldest first (conversations.history reads them)
+    posted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # chat.postMessage to these channels (or users) fails with this error (is_archived, user_not_found…)
+    post_errors: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._changed = asyncio.Condition()
@@ -73,6 +78,7 @@ class FakeSlack:
         self._ts = 1_700_000_000
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
+        self._failing: dict[str, list[web.Response]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------------------
 
@@ -144,6 +150,8 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")
         await self._record(Call(method, params, token, request.path))
+        if (failure := self._next_failure(method)) is not None:
+            return failure
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
@@ -176,8 +184,11 @@ class FakeSlack:
         return {"ok": True, "user": user.payload()}
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        if (problem := self.post_errors.get(str(params.get("channel")))) is not None:
+            return {"ok": False, "error": problem}
         ts = self._next_ts()
         message = {k: v for k, v in params.items() if k in ("text", "blocks", "thread_ts")}
+        self._keep_posted(params, {**message, "ts": ts})
         return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {**message, "ts": ts}}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -200,6 +211,65 @@ class FakeSlack:
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view") or {}
         return {"ok": True, "view": {**view, "id": "VHOME1", "hash": "h2"}}
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = str(params.get("users", ""))
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": f"D{user}", "is_im": True}}
+
+    # -- scheduler notices: failures on demand, stored messages with metadata, history ---------------------
+
+    def fail_next(self, method: str, times: int = 1, *, status: int = 429, retry_after: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with HTTP ``status`` (a 429 with Retry-After)."""
+        for _ in range(times):
+            if status == 429:
+                answer = web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(retry_after)},
+                )
+            else:
+                answer = web.json_response({"ok": False, "error": "internal_error"}, status=status)
+            self._failing.setdefault(method, []).append(answer)
+
+    def _next_failure(self, method: str) -> web.Response | None:
+        queued = self._failing.get(method)
+        return queued.pop(0) if queued else None
+
+    def _keep_posted(self, params: dict[str, Any], message: dict[str, Any]) -> None:
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        stored = {"type": "message", "user": BOT_USER_ID, "bot_id": "BBOT", **message}
+        if metadata:
+            stored["metadata"] = metadata
+        self.posted.setdefault(str(params.get("channel")), []).append(stored)
+
+    def _visible(self, message: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """Metadata only with ``include_all_metadata``, as Slack does."""
+        if str(params.get("include_all_metadata", "")).lower() in ("1", "true"):
+            return message
+        return {k: v for k, v in message.items() if k != "metadata"}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        limit = int(params.get("limit") or 100)
+        messages = [m for m in self.posted.get(str(params.get("channel")), []) if "thread_ts" not in m]
+        newest_first = [self._visible(m, params) for m in reversed(messages)][:limit]
+        return {"ok": True, "messages": newest_first, "has_more": len(messages) > limit}
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        limit = int(params.get("limit") or 100)
+        thread = str(params.get("ts"))
+        messages = [
+            m for m in self.posted.get(str(params.get("channel")), []) if m.get("thread_ts") == thread
+        ]
+        oldest_first = [self._visible(m, params) for m in messages][:limit]
+        return {"ok": True, "messages": oldest_first, "has_more": len(messages) > limit}
+
+    def posted_to(self, channel: str) -> list[dict[str, Any]]:
+        """What the app posted in ``channel`` (a D… id for a DM), oldest first."""
+        return self.posted.get(channel, [])
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}

@@ -31,6 +31,9 @@ METHOD_SCOPES = {
     "chat_postMessage": {"chat:write"},
     "chat_update": {"chat:write"},
     "chat_getPermalink": set(),
+    # did a scheduled message land: reading its metadata back in a DM or a (private) channel or thread
+    "conversations_history": {"channels:history", "groups:history", "im:history"},
+    "conversations_replies": {"channels:history", "groups:history", "im:history"},
     "users_info": {"users:read", "users:read.email"},  # email needs the second one
     "views_open": set(),
     "views_publish": set(),

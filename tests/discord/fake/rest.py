@@ -6,6 +6,7 @@ only decodes that exact value.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -66,12 +67,32 @@ def _reference(ref: Json, channel_id: int) -> Json:
 
 async def body_of(request: web.Request) -> Json:
     """JSON bodies, and the ``payload_json`` part of multipart ones (used when files are attached)."""
+    return (await body_and_files(request))[0]
+
+
+async def body_and_files(request: web.Request) -> tuple[Json, list[Json]]:
+    """The JSON body and the files of a multipart one (``files[n]`` parts: name and bytes)."""
     if request.content_type.startswith("multipart/"):
         form = await request.post()
-        return json.loads(str(form.get("payload_json") or "{}"))
+        files = [
+            {"filename": part.filename, "data": part.file.read()}
+            for name, part in form.items()
+            if name.startswith("files[") and isinstance(part, web.FileField)
+        ]
+        return json.loads(str(form.get("payload_json") or "{}")), files
     if not request.can_read_body:
-        return {}
-    return await request.json()
+        return {}, []
+    return await request.json(), []
+
+
+def rate_limited(retry_after: float) -> web.Response:
+    """A 429 as Discord sends it: the JSON body discord.py reads, and the Via header it checks to tell a
+    rate limit from a Cloudflare ban."""
+    answer = reply(
+        {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}, 429
+    )
+    answer.headers.update({"Retry-After": str(retry_after), "Via": "1.1 google", "X-RateLimit-Scope": "user"})
+    return answer
 
 
 class FakeRest:
@@ -88,6 +109,7 @@ class FakeRest:
             web.get(f"{api}/gateway/bot", self.gateway_bot),
             web.post(f"{api}/users/@me/channels", self.create_dm),
             web.post(f"{api}/channels/{{channel}}/messages", self.create_message),
+            web.get(f"{api}/channels/{{channel}}/messages", self.channel_history),
             web.get(f"{api}/channels/{{channel}}/messages/{{message}}", self.get_message),
             web.patch(f"{api}/channels/{{channel}}/messages/{{message}}", self.edit_message),
             web.get(f"{api}/applications/{{app}}/commands", self.get_commands),
@@ -106,8 +128,12 @@ class FakeRest:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         self.s.requests.append((request.method, request.path))
+        self.s.timed.append((request.method, request.path, time.monotonic()))
         if self.fault is not None and (injected := await self.fault(request)) is not None:
             return injected
+        if (failure := self.s.next_failure(request.method, request.path)) is not None:
+            self.s.changed()
+            return failure
         if request.path.startswith("/api/") and not any(p in request.path for p in _OPEN):
             if request.headers.get("Authorization") != f"Bot {self.s.token}":
                 return error(401, 0, "401: Unauthorized")
@@ -160,10 +186,16 @@ class FakeRest:
         channel_id = int(request.match_info["channel"])
         if channel_id not in self.s.channels:
             return error(404, 10003, "Unknown Channel")
-        body = await body_of(request)
+        if self.s.dm_closed(channel_id):
+            return error(403, 50007, "Cannot send messages to this user")
+        body, files = await body_and_files(request)
         problems = form_errors(body)
         if problems:
             return error(400, 50035, "Invalid Form Body", problems)
+        nonce = str(body.get("nonce") or "")
+        if nonce and body.get("enforce_nonce") and (earlier := self.s.nonces.get(nonce)) is not None:
+            # Discord: a repeated nonce from the same author within a few minutes returns that message.
+            return reply({**self.s.messages[earlier], "nonce": nonce})
         ref = body.get("message_reference")
         data = message(
             self.s.ids(),
@@ -176,8 +208,26 @@ class FakeRest:
             reference=_reference(ref, channel_id) if ref else None,
             flags=int(body.get("flags") or 0),
         )
+        if files:
+            data["attachments"] = [
+                {"id": str(self.s.ids()), "filename": f["filename"], "size": len(f["data"])} for f in files
+            ]
+            self.s.files.update({a["id"]: f["data"] for a, f in zip(data["attachments"], files, strict=True)})
+        if nonce:
+            self.s.nonces[nonce] = int(data["id"])
         await self.s.store_message(data)
-        return reply(data)
+        return reply({**data, "nonce": nonce} if nonce else data)
+
+    async def channel_history(self, request: web.Request) -> web.Response:
+        """GET /channels/{id}/messages: newest first, ``limit`` of them (fetched messages carry no nonce)."""
+        channel_id = int(request.match_info["channel"])
+        if channel_id not in self.s.channels:
+            return error(404, 10003, "Unknown Channel")
+        limit = int(request.query.get("limit") or 50)
+        found = [m for m in self.s.messages.values() if int(m["channel_id"]) == channel_id]
+        found = [m for m in found if not int(m.get("flags", 0)) & EPHEMERAL]
+        found.sort(key=lambda m: int(m["id"]), reverse=True)
+        return reply(found[:limit])
 
     async def get_message(self, request: web.Request) -> web.Response:
         data = self.s.messages.get(int(request.match_info["message"]))

@@ -25,7 +25,7 @@ from tests.discord.fake.payloads import (
     message,
     text_channel,
 )
-from tests.discord.fake.rest import EPHEMERAL, LOADING, FakeRest
+from tests.discord.fake.rest import EPHEMERAL, LOADING, FakeRest, error, rate_limited
 
 T = TypeVar("T")
 CONTENT_FLAGS = 1 << 19  # GATEWAY_MESSAGE_CONTENT_LIMITED: the portal toggle of an unverified bot
@@ -63,6 +63,11 @@ class FakeDiscord:
         self.commands: dict[int | None, list[Json]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.requests: list[tuple[str, str]] = []
+        self.timed: list[tuple[str, str, float]] = []  # (method, path, monotonic time) of every request
+        self.nonces: dict[str, int] = {}  # nonce → the message created with it (enforce_nonce)
+        self.files: dict[str, bytes] = {}  # attachment id → the bytes uploaded with the message
+        self.closed_dms: set[int] = set()  # users who don't accept DMs from the bot (403 50007)
+        self._failing: list[tuple[str, str, web.Response]] = []
         self.gateway = FakeGateway(self)
         self.rest = FakeRest(self)
         self._changed = asyncio.Event()
@@ -153,6 +158,39 @@ class FakeDiscord:
             stored.append(item)
         self.commands[guild_id] = stored
         return stored
+
+    # failures and refusals on demand
+    def fail_next(
+        self, method: str, path_end: str, times: int = 1, *, status: int = 429, retry_after: float = 0.5
+    ) -> None:
+        """Answer the next ``times`` ``method`` requests whose path ends with ``path_end`` with ``status``."""
+        for _ in range(times):
+            if status == 429:
+                answer = rate_limited(retry_after)
+            else:
+                answer = error(status, 0, f"{status}: Server Error")
+            self._failing.append((method, path_end, answer))
+
+    def next_failure(self, method: str, path: str) -> web.Response | None:
+        for i, (m, end, answer) in enumerate(self._failing):
+            if m == method and path.endswith(end):
+                del self._failing[i]
+                return answer
+        return None
+
+    def dm_closed(self, channel_id: int) -> bool:
+        return any(self.dm_channels.get(u) == channel_id for u in self.closed_dms)
+
+    def times_of(self, method: str, path_end: str) -> list[float]:
+        """When each ``method`` request to a path ending with ``path_end`` arrived (monotonic seconds)."""
+        return [t for m, p, t in self.timed if m == method and p.endswith(path_end)]
+
+    def in_channel(self, channel_id: int) -> list[Json]:
+        """The messages of a channel, oldest first."""
+        return sorted(
+            (m for m in self.messages.values() if int(m["channel_id"]) == channel_id),
+            key=lambda m: int(m["id"]),
+        )
 
     # messages
     async def store_message(self, data: Json) -> None:
@@ -252,7 +290,10 @@ class FakeDiscord:
         """Typed options the way Discord sends them, checked against the registered schema."""
         top_name, _, sub_name = command.partition(" ")
         top = self._command(top_name, guild)
-        sub = next(o for o in top.get("options", []) if o["name"] == sub_name and o["type"] == 1)
+        if sub_name:
+            sub = next(o for o in top.get("options", []) if o["name"] == sub_name and o["type"] == 1)
+        else:
+            sub = top  # a command without subcommands (/digest): its options are the command's own
         schema = {o["name"]: o for o in sub.get("options", [])}
         options: list[Json] = []
         resolved: Json = {}
@@ -276,7 +317,7 @@ class FakeDiscord:
             "id": top["id"],
             "name": top["name"],
             "type": 1,
-            "options": [{"name": sub_name, "type": 1, "options": options}],
+            "options": [{"name": sub_name, "type": 1, "options": options}] if sub_name else options,
         }
         if resolved:
             data["resolved"] = resolved
