@@ -10,10 +10,15 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.integration_clients import sync_service
+from bot.notifiers import Notifiers
+from bot.scheduler_loop import SchedulerLoop
 from bot.surface import ChatSurface
 from bot.sync_scheduler import SyncScheduler
 from bot.webhooks import Webhooks
 from bot.wiring import Runtime, runtime
+from core.clock import SystemClock
+from core.schedule.notify import Notifier
+from core.schedule.scheduler import Scheduler
 from core.settings import Settings
 from core.store import ReceiptRepo
 from core.sync import SyncService
@@ -70,6 +75,21 @@ def build_app(
     return app
 
 
+def _scheduler(rt: Runtime, surfaces: list[ChatSurface]) -> SchedulerLoop | None:
+    """The reminders/digests/reports loop over the notifiers of the surfaces that started (None: none can
+    speak first, e.g. a webhooks-only deployment)."""
+    found: list[Notifier] = []
+    for surface in surfaces:
+        make = getattr(surface, "notifier", None)
+        notifier = make() if callable(make) else None
+        if notifier is not None:
+            found.append(notifier)
+    if not found:
+        return None
+    scheduler = Scheduler(rt.store, Notifiers(found), SystemClock())
+    return SchedulerLoop(scheduler, tick=rt.settings.scheduler.tick_seconds)
+
+
 async def serve(
     settings: Settings,
     host: str,
@@ -101,6 +121,7 @@ async def serve(
             except (NotImplementedError, RuntimeError):  # not on the main thread (tests) or not on POSIX
                 pass
         started: list[ChatSurface] = []
+        reminders: SchedulerLoop | None = None
         scheduler = (
             SyncScheduler(sync, tick=settings.scheduler.tick_seconds)
             if sync is not None and settings.scheduler.enabled
@@ -114,12 +135,17 @@ async def serve(
                 started.append(surface)
             if not surfaces:
                 log.warning("no chat surface configured; serving /healthz only")
+            reminders = _scheduler(rt, started) if settings.scheduler.enabled else None
+            if reminders is not None:
+                reminders.start()
             names = ", ".join(s.name for s in surfaces) or "no chat surfaces"
             print(f"serving on http://{host}:{port} ({names})")
             if on_ready is not None:
                 on_ready(f"http://{host}:{port}")
             await stop.wait()
         finally:
+            if reminders is not None:
+                await reminders.stop()
             if scheduler is not None:
                 await scheduler.stop()
             for surface in reversed(started):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.quickadd_commands import QuickAddError
 from core.refs import task_number
 
 KEYWORDS = {"reminders": "reminders", "digest": "digest", "quiet": "quiet"}
@@ -65,10 +64,13 @@ class QuietHoursCommand:
 
 
 ScheduleCommand = ListReminders | CancelReminder | RemindTask | SnoozeReminder | Digest | QuietHoursCommand
+SCHEDULE_COMMANDS = (ListReminders, CancelReminder, RemindTask, SnoozeReminder, Digest, QuietHoursCommand)
 
 
 def parse_schedule(name: str, rest: str) -> ScheduleCommand:
     """Parse the words after one of ``KEYWORDS`` (QuickAddError when they don't fit)."""
+    from core.quickadd_commands import QuickAddError  # that module's Command union includes these commands
+
     words = rest.split()
     low = [w.lower() for w in words]
     usage = USAGE[name]

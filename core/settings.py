@@ -214,18 +214,20 @@ class ProvidersSettings(_Section):
 
 
 class SchedulerSettings(_Section):
-    """Work `serve` runs on its own: tracker syncs of every enabled integration."""
+    """Work `serve` runs on its own: tracker syncs, and reminders, digests and reports (core/schedule)."""
 
     enabled: bool = Field(
         default=True,
         validation_alias=env("enabled", "ORCHESTRATOR_SCHEDULER_ENABLED"),
-        description="run scheduled syncs in `serve`",
+        description="run scheduled syncs, reminders, digests and reports in `serve`",
     )
     tick_seconds: float = Field(
         default=30.0,
         gt=0,
-        validation_alias=env("tick_seconds", "ORCHESTRATOR_SCHEDULER_TICK_SECONDS"),
-        description="how often the scheduler looks for due work",
+        validation_alias=env(
+            "tick_seconds", "ORCHESTRATOR_SCHEDULER_TICK", "ORCHESTRATOR_SCHEDULER_TICK_SECONDS"
+        ),
+        description="how often the scheduler looks for due work (seconds)",
     )
 
 

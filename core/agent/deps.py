@@ -48,6 +48,7 @@ _READ_ONLY = frozenset(
         "task_details",
         "activity",
         "count_tasks",
+        "list_reminders",
     }
 )
 READ_ONLY_TOOLS = _READ_ONLY  # the tools that only read: an answer made of them changed nothing

@@ -18,6 +18,7 @@ from core.agent.deps import AgentDeps
 from core.agent.describe import project_line, task_line
 from core.agent.guard import queue_or_check, service_errors
 from core.agent.tools_read import activity, count_tasks, list_tasks, search_tasks, task_details
+from core.agent.tools_schedule import list_reminders, remind
 from core.conversation.active import active_project
 from core.conversation.views import next_note
 from core.dates import parse_due
@@ -381,5 +382,7 @@ TOOLS: list[Callable[..., Awaitable[str]]] = [
     show_project,
     use_project,
     undo,
+    remind,
+    list_reminders,
 ]
 TOOL_NAMES: frozenset[str] = frozenset(fn.__name__ for fn in TOOLS)

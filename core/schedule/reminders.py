@@ -23,10 +23,6 @@ from core.services.actor import Actor
 from core.services.resolve import Resolver
 from core.store import Store, TaskQuery
 
-# The task fields whose change moves or ends its reminders.
-WATCHED = frozenset({"due_date", "due_time", "assignee_id", "status", "deleted_at"})
-SNOOZES = {"snooze_1h": timedelta(hours=1)}
-
 
 def due_row_id(task_id: str) -> str:
     return f"due:{task_id}"

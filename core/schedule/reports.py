@@ -17,7 +17,7 @@ from core.schedule.when import when_label
 from core.services.actor import Actor
 from core.services.resolve import Resolver
 from core.services.timing import annotate_task
-from core.store import Store, TaskQuery
+from core.store import Store
 
 HINT = "For example: `/project report #Launch weekly fri 16:00 in #launch-team`."
 _SHORT = {"weekly": "every week", "daily": "every day", "monthly": "every month", "biweekly": "every 2 weeks"}
@@ -119,9 +119,3 @@ def summarize(
         lines.append("Nothing open.")
     views = views_named(overdue[:10], ctx.user_labels, ctx.project_names)
     return Reply("\n".join(lines), kind=ReplyKind.info, tasks=views)
-
-
-async def project_tasks(store: Store, workspace_id: str, project_id: str) -> list[Task]:
-    """Every task of a project, deleted ones too (a chart counts what was created and removed)."""
-    query = TaskQuery(project_id=project_id, include_deleted=True, limit=100_000)
-    return (await store.tasks.list(workspace_id, query)).items

@@ -25,6 +25,7 @@ from typing import Any
 
 from core.clock import Clock
 from core.models import Delivery, DeliveryStatus, Schedule, ScheduleKind, User, delivery_key, new_id
+from core.schedule.chart_series import chart_series, project_tasks
 from core.schedule.compose import catch_up_notice, destination, reminder_notice
 from core.schedule.context import WorkspaceContext, load_context
 from core.schedule.digests import compose_digest
@@ -33,12 +34,13 @@ from core.schedule.local_time import zone_of
 from core.schedule.notify import DeliveryError, Notice, Notifier
 from core.schedule.quiet import quiet_for
 from core.schedule.reminders import default_next, owner_id
-from core.schedule.reports import project_tasks, summarize
+from core.schedule.reports import summarize
 from core.store import Store
 
 log = logging.getLogger(__name__)
 
 TASK_KINDS = (ScheduleKind.reminder, ScheduleKind.due)
+ELSEWHERE = timedelta(minutes=1)  # how long a row this process can't deliver is left for one that can
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Scheduler:
         late_after: timedelta = timedelta(minutes=15),
         max_attempts: int = 5,
         retry_base: timedelta = timedelta(seconds=30),
-        chart: ChartMaker | None = None,
+        chart_days: int = 14,
     ) -> None:
         self.store = store
         self.notifier = notifier
@@ -102,7 +104,7 @@ class Scheduler:
         self.late_after = late_after
         self.max_attempts = max_attempts
         self.retry_base = retry_base
-        self._chart = chart
+        self.chart_days = chart_days
         self._sending = asyncio.Semaphore(concurrency)
 
     # -- one tick ----------------------------------------------------------------------------------------
@@ -187,7 +189,9 @@ class Scheduler:
                 return
             tasks = await project_tasks(self.store, row.workspace_id, project.id)
             reply = summarize(project, tasks, ctx, now, row.timezone)
-            chart = await self._chart(self.store, ctx, project, now, row.timezone) if self._chart else None
+            zone = zone_of(row.timezone)
+            last_day = now.astimezone(zone).date()
+            chart = chart_series(tasks, name=project.name, last_day=last_day, zone=zone, days=self.chart_days)
             to = destination(row, ctx, person)
             item.notice = Notice(item.key, row.workspace_id, row.kind, to, reply, chart=chart)
 
@@ -252,8 +256,13 @@ class Scheduler:
     async def _deliver(self, items: list[_Item], now: datetime, report: TickReport) -> None:
         releases: list[tuple[str, str, dict[str, Any]]] = []
         receipts: list[tuple[str, str, dict[str, Any]]] = []
-        to_send = [i for i in items if i.notice is not None]
+        to_send = [i for i in items if i.notice is not None and self.notifier.handles(i.notice.to.platform)]
         skips = [i for i in items if i.notice is None]
+        sending = {id(i) for i in to_send}
+        for item in items:
+            if item.notice is not None and id(item) not in sending:
+                # Another process speaks on that platform (`serve`, while a console is open): its row.
+                releases.append((item.row.workspace_id, item.row.id, {"next_run_at": now + ELSEWHERE}))
         fresh: list[Delivery] = []
         for item in to_send + [i for i in skips if i.status is not None]:
             status = (

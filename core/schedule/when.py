@@ -27,6 +27,16 @@ _AT_DUE = re.compile(
 )
 _IN = re.compile(rf"^in\s+{_AMOUNT}$")
 MORNING = time(9, 0)  # a reminder for a day with no time comes then
+# Parts of the day people name instead of a clock.
+_DAYPARTS = (
+    (re.compile(r"\btonight\b"), "today 7pm"),
+    (re.compile(r"\b(?:eod|end of (?:the )?day|cob|close of business)\b"), "5pm"),
+    (re.compile(r"\b(?:in the |this )?morning\b"), "9am"),
+    (re.compile(r"\b(?:at )?(?:noon|midday|lunchtime|lunch)\b"), "12pm"),
+    (re.compile(r"\b(?:in the |this )?afternoon\b"), "2pm"),
+    (re.compile(r"\b(?:in the |this )?evening\b"), "6pm"),
+    (re.compile(r"\b(?:at |in the )?night\b"), "9pm"),
+)
 
 
 def _minutes(amount: str, unit: str) -> int:
@@ -59,6 +69,8 @@ def read_when(text: str, zone: ZoneInfo, now: datetime) -> When:
         return When(before_minutes=0)
     if (later := _IN.match(words)) is not None:
         return When(at=now + timedelta(minutes=_minutes(later.group(1), later.group(2))))
+    for pattern, clock in _DAYPARTS:
+        words = pattern.sub(clock, words)
     try:
         due = parse_due(words, zone.key, now=now)
     except ValidationError:

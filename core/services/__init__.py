@@ -31,3 +31,13 @@ class Services:
         self.search = SearchService(store)
         self.activity = ActivityService(store, self.resolve)
         self.details = DetailsService(store, self.resolve, self.activity)
+        # core.schedule builds on this package (Actor, Resolver): imported here, once it is initialised.
+        from core.schedule.digests import DigestService
+        from core.schedule.reminders import ReminderService
+        from core.schedule.reports import ReportService
+
+        self.reminders = ReminderService(store, self.resolve)
+        self.digests = DigestService(store)
+        self.reports = ReportService(store, self.resolve)
+        # A write that moves a task's due date, owner or state moves its reminders in the same call.
+        self.tasks.after_write = self.reminders.tasks_changed

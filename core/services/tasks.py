@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any, Literal
@@ -19,6 +19,9 @@ from core.services.validation import clean_description, clean_tags, clean_title,
 from core.store import Store, TaskPage, TaskQuery, TaskSort
 
 Window = Literal["overdue", "today", "week"]
+AfterWrite = Callable[["Actor", Sequence[Task]], Awaitable[None]]
+# The fields whose change moves a task's reminders.
+_TIMED = frozenset({"due_date", "due_time", "assignee_id", "status", "deleted_at"})
 TaskList = list[Task]
 
 
@@ -57,6 +60,12 @@ class TaskService:
         self._store = store
         self._resolve = resolver
         self._audit = audit
+        # Told of tasks whose due date, owner or state a write changed (reminders follow them).
+        self.after_write: AfterWrite | None = None
+
+    async def _written(self, actor: Actor, tasks: Sequence[Task]) -> None:
+        if self.after_write is not None and tasks:
+            await self.after_write(actor, tasks)
 
     def annotate(self, actor: Actor, task: Task) -> Task:
         """Fill the computed fields for the actor's timezone."""
@@ -111,6 +120,8 @@ class TaskService:
             updated_at=actor.instant(),
         )
         stored = await self._store.tasks.create(task, audit=self._audit.recorder(actor, AuditAction.create))
+        if stored.due_date is not None:
+            await self._written(actor, [stored])
         return self.annotate(actor, stored)
 
     async def get(self, actor: Actor, ref: str | int, *, include_deleted: bool = False) -> Task:
@@ -268,6 +279,7 @@ class TaskService:
             return []
         record = self._audit.recorder(actor, AuditAction.create)
         stored = await self._store.tasks.create_many(following, audit=record)
+        await self._written(actor, [t for t in stored if t.due_date is not None])
         return [self.annotate(actor, t) for t in stored]
 
     async def reopen(self, actor: Actor, ref: str | int) -> Task:
@@ -332,7 +344,9 @@ class TaskService:
         if not tasks:
             return []
         record = self._audit.recorder(actor, AuditAction.create)
-        return await self._store.tasks.create_many(tasks, audit=record)
+        stored = await self._store.tasks.create_many(tasks, audit=record)
+        await self._written(actor, [t for t in stored if t.due_date is not None])
+        return stored
 
     async def apply_external(
         self,
@@ -366,4 +380,5 @@ class TaskService:
             items = [(task.id, changes) for task, changes in work]
             stored = await self._store.tasks.update_many(actor.workspace_id, items, audit=record)
         by_id = {t.id: t for t in stored}
+        await self._written(actor, [by_id[task.id] for task, changes in work if _TIMED & changes.keys()])
         return [self.annotate(actor, by_id[task.id]) for task, _ in work]

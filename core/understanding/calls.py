@@ -28,7 +28,7 @@ class Question:
 
 # Tools of the reminders and task-structure issues that the parser already names; the offline model says they
 # are not available until the agent has them.
-FUTURE_TOOLS = frozenset({"remind", "add_subtask", "set_dependency", "remove_dependency", "set_estimate"})
+FUTURE_TOOLS = frozenset({"add_subtask", "set_dependency", "remove_dependency", "set_estimate"})
 
 Understanding = list[Call] | Question | str | None
 """Tool calls; a Question; a text answer (a malformed command's message); None when not understood."""

@@ -219,7 +219,27 @@ def _remind_existing(s: Sentence) -> Understanding:
     return [Call("remind", {"ref": refs.format_task(found[0]), "when": due.value, "who": who})]
 
 
+# "remind me 1 day before due", "always remind me 2 hours before things are due": a standing lead, no task.
+_STANDING_LEAD = re.compile(
+    r"^(?:(?:please|pls|plz|kindly|always|from now on) )*(?:remind|ping|nudge|notify) (?P<who>me|us|\S+) "
+    r"(?:always )?(?P<lead>(?:\d+|a|an|one|two|three) (?:minutes?|hours?|days?|weeks?)) before "
+    r"(?:(?:my|our|the) )?(?:(?:tasks?|things?|stuff|items?) (?:are |is )?"
+    r"|(?:they're|they are|it's|its|it is) )?(?:due|deadline|due dates?)(?: from now on| always)?$"
+)
+
+
+def _standing_lead(s: Sentence) -> Understanding:
+    if (m := _STANDING_LEAD.match(s.line)) is None:
+        return None
+    who = "me" if m["who"] in ("me", "us") else s.person(s.typed(*s.group(m, "who")))
+    if who is None:
+        return None
+    return [Call("remind", {"when": f"{m['lead']} before due", "who": who})]
+
+
 def _reminder(s: Sentence) -> Understanding:
+    if standing := _standing_lead(s):
+        return standing
     if existing := _remind_existing(s):
         return existing
     if (m := _REMIND_ABOUT.match(s.line)) is None:

@@ -18,7 +18,7 @@ from core.clock import FixedClock
 from core.conversation.handler import ConversationHandler
 from core.conversation.messages import IncomingMessage, Reply, ReplyKind
 from core.dates import parse_due
-from core.models import Platform, Priority, Task
+from core.models import Platform, Priority, ScheduleKind, Task
 from core.store import Store, TaskQuery
 from storage.factory import open_store
 from tests.understanding.workspace import NOW, WORKSPACE, seed
@@ -121,7 +121,7 @@ async def test_two_close_titles_get_a_question_and_nothing_changes(world: tuple[
     assert (await task(store, 3)).is_open and (await task(store, 4)).is_open
 
 
-async def test_overdue_search_and_what_is_not_built_yet(world: tuple[Store, Say]) -> None:
+async def test_overdue_search_reminders_and_what_is_not_built_yet(world: tuple[Store, Say]) -> None:
     store, say = world
     overdue = await say("show me all the overdue stuff")
     assert overdue.tasks and all(t.is_overdue for t in overdue.tasks)
@@ -129,7 +129,9 @@ async def test_overdue_search_and_what_is_not_built_yet(world: tuple[Store, Say]
     assert found.tasks and found.tasks[0].ref == "T-6"
     before = (await store.tasks.list(WORKSPACE, TaskQuery(limit=100))).total
     later = await say("ping me about T-3 on friday morning")
-    assert "reminders aren't available yet" in later.text
+    assert later.text.startswith("I'll remind you about T-3") and "at 9:00" in later.text
+    [reminder] = [r for r in await store.schedules.list(WORKSPACE) if r.kind is ScheduleKind.reminder]
+    assert reminder.next_run_at is not None and reminder.next_run_at.weekday() == 4  # friday
     sub = await say("add a subtask to T-3: confirm the menu")
     assert "subtasks aren't available yet" in sub.text
     assert (await store.tasks.list(WORKSPACE, TaskQuery(limit=100))).total == before  # nothing half-made
