@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -14,13 +15,19 @@ from bot.agent_cli import models_command, usage_command
 from bot.cli_config import config_app, load_settings
 from bot.cli_integrations import integrations_app
 from bot.cli_output import fail, out, run
+from bot.cli_reminders import reminders_app
 from bot.cli_sync import sync_app
 from bot.cli_workspaces import workspaces_app
 from bot.console import ConsoleAdapter
-from bot.wiring import configure_logging, runtime
+from bot.console_notify import ConsoleNotifier
+from bot.scheduler_loop import SchedulerLoop
+from bot.wiring import Runtime, configure_logging, runtime
+from core.clock import SystemClock
+from core.conversation.messages import Reply
 from core.dates import parse_tz
 from core.errors import OrchestratorError
 from core.models import LOCAL_WORKSPACE, Platform, Role
+from core.schedule.scheduler import Scheduler
 from core.settings import Settings
 
 app = typer.Typer(
@@ -35,6 +42,7 @@ app.add_typer(integrations_app, name="integrations")
 app.add_typer(sync_app, name="sync")
 app.add_typer(workspaces_app, name="workspaces")
 app.add_typer(config_app, name="config")
+app.add_typer(reminders_app, name="reminders")
 app.command("models")(models_command)
 app.command("usage")(usage_command)
 
@@ -80,10 +88,23 @@ def chat(
             adapter = ConsoleAdapter(
                 rt.handler, workspace=workspace, user=user or _default_user(), timezone=zone
             )
-            return await adapter.run()
+            loop = console_scheduler(rt, adapter.show) if settings.scheduler.enabled else None
+            if loop is not None:
+                loop.start()  # due reminders are printed between turns while the chat is open
+            try:
+                return await adapter.run()
+            finally:
+                if loop is not None:
+                    await loop.stop()
 
     code = run(main())
     raise typer.Exit(code=code)
+
+
+def console_scheduler(rt: Runtime, show: Callable[[Reply], None]) -> SchedulerLoop:
+    """The scheduler loop of an open console chat: it speaks only on the console."""
+    scheduler = Scheduler(rt.store, ConsoleNotifier(show), SystemClock())
+    return SchedulerLoop(scheduler, tick=rt.settings.scheduler.tick_seconds)
 
 
 @app.command()
