@@ -4,7 +4,7 @@ through the Gateway, and `/digest`."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from bot.discord.notify import DiscordNotifier, nonce_of
 from bot.discord.surface import DiscordSurface
 from core.conversation.messages import Reply, TaskView
 from core.models import Platform, Priority, Schedule, ScheduleKind, TaskStatus, User, utcnow
+from core.schedule.chart_data import ChartData
 from core.schedule.notify import DeliveryError, Destination, Notice
 from core.services import Services
 from tests.discord.conftest import World, buttons, task
@@ -229,3 +230,20 @@ async def test_digest_command_turns_it_on_and_off(
     assert shown["content"].startswith("Your digest:")
     await fake.slash(world.alice, "digest", guild=world.acme, turn="off")
     assert await services.store.schedules.list(ws, user_id=alice.id, kinds=[ScheduleKind.digest]) == []
+
+
+async def test_a_report_with_a_chart_attaches_the_png(world: World, bot: DiscordSurface) -> None:
+    notifier = notifier_of(bot)
+    days = tuple(date(2026, 11, 20) + timedelta(days=i) for i in range(14))
+    chart = ChartData("Launch: last 14 days", days, (1,) * 14, (0,) * 13 + (3,), tuple(range(14, 0, -1)))
+    to = Destination(Platform.discord, channel_id=str(world.acme.channel_id))
+    notice = Notice(
+        "report:1@x", world.acme_ws, ScheduleKind.report, to, Reply("**Launch** this week."), chart=chart
+    )
+    ref = await notifier.send(notice)
+    [message] = [m for m in world.fake.in_channel(world.acme.channel_id) if m["author"].get("bot")]
+    assert ref.endswith(f":{message['id']}")
+    [attachment] = message["attachments"]
+    assert attachment["filename"] == chart.file_name
+    assert world.fake.files[attachment["id"]].startswith(b"\x89PNG")
+    assert await notifier.landed(notice) == ref
