@@ -23,8 +23,10 @@ from core.models import (
     AgentLog,
     AuditEvent,
     Conversation,
+    Delivery,
     Integration,
     Project,
+    Schedule,
     SyncLog,
     Task,
     User,
@@ -192,6 +194,19 @@ SYNC_LOGS: TableSpec[SyncLog] = table(
     model=SyncLog,
 )
 
+# The scheduler's work list, read across workspaces every tick (storage/delta/repos/schedules.py).
+SCHEDULES: TableSpec[Schedule] = table(
+    name="schedules",
+    entity="schedule",
+    model=Schedule,
+)
+
+DELIVERIES: TableSpec[Delivery] = table(
+    name="deliveries",
+    entity="delivery",
+    model=Delivery,
+)
+
 
 class Receipt(BaseModel):
     """An idempotency claim: ``id`` is the claimed key (a Slack event id, a Discord interaction id, …)."""
@@ -238,6 +253,8 @@ ALL_SPECS: tuple[TableSpec[Any], ...] = (
     AGENT_LOGS,
     SYNC_LOGS,
     RECEIPTS,
+    SCHEDULES,
+    DELIVERIES,
     LEASES,
 )
 

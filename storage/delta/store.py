@@ -14,10 +14,12 @@ from core.store import (
     AgentLogRepo,
     AuditRepo,
     ConversationRepo,
+    DeliveryRepo,
     IntegrationRepo,
     MaintenanceReport,
     ProjectRepo,
     ReceiptRepo,
+    ScheduleRepo,
     SyncLogRepo,
     TableInfo,
     TaskRepo,
@@ -31,9 +33,11 @@ from storage.delta.repos import (
     DeltaAgentLogRepo,
     DeltaAuditRepo,
     DeltaConversationRepo,
+    DeltaDeliveryRepo,
     DeltaIntegrationRepo,
     DeltaProjectRepo,
     DeltaReceiptRepo,
+    DeltaScheduleRepo,
     DeltaSyncLogRepo,
     DeltaTaskRepo,
     DeltaUserRepo,
@@ -44,10 +48,12 @@ from storage.delta.schema import (
     ALL_SPECS,
     AUDIT_EVENTS,
     CONVERSATIONS,
+    DELIVERIES,
     INTEGRATIONS,
     LEASES,
     PROJECTS,
     RECEIPTS,
+    SCHEDULES,
     SCHEMA_NAME,
     SYNC_LOGS,
     TASKS,
@@ -101,6 +107,8 @@ class DeltaStore:
         self.agent_logs: AgentLogRepo = DeltaAgentLogRepo(self._table(AGENT_LOGS))
         self.sync_logs: SyncLogRepo = DeltaSyncLogRepo(self._table(SYNC_LOGS))
         self.receipts: ReceiptRepo = DeltaReceiptRepo(self._table(RECEIPTS))
+        self.schedules: ScheduleRepo = DeltaScheduleRepo(self._table(SCHEDULES))
+        self.deliveries: DeliveryRepo = DeltaDeliveryRepo(self._table(DELIVERIES))
         # The lease table stays tiny (a row per table, rewritten in place) and is left out of maintenance,
         # which would otherwise need a lease on itself.
         leases = MaintenanceLeases(self._table(LEASES, maintained=False))

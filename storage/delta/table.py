@@ -435,6 +435,14 @@ class DeltaEntityTable(Generic[M]):
 
         return await self._write(op, action=f"save the {self.spec.entity}")
 
+    async def commit(self, fn: Callable[[DeltaTable], T], *, action: str) -> T:
+        """Run ``fn`` as this table's writer, on a fresh snapshot, retried whole on a commit conflict.
+
+        For the conditional merges a repository builds itself (schedule claims): ``fn`` reads through the
+        handle it is given and commits at most once through it.
+        """
+        return await self._write(lambda dt: _Outcome(fn(dt)), action=action)
+
     async def delete(self, predicate: str) -> int:
         """Delete matching rows; returns how many there were."""
 

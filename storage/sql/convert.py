@@ -16,8 +16,10 @@ from core.models import (
     AgentLog,
     AuditEvent,
     Conversation,
+    Delivery,
     Integration,
     Project,
+    Schedule,
     SyncLog,
     Task,
     User,
@@ -68,6 +70,8 @@ CONVERSATIONS = Entity(t.conversations, Conversation, "conversation", has_update
 AUDIT_EVENTS = Entity(t.audit_events, AuditEvent, "audit event")
 AGENT_LOGS = Entity(t.agent_logs, AgentLog, "agent log")
 SYNC_LOGS = Entity(t.sync_logs, SyncLog, "sync log")
+SCHEDULES = Entity(t.schedules, Schedule, "schedule", has_updated_at=True)
+DELIVERIES = Entity(t.deliveries, Delivery, "delivery", has_updated_at=True)
 
 
 def plain(value: Any) -> Any:

@@ -14,10 +14,12 @@ from core.store import (
     AgentLogRepo,
     AuditRepo,
     ConversationRepo,
+    DeliveryRepo,
     IntegrationRepo,
     MaintenanceReport,
     ProjectRepo,
     ReceiptRepo,
+    ScheduleRepo,
     SyncLogRepo,
     TableInfo,
     TaskRepo,
@@ -29,8 +31,10 @@ from storage.sql.convert import (
     AGENT_LOGS,
     AUDIT_EVENTS,
     CONVERSATIONS,
+    DELIVERIES,
     INTEGRATIONS,
     PROJECTS,
+    SCHEDULES,
     SYNC_LOGS,
     TASKS,
     USERS,
@@ -42,9 +46,11 @@ from storage.sql.repos import (
     SqlAgentLogRepo,
     SqlAuditRepo,
     SqlConversationRepo,
+    SqlDeliveryRepo,
     SqlIntegrationRepo,
     SqlProjectRepo,
     SqlReceiptRepo,
+    SqlScheduleRepo,
     SqlSyncLogRepo,
     SqlTaskRepo,
     SqlUserRepo,
@@ -72,6 +78,8 @@ class SqlStore:
         self.agent_logs: AgentLogRepo = SqlAgentLogRepo(EntityRows(db, AGENT_LOGS))
         self.sync_logs: SyncLogRepo = SqlSyncLogRepo(EntityRows(db, SYNC_LOGS))
         self.receipts: ReceiptRepo = SqlReceiptRepo(db)
+        self.schedules: ScheduleRepo = SqlScheduleRepo(EntityRows(db, SCHEDULES))
+        self.deliveries: DeliveryRepo = SqlDeliveryRepo(EntityRows(db, DELIVERIES))
         self.revision: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------

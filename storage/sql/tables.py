@@ -82,6 +82,8 @@ users = sa.Table(
     sa.Column("linear_user_id", TEXT),
     sa.Column("gitlab_user_id", TEXT),
     sa.Column("notion_user_id", TEXT),
+    sa.Column("quiet_hours", TEXT),  # migration 0004
+    sa.Column("remind_before_minutes", INT),  # migration 0004
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
     sa.Column("deleted_at", TS),
@@ -253,6 +255,58 @@ receipts = sa.Table(
     sa.Column("created_at", TS, nullable=False),
 )
 
+# What the assistant will say by itself, and when (migration 0004). Every scheduler tick reads the earliest
+# ``next_run_at`` and claims the due rows of every workspace: both served by the ``next_run_at`` index.
+schedules = sa.Table(
+    "schedules",
+    metadata,
+    *_key(),
+    sa.Column("kind", TEXT, nullable=False),
+    sa.Column("user_id", TEXT),
+    sa.Column("task_id", TEXT),
+    sa.Column("project_id", TEXT),
+    sa.Column("platform", TEXT),
+    sa.Column("channel_id", TEXT),
+    sa.Column("thread_id", TEXT),
+    sa.Column("rule", TEXT),
+    sa.Column("offset_minutes", INT),
+    sa.Column("timezone", TEXT, nullable=False),
+    sa.Column("explicit", sa.Boolean, nullable=False),
+    sa.Column("next_run_at", TS),
+    sa.Column("occurrence_at", TS),
+    sa.Column("attempts", INT, nullable=False),
+    sa.Column("lease_holder", TEXT),
+    sa.Column("lease_until", TS),
+    sa.Column("last_sent_at", TS),
+    sa.Column("last_error", TEXT),
+    sa.Column("created_by", TEXT),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Column("cancelled_at", TS),
+    sa.Index("ix_schedules_next_run", "next_run_at"),
+    # Someone's reminders and digest; a task's reminders (re-planned when its due date moves).
+    sa.Index("ix_schedules_workspace_user", "workspace_id", "user_id"),
+    sa.Index("ix_schedules_workspace_task", "workspace_id", "task_id"),
+)
+
+# Delivery receipts, one per (schedule, occurrence): the primary key makes ``begin`` succeed once.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    *_key(),
+    sa.Column("schedule_id", TEXT, nullable=False),
+    sa.Column("occurrence_at", TS, nullable=False),
+    sa.Column("user_id", TEXT),
+    sa.Column("status", TEXT, nullable=False),
+    sa.Column("attempts", INT, nullable=False),
+    sa.Column("holder", TEXT),
+    sa.Column("message_ref", TEXT),
+    sa.Column("error", TEXT),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Index("ix_deliveries_workspace_schedule", "workspace_id", "schedule_id"),
+)
+
 # The last short number handed out per workspace and kind ("task", "project"): see numbering.py.
 number_counters = sa.Table(
     "number_counters",
@@ -280,4 +334,6 @@ DATA_TABLES: tuple[sa.Table, ...] = (
     agent_logs,
     sync_logs,
     receipts,
+    schedules,
+    deliveries,
 )

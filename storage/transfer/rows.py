@@ -21,6 +21,8 @@ TABLES: tuple[str, ...] = (
     "agent_logs",
     "sync_logs",
     "receipts",
+    "schedules",
+    "deliveries",
 )
 
 

@@ -19,12 +19,16 @@ from core.models import (
     AuditAction,
     AuditEvent,
     Conversation,
+    Delivery,
+    DeliveryStatus,
     EntityType,
     Integration,
     IntegrationType,
     Platform,
     Priority,
     Project,
+    Schedule,
+    ScheduleKind,
     Surface,
     SyncDirection,
     SyncLog,
@@ -32,6 +36,7 @@ from core.models import (
     TaskStatus,
     User,
     Workspace,
+    delivery_key,
 )
 from core.store import Store
 from storage.factory import open_store
@@ -101,6 +106,32 @@ async def seed(store: Store) -> None:
             SyncLog(workspace_id=ws, integration_id="i", direction=SyncDirection.pull, conflicts=[{"f": 1}])
         )
         await store.receipts.claim(ws, "slack:Ev1")
+        schedule = await store.schedules.put(
+            Schedule(
+                workspace_id=ws,
+                kind=ScheduleKind.report,
+                project_id=project.id,
+                platform=Platform.slack,
+                channel_id="C1",
+                rule="every monday 9am",
+                timezone="Europe/Paris",
+                explicit=True,
+                next_run_at=T0,
+                occurrence_at=T0,
+            )
+        )
+        await store.schedules.claim_due(T0, "h1", T0 + timedelta(minutes=5))
+        await store.deliveries.begin(
+            Delivery(
+                id=delivery_key(schedule.id, T0),
+                workspace_id=ws,
+                schedule_id=schedule.id,
+                occurrence_at=T0,
+                user_id=alice.id,
+                status=DeliveryStatus.sent,
+                message_ref="slack:C1:1.2",
+            )
+        )
 
 
 async def dump(store: Store) -> dict[str, list[dict[str, Any]]]:
@@ -149,6 +180,11 @@ async def test_copy_round_trip_delta_sqlite_postgres_delta(tmp_path: Path) -> No
                 assert (await store.tasks.create(Task(workspace_id="acme", title="new"))).number == TASKS + 1
                 assert (await store.projects.create(Project(workspace_id="globex", name="N"))).ref == "P-2"
                 assert await store.receipts.claim("acme", "slack:Ev1") is False
+                # Schedules keep their lease, deliveries their receipt.
+                [report_schedule] = await store.schedules.list("acme", kinds=[ScheduleKind.report])
+                assert report_schedule.lease_holder == "h1" and await store.schedules.next_run() == T0
+                [receipt] = await store.deliveries.list("acme")
+                assert await store.deliveries.begin(receipt) == receipt
             with pytest.raises(ConfigurationError, match="already holds data"):
                 await copy_store(rows_of(stores[0]), rows_of(stores[1]))
         finally:

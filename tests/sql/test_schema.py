@@ -18,15 +18,15 @@ from bot.cli import app
 from bot.wiring import runtime
 from core.errors import ConfigurationError
 from core.settings import Settings
-from storage.sql import SqlStore, migrate
+from storage.sql import SqlStore, convert, migrate
 from storage.sql.tables import SEARCH_OBJECTS, SEARCH_TABLE_PREFIX, metadata
 
-FAKE_0004 = '''
+FAKE_0005 = '''
 """A later schema change, for the tests: one more index."""
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -83,9 +83,9 @@ async def test_an_empty_database_is_created_once_by_concurrent_opens(sql_url: st
     stores = [SqlStore(sql_url) for _ in range(3)]
     try:
         await asyncio.gather(*(s.open() for s in stores))
-        assert {s.revision for s in stores} == {"0003"}
+        assert {s.revision for s in stores} == {"0004"}
         infos = {i.name: i for i in await stores[0].info()}
-        assert infos["tasks"].version == 3 and infos["tasks"].rows == 0
+        assert infos["tasks"].version == 4 and infos["tasks"].rows == 0
     finally:
         for s in stores:
             await s.close()
@@ -109,10 +109,10 @@ async def test_tables_without_a_version_are_left_alone(sql_store: SqlStore, sql_
 
 @pytest.fixture
 def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pretend this code ships one more migration (0004) than the database has seen."""
+    """Pretend this code ships one more migration (0005) than the database has seen."""
     extra = tmp_path / "versions"
     extra.mkdir()
-    (extra / "0004_test_index.py").write_text(FAKE_0004)
+    (extra / "0005_test_index.py").write_text(FAKE_0005)
     shipped = migrate.alembic_config
 
     def config() -> Config:
@@ -129,12 +129,12 @@ def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_schema_behind_is_refused_until_db_upgrade(
     sql_store: SqlStore, sql_url: str, next_release: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await sql_store.close()  # created at 0003 by the fixture; the code now wants 0004
+    await sql_store.close()  # created at 0004 by the fixture; the code now wants 0005
     settings = Settings(storage={"url": sql_url})
     with pytest.raises(migrate.SchemaBehindError) as refused:
         async with runtime(settings):
             pass
-    assert "revision 0003" in str(refused.value) and "`orchestrator db upgrade`" in str(refused.value)
+    assert "revision 0004" in str(refused.value) and "`orchestrator db upgrade`" in str(refused.value)
 
     monkeypatch.setenv("ORCHESTRATOR_STORAGE_URL", sql_url)
     runner = CliRunner()
@@ -144,11 +144,19 @@ async def test_a_schema_behind_is_refused_until_db_upgrade(
         return result.exit_code, " ".join((result.stdout + result.stderr).split())
 
     code, text = await asyncio.to_thread(cli, "chat")
-    assert code == 2 and "needs 0004" in text and "Run `orchestrator db upgrade`" in text
+    assert code == 2 and "needs 0005" in text and "Run `orchestrator db upgrade`" in text
     code, text = await asyncio.to_thread(cli, "db", "upgrade")
-    assert code == 0 and "upgraded from revision 0003 to 0004" in text, text
+    assert code == 0 and "upgraded from revision 0004 to 0005" in text, text
     code, text = await asyncio.to_thread(cli, "db", "upgrade")
-    assert code == 0 and "up to date (revision 0004)" in text, text
+    assert code == 0 and "up to date (revision 0005)" in text, text
 
     async with runtime(settings) as rt:
-        assert {i.name: i.version for i in await rt.store.info()}["tasks"] == 4
+        assert {i.name: i.version for i in await rt.store.info()}["tasks"] == 5
+
+
+def test_every_model_field_has_a_column() -> None:
+    # A model field without a column would be dropped on every insert without a word.
+    entities = [value for value in vars(convert).values() if isinstance(value, convert.Entity)]
+    assert len(entities) >= 11
+    for entity in entities:
+        assert set(entity.model.model_fields) - entity.exclude == set(entity.columns), entity.table.name

@@ -9,14 +9,17 @@ from storage.sql.repos.records import (
     SqlIntegrationRepo,
     SqlReceiptRepo,
 )
+from storage.sql.repos.schedules import SqlDeliveryRepo, SqlScheduleRepo
 
 __all__ = [
     "SqlAgentLogRepo",
     "SqlAuditRepo",
     "SqlConversationRepo",
+    "SqlDeliveryRepo",
     "SqlIntegrationRepo",
     "SqlProjectRepo",
     "SqlReceiptRepo",
+    "SqlScheduleRepo",
     "SqlSyncLogRepo",
     "SqlTaskRepo",
     "SqlUserRepo",
