@@ -88,7 +88,7 @@ class DigestService:
         label = when_label(first, zone, actor.instant())
         return (
             stored,
-            f"Your digest is on: {rule.removeprefix('every ')} ({actor.user.timezone}). First one {label}.",
+            f"Your digest is on: {rule} ({actor.user.timezone}). The first one comes {label}.",
         )
 
     async def disable(self, actor: Actor) -> str:
