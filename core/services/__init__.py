@@ -40,4 +40,4 @@ class Services:
         self.digests = DigestService(store)
         self.reports = ReportService(store, self.resolve)
         # A write that moves a task's due date, owner or state moves its reminders in the same call.
-        self.tasks.after_write = self.reminders.tasks_changed
+        self.tasks.after_write = self.undo.after_write = self.reminders.tasks_changed

@@ -9,6 +9,7 @@ from core.errors import NothingToUndo
 from core.models import AuditAction, AuditEvent, EntityType, Project, Task
 from core.services.actor import Actor
 from core.services.audit import AuditTrail, changed_fields
+from core.services.tasks import AfterWrite
 from core.store import Recorder, RowChange, Store
 
 # How far back to look for the user's last undoable change.
@@ -29,6 +30,8 @@ class UndoService:
     def __init__(self, store: Store, audit: AuditTrail) -> None:
         self._store = store
         self._audit = audit
+        # Told of the tasks an undo wrote back (their reminders follow), like TaskService.after_write.
+        self.after_write: AfterWrite | None = None
 
     async def last_undoable(self, actor: Actor) -> list[AuditEvent]:
         """The events of this user's newest command that no later undo has reverted."""
@@ -69,6 +72,8 @@ class UndoService:
         if not stored:
             raise NothingToUndo("What your last change touched no longer exists.")
         entities = [stored[i] for i in dict.fromkeys(e.entity_id for e in events) if i in stored]
+        if self.after_write is not None:  # an undone due date or completion moves reminders back too
+            await self.after_write(actor, [e for e in entities if isinstance(e, Task)])
         return UndoResult(undone=events[0], entities=entities)
 
     @staticmethod

@@ -242,3 +242,16 @@ async def test_a_row_for_a_platform_this_process_cannot_reach_is_left_for_anothe
     clock.advance(timedelta(minutes=2))
     await scheduler(services, slack, clock).tick()
     assert [n.task_ref for n in slack.sent] == [t.ref]
+
+
+async def test_undo_puts_the_reminder_back_where_the_due_date_goes_back(
+    services: Services, notifier: RecordingNotifier, clock: FixedClock
+) -> None:
+    alice = await person(services, clock, "alice")
+    task = await services.tasks.create(alice, "Pay rent", due="2026-12-10", assignee="me")
+    [before] = await services.reminders.mine(alice)
+    await services.tasks.complete(alice, [task.ref])
+    assert await services.reminders.mine(alice) == []
+    await services.undo.undo(alice)
+    [after] = await services.reminders.mine(alice)
+    assert after.next_run_at == before.next_run_at
