@@ -111,7 +111,8 @@ async def test_a_lease_held_elsewhere_skips_the_table_until_it_runs_out(tmp_path
     store = await _delta_with_tasks(tmp_path)
     try:
         elsewhere = Holder("x", pid=4242, host="other-machine", space="its-kernel")
-        other = await _leases_of(tmp_path, elsewhere, ttl=timedelta(seconds=1.5))
+        # Long enough to outlast a forced maintenance of every table on a busy machine.
+        other = await _leases_of(tmp_path, elsewhere, ttl=timedelta(seconds=4))
         assert await other.claim("tasks") is None
 
         reports = {r.table: r for r in await store.maintain(force=True)}
