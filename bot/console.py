@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+import tempfile
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from rich.console import Console
 
+from bot.charts import chart_png
 from bot.render_text import plain, rich_renderable
 from core.conversation.messages import IncomingMessage, Reply
 from core.models import Platform
@@ -41,6 +44,7 @@ class ConsoleAdapter:
         timezone: str,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        charts_dir: Path | None = None,
     ) -> None:
         self._handler = handler
         self._workspace = workspace
@@ -49,6 +53,8 @@ class ConsoleAdapter:
         self._in = stdin or sys.stdin
         self._out = stdout or sys.stdout
         self._count = 0
+        # `project chart` PNGs: a terminal can't show them, so they are saved where a viewer can open them.
+        self._charts = charts_dir or Path(tempfile.gettempdir()) / "orchestrator-charts"
 
     def message(self, text: str) -> IncomingMessage:
         """The IncomingMessage for one typed line."""
@@ -83,6 +89,8 @@ class ConsoleAdapter:
                 continue
             reply = await self._handler.handle(self.message(text))
             self._out.write(plain(reply) + "\n")
+            if (saved := await self.save_chart(reply)) is not None:
+                self._out.write(f"Chart saved to {saved}\n")
             self._out.flush()
 
     def _read_line(self) -> str:
@@ -114,6 +122,22 @@ class ConsoleAdapter:
                 return 0
             reply = await self._handler.handle(self.message(text))
             console.print(rich_renderable(reply))
+            if (saved := await self.save_chart(reply)) is not None:
+                console.print(f"Chart saved to {saved}", markup=False, highlight=False)
+
+    async def save_chart(self, reply: Reply) -> Path | None:
+        """Draw the reply's chart into the charts folder; its path, or None when the reply has none."""
+        if reply.chart is None:
+            return None
+        png = await chart_png(reply.chart)
+        path = self._charts / reply.chart.file_name
+
+        def write() -> None:
+            self._charts.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(png)
+
+        await asyncio.to_thread(write)
+        return path
 
 
 def _tolerate_unencodable(stream: TextIO) -> None:

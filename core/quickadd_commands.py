@@ -165,6 +165,14 @@ class ArchiveProject:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartProject:
+    """`project chart #Launch [30 days]`: created vs completed per day and the open-task burn-down."""
+
+    ref: str  # a name or "P-2"
+    days: int = 14
+
+
+@dataclass(frozen=True, slots=True)
 class UseProject:
     """Make a project the conversation's home for new tasks; ``ref=None`` stops using one."""
 
@@ -241,6 +249,7 @@ Command = (
     | ShowProject
     | DeleteProject
     | ArchiveProject
+    | ChartProject
     | UseProject
     | SnoozeTask
     | SuggestTasks
@@ -269,12 +278,13 @@ USAGE: dict[str, str] = {
     "cancel": "no",
     "help": "help [command]",
     "reset": "reset",
-    "project": "project add|list|show|delete|archive …",
+    "project": "project add|list|show|chart|delete|archive …",
     "project add": "project add <name> [due <when>] [p1-p4|!priority] [+tag …]",
     "project list": "project list",
     "project show": "project show <name|P-2>",
     "project delete": "project delete <name|P-2>",
     "project archive": "project archive <name|P-2>",
+    "project chart": "project chart <name|P-2> [N days]  (N up to 90; 14 unless given)",
     "use": "use #project  (or `use none`)",
 }
 
@@ -293,6 +303,7 @@ tasks: completing one creates the next (`every weekday`, `every month on the 1st
 • `delete T-3` · `restore T-3`
 *Projects*
 • `project add Launch due dec 5 !high +q4` · `project list` · `project show Launch` · `project archive P-2`
+• `project chart #Launch` · `project chart Launch 30 days` — a chart: created vs completed per day, open tasks
 • `use #Launch` — new tasks in this conversation go to Launch until `use none`
 *Conversation*
 • `undo` — revert your last change · `yes` / `no` — answer a confirmation · `reset` — forget this chat

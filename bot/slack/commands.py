@@ -17,7 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.errors import failure_text
+from bot.slack.files import place_chart
 from bot.slack.translate import from_command
+from core.schedule.chart_data import ChartData
 
 COMMANDS = ("/task", "/project")
 
@@ -43,6 +45,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
                 msg, shared = from_command(command, profile)
                 reply = await deps.run(client, msg)
                 shared = shared and not reply.is_error  # a mistake is shown only to the person who made it
+                if reply.chart is not None:
+                    reply.footer = await _chart(client, command, reply.chart, shared) or reply.footer
                 text, body = blocks.render(reply)
             except Exception as exc:
                 text, body = failure_text(exc, f"slash command {command.get('command')}"), []
@@ -56,3 +60,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
     for name in COMMANDS:
         app.command(name)(on_command)
+
+
+async def _chart(client: AsyncWebClient, command: dict[str, Any], data: ChartData, shared: bool) -> str:
+    """A shared answer's chart goes to the channel; a private one's to the person's DM with the app (Slack
+    files can't be ephemeral), unless the command was typed in a DM. A note on where it went, or ""."""
+    channel = str(command.get("channel_id") or "")
+    here = channel if channel and (shared or channel.startswith("D")) else None
+    return await place_chart(client, data, user_id=command["user_id"], channel=here)

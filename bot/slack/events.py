@@ -17,8 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.errors import failure_text
+from bot.slack.files import place_chart
 from bot.slack.home import publish_home
 from bot.slack.translate import for_home, from_direct_message, from_mention, is_user_message, thread_of
+from core.schedule.chart_data import ChartData
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +40,14 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         dm: bool,
     ) -> None:
         channel = event.get("channel") or ""
+        chart: ChartData | None = None
         try:
             profile = await deps.users.profile(client, context.team_id, event["user"])
             build = from_direct_message if dm else from_mention
             msg = build(body, event, profile, context.bot_user_id)
-            text, body_blocks = blocks.render(await deps.run(client, msg))
+            reply = await deps.run(client, msg)
+            chart = reply.chart
+            text, body_blocks = blocks.render(reply)
         except Exception as exc:
             text, body_blocks = failure_text(exc, "answering a message"), []
         try:
@@ -51,6 +56,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             )
         except SlackApiError as exc:
             log.warning("chat.postMessage to %s failed: %s", channel, exc.response.get("error"))
+        if chart is not None:  # under the answer, in the same thread
+            note = await place_chart(client, chart, user_id=event["user"], channel=channel, thread_ts=thread)
+            try:
+                if note:
+                    await client.chat_postMessage(channel=channel, thread_ts=thread, text=note)
+            except SlackApiError as exc:
+                log.warning("chat.postMessage to %s failed: %s", channel, exc.response.get("error"))
 
     async def on_mention(
         client: AsyncWebClient, context: AsyncBoltContext, body: dict[str, Any], event: dict[str, Any]

@@ -18,6 +18,7 @@ from core.quickadd import (
     AddTask,
     ArchiveProject,
     AssignTask,
+    ChartProject,
     Command,
     CompleteTask,
     DeleteProject,
@@ -41,6 +42,7 @@ from core.quickadd import (
 )
 from core.quickadd_commands import DuePhrase, DueValue
 from core.refs import format_tasks, task_prefix
+from core.schedule.chart_series import project_chart
 from core.services import UNSET, Actor, Services
 
 PendingAction = dict[str, Any]
@@ -269,6 +271,17 @@ class CommandRunner:
         elif not page.items:
             reply.footer = f"No open tasks. Add one with `add TITLE #{project.ref}`."
         return _done(reply)
+
+    @_handles(ChartProject)
+    async def _chart(self, actor: Actor, c: ChartProject, conv: Conversation) -> Outcome:
+        project = await self.s.projects.get(actor, c.ref)
+        chart = await project_chart(self.s.store, actor, project, c.days)
+        now_open = chart.open_at_end[-1] if chart.open_at_end else 0
+        text = (
+            f"{project.name}, last {c.days} day{'s' if c.days != 1 else ''}: {sum(chart.created)} created, "
+            f"{sum(chart.completed)} done, {now_open} open."
+        )
+        return _done(Reply(text, kind=ReplyKind.info, chart=chart))
 
     @_handles(UseProject)
     async def _use(self, actor: Actor, c: UseProject, conv: Conversation) -> Outcome:

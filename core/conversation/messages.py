@@ -9,6 +9,7 @@ from enum import StrEnum
 from core.errors import OrchestratorError
 from core.models import Platform, Priority, ProjectStatus, Surface, TaskStatus
 from core.quickadd_commands import QuickAddError
+from core.schedule.chart_data import ChartData
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class Reply:
     detail: TaskDetailView | None = None  # `show T-n`: everything about ``tasks[0]``
     activity: list[ActivityView] = field(default_factory=list)  # `history`: events in words, newest first
     next_up: str = ""  # completing a repeating task: "Next: T-8 due Mon Dec 7." (also the end of ``text``)
+    chart: ChartData | None = None  # `project chart`: adapters draw it (bot/charts.py) and attach the PNG
 
     @property
     def is_error(self) -> bool:

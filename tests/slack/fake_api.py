@@ -71,6 +71,8 @@ class FakeSlack:
     posted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # chat.postMessage to these channels (or users) fails with this error (is_archived, user_not_found…)
     post_errors: dict[str, str] = field(default_factory=dict)
+    # files upload v2: the bytes POSTed to each upload_url, by file id (completed or not)
+    uploads: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._changed = asyncio.Condition()
@@ -87,6 +89,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -270,6 +273,33 @@ class FakeSlack:
     def posted_to(self, channel: str) -> list[dict[str, Any]]:
         """What the app posted in ``channel`` (a D… id for a DM), oldest first."""
         return self.posted.get(channel, [])
+
+    # files upload v2: getUploadURLExternal, a POST of the bytes to upload_url, completeUploadExternal
+    def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("filename") or not str(params.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{len(self.of('files.getUploadURLExternal')):04d}"
+        return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.StreamResponse:
+        if self.fault is not None and (injected := await self.fault(request)) is not None:
+            return injected
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        self.uploads[file_id] = data
+        await self._record(Call("upload", {"file_id": file_id, "length": len(data)}, None, request.path))
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = json.loads(str(params.get("files") or "[]"))
+        if not files or any(f.get("id") not in self.uploads for f in files):
+            return {"ok": False, "error": "file_not_found"}  # completing before the bytes arrived
+        channel = params.get("channel_id")
+        if channel and not str(channel).startswith(("C", "D", "G")):
+            return {"ok": False, "error": "invalid_channel"}
+        shares = {"public": {channel: [{"ts": self._next_ts()}]}} if channel else {}
+        done = [{"id": f["id"], "title": f.get("title", ""), "shares": shares} for f in files]
+        return {"ok": True, "files": done}
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}

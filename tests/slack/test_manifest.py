@@ -34,6 +34,8 @@ METHOD_SCOPES = {
     # did a scheduled message land: reading its metadata back in a DM or a (private) channel or thread
     "conversations_history": {"channels:history", "groups:history", "im:history"},
     "conversations_replies": {"channels:history", "groups:history", "im:history"},
+    "conversations_open": {"im:write"},
+    "files_upload_v2": {"files:write"},  # files.getUploadURLExternal and files.completeUploadExternal
     "users_info": {"users:read", "users:read.email"},  # email needs the second one
     "views_open": set(),
     "views_publish": set(),
