@@ -5,7 +5,7 @@ through the real bolt app."""
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from bot.slack.app import with_retries
 from bot.slack.notify import SlackNotifier
 from core.conversation.messages import Reply, TaskView
 from core.models import Platform, Priority, Schedule, ScheduleKind, TaskStatus, User, utcnow
+from core.schedule.chart_data import ChartData
 from core.schedule.notify import DeliveryError, Destination, Notice
 from core.store import Store
 from tests.slack.fake_api import BOT_TOKEN, TEAM_ID, FakeSlack
@@ -311,3 +312,24 @@ def home_click(view: dict[str, Any], action_id: str, value: str) -> dict[str, An
             {"type": "button", "action_id": action_id, "block_id": "digest", "value": value, "action_ts": "1"}
         ],
     }
+
+
+async def test_a_report_with_a_chart_shares_the_png_under_the_message(fake: FakeSlack) -> None:
+    notifier = SlackNotifier(client_for(fake))
+    days = tuple(date(2026, 11, 20) + timedelta(days=i) for i in range(14))
+    chart = ChartData("Launch: last 14 days", days, (1,) * 14, (0,) * 13 + (3,), tuple(range(14, 0, -1)))
+    notice = Notice(
+        "report:1@x",
+        WORKSPACE,
+        ScheduleKind.report,
+        Destination(Platform.slack, channel_id="C7"),
+        Reply("*Launch* this week: 3 done, 1 overdue."),
+        chart=chart,
+    )
+    ref = await notifier.send(notice)
+    [posted] = fake.posted_to("C7")
+    assert ref == f"slack:C7:{posted['ts']}"
+    [done] = await fake.wait_for("files.completeUploadExternal")
+    assert done.params["channel_id"] == "C7"
+    [png] = fake.uploads.values()
+    assert png.startswith(b"\x89PNG")
