@@ -55,6 +55,17 @@ class ConsoleAdapter:
         self._count = 0
         # `project chart` PNGs: a terminal can't show them, so they are saved where a viewer can open them.
         self._charts = charts_dir or Path(tempfile.gettempdir()) / "orchestrator-charts"
+        self._console: Console | None = None  # set while an interactive chat runs
+
+    def show(self, reply: Reply) -> None:
+        """Print something the assistant says by itself (a due reminder) between the user's turns."""
+        if self._console is not None:
+            self._console.print()
+            self._console.print(rich_renderable(reply))
+            self._console.print(PROMPT, end="", markup=False, highlight=False)
+            return
+        self._out.write(plain(reply) + "\n")
+        self._out.flush()
 
     def message(self, text: str) -> IncomingMessage:
         """The IncomingMessage for one typed line."""
@@ -106,6 +117,7 @@ class ConsoleAdapter:
         _tolerate_unencodable(self._in)
         _tolerate_unencodable(self._out)
         console = Console(file=self._out)
+        self._console = console
         console.print(
             f"[bold]Tasks Orchestrator[/bold] — workspace [cyan]{self._workspace}[/cyan], "
             f"you are [cyan]{self._user}[/cyan] ({self._tz}). Type [bold]help[/bold], or [bold]exit[/bold]."

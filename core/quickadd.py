@@ -49,6 +49,8 @@ from core.quickadd_commands import (
     Window,
 )
 from core.quickadd_options import scan, title_of
+from core.quickadd_schedule import KEYWORDS as SCHEDULE_KEYWORDS
+from core.quickadd_schedule import parse_report, parse_schedule
 from core.quickadd_tokens import (
     Kind,
     Token,
@@ -101,6 +103,7 @@ __all__ = [
 ]
 
 _KEYWORDS = {
+    **SCHEDULE_KEYWORDS,
     "add": "add",
     "list": "list",
     "ls": "list",
@@ -165,6 +168,8 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
     if head is None:
         return None
     name, rest = head
+    if name in SCHEDULE_KEYWORDS:
+        return parse_schedule(name, rest)
     usage = USAGE[name]
     if name == "find":  # the words are what to look for, quotes and sigils included
         return _find(rest, usage)
@@ -434,6 +439,8 @@ def _project(tokens: list[Token], *, tz: str, now: datetime | None) -> Command:
         )
     if sub == "chart":
         return _chart(rest)
+    if sub == "report":
+        return parse_report(rest[0].text if rest else "", " ".join(t.text for t in rest[1:]))
     if sub in ("show", "delete", "archive"):
         usage = USAGE[f"project {sub}"]
         ref = " ".join(t.text for t in rest).strip()

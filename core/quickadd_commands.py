@@ -11,6 +11,7 @@ from typing import Literal
 from core.dates import Due
 from core.errors import ValidationError
 from core.models import Priority
+from core.quickadd_schedule import ScheduleCommand
 
 Window = Literal["overdue", "today", "week"]
 
@@ -256,6 +257,7 @@ Command = (
     | SuggestProjects
     | SearchTasks
     | History
+    | ScheduleCommand
 )
 
 USAGE: dict[str, str] = {
@@ -278,7 +280,12 @@ USAGE: dict[str, str] = {
     "cancel": "no",
     "help": "help [command]",
     "reset": "reset",
-    "project": "project add|list|show|chart|delete|archive …",
+    "project": "project add|list|show|chart|report|delete|archive …",
+    "project report": "project report #Project weekly fri 16:00 [in #channel] | project report #Project off",
+    "remind": "remind me about T-3 tomorrow 9am | remind @bob about T-3 in 2 hours | remind me 1 day before",
+    "reminders": "reminders [all] | reminders cancel T-3",
+    "digest": "digest on 8:30 weekdays | digest off | digest now | digest",
+    "quiet": "quiet 20:00-08:00 | quiet off | quiet",
     "project add": "project add <name> [due <when>] [p1-p4|!priority] [+tag …]",
     "project list": "project list",
     "project show": "project show <name|P-2>",
@@ -304,7 +311,15 @@ tasks: completing one creates the next (`every weekday`, `every month on the 1st
 *Projects*
 • `project add Launch due dec 5 !high +q4` · `project list` · `project show Launch` · `project archive P-2`
 • `project chart #Launch` · `project chart Launch 30 days` — a chart: created vs completed per day, open tasks
+• `project report #Launch weekly fri 16:00 in #launch-team` — a weekly summary with the chart in a channel \
+(`project report #Launch off` stops it)
 • `use #Launch` — new tasks in this conversation go to Launch until `use none`
+*Reminders*
+• `remind me about T-3 tomorrow 9am` · `remind @bob about T-3 in 2 hours` · `remind me 1 day before due` \
+— in plain words; a task with a due date also reminds its owner at 9:00 on the due day
+• `reminders` · `reminders all` · `reminders cancel T-3` — what's coming
+• `digest on 8:30 weekdays` · `digest off` · `digest now` — your digest: due today, overdue, new for you
+• `quiet 22:00-07:00` · `quiet off` — automatic reminders and digests wait until your quiet hours end
 *Conversation*
 • `undo` — revert your last change · `yes` / `no` — answer a confirmation · `reset` — forget this chat
 • `help add` — usage of one command

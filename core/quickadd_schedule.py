@@ -4,16 +4,12 @@ parser, core/understanding/read_new.py, into the agent's `remind` tool.)"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from core.refs import task_number
 
 KEYWORDS = {"reminders": "reminders", "digest": "digest", "quiet": "quiet"}
-USAGE = {
-    "reminders": "reminders [all] | reminders cancel T-3",
-    "digest": "digest on 8:30 weekdays | digest off | digest now | digest",
-    "quiet": "quiet 20:00-08:00 | quiet off | quiet",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +59,84 @@ class QuietHoursCommand:
     text: str | None = None
 
 
-ScheduleCommand = ListReminders | CancelReminder | RemindTask | SnoozeReminder | Digest | QuietHoursCommand
-SCHEDULE_COMMANDS = (ListReminders, CancelReminder, RemindTask, SnoozeReminder, Digest, QuietHoursCommand)
+@dataclass(frozen=True, slots=True)
+class ReportProject:
+    """`project report #Launch weekly fri 16:00 in #launch-team`: post the project's summary there."""
+
+    ref: str
+    when: str
+    channel: str | None = None  # a channel id; None: the channel the command was typed in
+
+
+@dataclass(frozen=True, slots=True)
+class StopReport:
+    """`project report #Launch off`."""
+
+    ref: str
+
+
+ScheduleCommand = (
+    ListReminders
+    | CancelReminder
+    | RemindTask
+    | SnoozeReminder
+    | Digest
+    | QuietHoursCommand
+    | ReportProject
+    | StopReport
+)
+SCHEDULE_COMMANDS = (
+    ListReminders,
+    CancelReminder,
+    RemindTask,
+    SnoozeReminder,
+    Digest,
+    QuietHoursCommand,
+    ReportProject,
+    StopReport,
+)
+# A channel as Slack (`<#C123|name>`, `<#C123>`) and Discord (`<#123>`) write it.
+_CHANNEL = re.compile(r"^<#(?P<id>[A-Za-z0-9]+)(?:\|[^>]*)?>$")
+_IN_CHANNEL = re.compile(r"\s+(?:in|to|into|on)\s+(?P<where>\S+)\s*$", re.I)
+_HERE = frozenset({"here", "this", "#here"})
+
+
+def parse_report(project: str, rest: str) -> ReportProject | StopReport:
+    """`project report <project> <rest>`: the project (one word, `#slug`, `P-2` or a quoted name), then a
+    schedule and where (QuickAddError otherwise)."""
+    from core.quickadd_commands import USAGE, QuickAddError
+
+    usage = USAGE["project report"]
+    words = rest.strip()
+    where: str | None = None
+    if (found := _IN_CHANNEL.search(words)) is not None:
+        target = found["where"]
+        channel = _CHANNEL.match(target)
+        if channel is not None:
+            where = channel["id"]
+        elif target.lower() not in _HERE:
+            raise QuickAddError(
+                f"I can't tell which channel `{target}` is: type # and pick it from the list.", usage
+            )
+        words = words[: found.start()].strip()
+    ref = project.strip().removeprefix("#")
+    if not ref:
+        raise QuickAddError("Which project? Give its name or number, like #Launch or P-2.", usage)
+    when = words
+    if when.lower() in ("off", "stop", "none", "cancel"):
+        return StopReport(ref)
+    if not when:
+        raise QuickAddError("When should the report go out? For example `weekly fri 16:00`.", usage)
+    return ReportProject(ref, when, where)
 
 
 def parse_schedule(name: str, rest: str) -> ScheduleCommand:
     """Parse the words after one of ``KEYWORDS`` (QuickAddError when they don't fit)."""
-    from core.quickadd_commands import QuickAddError  # that module's Command union includes these commands
+    from core.quickadd_commands import USAGE, QuickAddError  # its Command union includes these commands
 
     words = rest.split()
     low = [w.lower() for w in words]
-    usage = USAGE[name]
+    usage = USAGE[name]  # the grammar's table (core/quickadd_commands.py) holds these too
     if name == "reminders":
         if not low or low in (["mine"], ["me"]):
             return ListReminders()

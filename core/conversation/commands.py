@@ -8,6 +8,7 @@ from typing import Any
 from core.conversation.active import active_project
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import BATCH, run_batch
+from core.conversation.schedule_commands import run_schedule
 from core.conversation.views import activity_views, detail_view, next_note, project_view, task_views
 from core.dates import Due
 from core.models import Conversation, Task
@@ -41,6 +42,7 @@ from core.quickadd import (
     UseProject,
 )
 from core.quickadd_commands import DuePhrase, DueValue
+from core.quickadd_schedule import SCHEDULE_COMMANDS
 from core.refs import format_tasks, task_prefix
 from core.schedule.chart_series import project_chart
 from core.services import UNSET, Actor, Services
@@ -83,6 +85,8 @@ class CommandRunner:
 
     async def run(self, actor: Actor, command: Command, conv: Conversation) -> Outcome:
         """The reply, and an action to confirm on the next turn (deletes), if any."""
+        if isinstance(command, SCHEDULE_COMMANDS):
+            return _done(await run_schedule(self.s, actor, command, conv))
         handler = _HANDLERS.get(type(command))
         if handler is None:
             return _done(Reply("That command isn't supported here yet.", kind=ReplyKind.error))

@@ -10,8 +10,10 @@ from core.quickadd_schedule import (
     ListReminders,
     QuietHoursCommand,
     RemindTask,
+    ReportProject,
     ScheduleCommand,
     SnoozeReminder,
+    StopReport,
 )
 from core.schedule.context import load_context
 from core.schedule.digests import compose_digest, digest_label
@@ -43,6 +45,19 @@ async def run_schedule(
         )
     if isinstance(command, Digest):
         return await _digest(services, actor, command)
+    if isinstance(command, ReportProject):
+        channel = command.channel or conv.channel_id
+        if not channel or channel == "terminal":
+            return Reply("Reports go to a Slack or Discord channel: run this there.", kind=ReplyKind.error)
+        _, text = await services.reports.create(
+            actor, command.ref, command.when, channel, platform=conv.platform
+        )
+        return Reply(text, kind=ReplyKind.success)
+    if isinstance(command, StopReport):
+        count = await services.reports.stop(actor, command.ref)
+        return Reply(
+            f"Stopped {count} report{'s' if count != 1 else ''}." if count else "There was no report to stop."
+        )
     return await _quiet(services, actor, command)
 
 
