@@ -58,6 +58,7 @@ def test_importing_the_module_does_not_import_matplotlib() -> None:
     # `serve` imports bot.charts through the adapters; matplotlib (~1-3 s) loads on the first drawing only.
     import subprocess
 
-    code = "import bot.charts, bot.console, bot.slack.files, sys; print('matplotlib' in sys.modules)"
+    modules = "bot.console, bot.slack.files, bot.discord.files, bot.discord.outgoing"
+    code = f"import sys, {modules}; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -120,13 +120,19 @@ async def respond(interaction: Interaction, build: Build, *, share: bool = False
         reply = failure_reply(exc, name)
     else:
         reply = await ctx.handler.execute(_incoming(interaction, scope, tuple(options.people)), command)
-    out = Outgoing.of(_as_app_reply(reply), scope.workspace_id)
+    out = await Outgoing.drawn(_as_app_reply(reply), scope.workspace_id)
 
     async def send() -> None:
+        # ``attachments`` replaces the message's files: none on the "thinking…" placeholder, so it adds.
+        files = out.files()
         if out.view is not None:
-            await interaction.edit_original_response(content=out.content, embeds=out.embeds, view=out.view)
+            await interaction.edit_original_response(
+                content=out.content, embeds=out.embeds, view=out.view, attachments=files
+            )
         else:
-            await interaction.edit_original_response(content=out.content, embeds=out.embeds)
+            await interaction.edit_original_response(
+                content=out.content, embeds=out.embeds, attachments=files
+            )
 
     await deliver(send)
 

@@ -1,4 +1,4 @@
-"""`/project add|list|show|use`, each one core Command."""
+"""`/project add|list|show|chart|use`, each one core Command."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from discord import app_commands
 from bot.discord.commands import Options, project_choices, respond
 from bot.discord.commands_task import SHARE
 from core.models import Priority
-from core.quickadd import AddProject, Command, ListProjects, ShowProject, UseProject
+from core.quickadd import AddProject, ChartProject, Command, ListProjects, ShowProject, UseProject
+from core.schedule.chart_series import DEFAULT_DAYS, MAX_DAYS
 
 Interaction = discord.Interaction[Any]
 
@@ -50,6 +51,27 @@ class ProjectCommands(app_commands.Group):
     async def show(self, interaction: Interaction, project: str, share: bool = False) -> None:
         async def build(o: Options) -> Command:
             return ShowProject(project)
+
+        await respond(interaction, build, share=share)
+
+    @app_commands.command(
+        name="chart", description="A chart: tasks created vs completed per day, and open tasks"
+    )
+    @app_commands.describe(
+        project="the project's name or ref (P-2)",
+        days=f"how many days back (default {DEFAULT_DAYS})",
+        share=SHARE,
+    )
+    @app_commands.autocomplete(project=project_choices)
+    async def chart(
+        self,
+        interaction: Interaction,
+        project: str,
+        days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
+        share: bool = False,
+    ) -> None:
+        async def build(o: Options) -> Command:
+            return ChartProject(project, days)
 
         await respond(interaction, build, share=share)
 

@@ -85,14 +85,16 @@ class MessageFlow:
             reply = Reply(NO_CONTENT, kind=ReplyKind.info)
         else:
             reply = Reply(EMPTY, kind=ReplyKind.info)
-        await self._send(message, Outgoing.of(reply, scope.workspace_id))
+        await self._send(message, await Outgoing.drawn(reply, scope.workspace_id))
 
     async def _send(self, message: discord.Message, out: Outgoing) -> None:
         async def send() -> None:
             if out.view is not None:
-                await message.reply(out.content, embeds=out.embeds, view=out.view, mention_author=False)
+                await message.reply(
+                    out.content, embeds=out.embeds, view=out.view, files=out.files(), mention_author=False
+                )
             else:
-                await message.reply(out.content, embeds=out.embeds, mention_author=False)
+                await message.reply(out.content, embeds=out.embeds, files=out.files(), mention_author=False)
 
         try:
             await deliver(send)

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 import discord
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from bot.charts import chart_png
 from bot.discord.embeds import render
+from bot.discord.files import png_file
 from bot.discord.views import confirm_delete, task_actions
 from core.conversation.messages import Reply, ReplyKind
+from core.schedule.chart_data import ChartData
 
 
 @dataclass
@@ -18,6 +21,7 @@ class Outgoing:
     content: str
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
+    chart: tuple[bytes, ChartData] | None = None  # a drawn chart to attach (``drawn``)
 
     @classmethod
     def of(cls, reply: Reply, workspace_id: str | None) -> Outgoing:
@@ -29,6 +33,18 @@ class Outgoing:
         elif workspace_id and not reply.is_error:
             view = task_actions(reply.tasks, workspace_id)
         return cls(rendered.content, rendered.embeds, view)
+
+    @classmethod
+    async def drawn(cls, reply: Reply, workspace_id: str | None) -> Outgoing:
+        """``of``, with the reply's chart drawn (in a worker thread) to go along as an attachment."""
+        out = cls.of(reply, workspace_id)
+        if reply.chart is not None:
+            out.chart = (await chart_png(reply.chart), reply.chart)
+        return out
+
+    def files(self) -> list[discord.File]:
+        """The attachments, fresh for each attempt of a send (a request reads and closes its files)."""
+        return [png_file(*self.chart)] if self.chart is not None else []
 
     @classmethod
     def text(cls, content: str) -> Outgoing:

@@ -54,7 +54,13 @@ async def test_login_identify_heartbeat_and_commands(world: World, bot: DiscordS
     types = {o["name"]: o["type"] for o in add["options"]}
     assert types == {"title": 3, "due": 3, "priority": 3, "project": 3, "assignee": 6, "tags": 3, "share": 5}
     assert next(o for o in add["options"] if o["name"] == "project")["autocomplete"] is True
-    assert {o["name"] for o in registered["project"]["options"]} == {"add", "list", "show", "use"}
+    assert {o["name"] for o in registered["project"]["options"]} == {"add", "list", "show", "chart", "use"}
+    chart = {
+        o["name"]: o
+        for o in next(o for o in registered["project"]["options"] if o["name"] == "chart")["options"]
+    }
+    assert (chart["days"]["type"], chart["days"]["min_value"], chart["days"]["max_value"]) == (4, 1, 90)
+    assert chart["project"]["autocomplete"] is True and chart["project"]["required"] is True
     assert [o["name"] for o in registered["orchestrator"]["options"]] == ["workspace"]
     digest = {o["name"]: o for o in registered["digest"]["options"]}  # a command without subcommands
     assert [c["value"] for c in digest["turn"]["choices"]] == ["on", "off", "now"]

@@ -209,10 +209,7 @@ class FakeRest:
             flags=int(body.get("flags") or 0),
         )
         if files:
-            data["attachments"] = [
-                {"id": str(self.s.ids()), "filename": f["filename"], "size": len(f["data"])} for f in files
-            ]
-            self.s.files.update({a["id"]: f["data"] for a, f in zip(data["attachments"], files, strict=True)})
+            data["attachments"] = self._attachments(files)
         if nonce:
             self.s.nonces[nonce] = int(data["id"])
         await self.s.store_message(data)
@@ -310,14 +307,22 @@ class FakeRest:
             return reply(answer)
         return web.Response(status=204)
 
+    def _attachments(self, files: list[Json]) -> list[Json]:
+        """Attachment objects for uploaded files; their bytes are kept in ``files`` by attachment id."""
+        found = [{"id": str(self.s.ids()), "filename": f["filename"], "size": len(f["data"])} for f in files]
+        self.s.files.update({a["id"]: f["data"] for a, f in zip(found, files, strict=True)})
+        return found
+
     async def followup(self, request: web.Request) -> web.Response:
         record = self._record(request)
         if record is None:
             return error(404, 10015, "Unknown Webhook")
-        body = await body_of(request)
+        body, files = await body_and_files(request)
         if problems := form_errors(body):
             return error(400, 50035, "Invalid Form Body", problems)
         msg = await self.s.interaction_message(record, body, int(body.get("flags") or 0), followup=True)
+        if files:
+            msg["attachments"] = self._attachments(files)
         return reply(msg) if request.query.get("wait") in ("true", "1") else web.Response(status=204)
 
     def _webhook_message_id(self, request: web.Request, record: InteractionRecord) -> int | None:
@@ -337,5 +342,9 @@ class FakeRest:
         message_id = self._webhook_message_id(request, record)
         if message_id is None:
             return error(404, 10008, "Unknown Message")
+        body, files = await body_and_files(request)
+        if files and message_id in self.s.messages and not form_errors(body):
+            # An edit uploading files adds them (what the body's ``attachments`` keeps is not modelled).
+            self.s.messages[message_id]["attachments"] = self._attachments(files)
         record.edits += 1
-        return await self._edit(message_id, await body_of(request))
+        return await self._edit(message_id, body)
