@@ -354,8 +354,17 @@ class TaskService:
         work: Sequence[tuple[Task, dict[str, Any]]],
         action: AuditAction = AuditAction.update,
     ) -> TaskList:
-        """Write changes a sync computed (already mapped and checked), audited under the actor's surface."""
-        return await self._apply(actor, action, work)
+        """Write changes a sync computed (already mapped and checked), audited under the actor's surface.
+
+        A repeating task the tracker completed gets its next occurrence here too, as if completed in chat.
+        """
+        closing = {
+            t.id for t, changes in work if t.status.is_open and changes.get("status") == TaskStatus.completed
+        }
+        with self._audit.batch():
+            done = await self._apply(actor, action, work)
+            await self._follow(actor, [t for t in done if t.id in closing and t.repeat])
+        return done
 
     @staticmethod
     def _status_change(actor: Actor, task: Task, status: TaskStatus) -> dict[str, Any]:

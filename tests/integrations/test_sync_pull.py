@@ -133,3 +133,22 @@ async def test_motion_projects_with_the_same_name_stay_distinct_here(
     assert tasks["In the first"].project_id == projects[first["id"]].id
     assert tasks["In the second"].project_id == projects[second["id"]].id
     assert (await run_sync(services, motion, integration)).pushed == 0
+
+
+async def test_a_repeating_task_completed_in_motion_gets_its_next_occurrence_here(
+    services: Services, motion: MotionFake, integration: Integration
+) -> None:
+    store = services.store
+    motion.add_task("Water the plants", status="Todo", dueDate="2026-06-01T23:59:00.000Z")
+    await run_sync(services, motion, integration)
+    [task] = await all_tasks(store)
+    await store.tasks.update(WS, task.id, {"repeat": "every monday"})  # set here; Motion has no repeat field
+    motion.edit_task(task.external_ids["motion"], status="Completed")
+    log = await run_sync(services, motion, integration)
+    assert log.status == "ok", log.errors
+    tasks = sorted(await all_tasks(store), key=lambda t: t.number)
+    assert [(t.title, t.status) for t in tasks] == [
+        ("Water the plants", TaskStatus.completed),
+        ("Water the plants", TaskStatus.todo),
+    ]
+    assert tasks[1].repeat == "every monday" and tasks[1].due_date == date(2026, 6, 8)
