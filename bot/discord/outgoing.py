@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ from bot.discord.files import png_file
 from bot.discord.views import confirm_delete, task_actions
 from core.conversation.messages import Reply, ReplyKind
 from core.schedule.chart_data import ChartData
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,7 +42,11 @@ class Outgoing:
         """``of``, with the reply's chart drawn (in a worker thread) to go along as an attachment."""
         out = cls.of(reply, workspace_id)
         if reply.chart is not None:
-            out.chart = (await chart_png(reply.chart), reply.chart)
+            try:
+                out.chart = (await chart_png(reply.chart), reply.chart)
+            except Exception:  # a drawing bug must not leave the answer unsent
+                log.exception("drawing the chart %r failed", reply.chart.title)
+                out.content += "\n-# I couldn't draw the chart this time."
         return out
 
     def files(self) -> list[discord.File]:

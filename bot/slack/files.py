@@ -27,7 +27,18 @@ async def upload_chart(
 ) -> str:
     """Draw ``data`` and share the PNG in ``channel`` (a C…/D…/G… id; in the thread ``thread_ts`` when
     given); returns the file id. Raises SlackApiError (e.g. ``not_in_channel``) or SlackRequestError."""
-    png = await chart_png(data)
+    return await _upload(client, channel, await chart_png(data), data, thread_ts=thread_ts, comment=comment)
+
+
+async def _upload(
+    client: AsyncWebClient,
+    channel: str,
+    png: bytes,
+    data: ChartData,
+    *,
+    thread_ts: str | None = None,
+    comment: str | None = None,
+) -> str:
     response = await client.files_upload_v2(
         channel=channel,
         thread_ts=thread_ts,
@@ -58,9 +69,14 @@ async def place_chart(
 ) -> str:
     """Share the chart in ``channel`` (the thread too), or in the person's DM when there is none or the app
     can't post there; a note for the reply saying where it went ("" when it is right under it), or why not."""
+    try:
+        png = await chart_png(data)
+    except Exception:  # a drawing bug must not take the answer down with it
+        log.exception("drawing the chart %r failed", data.title)
+        return "I couldn't draw the chart this time."
     if channel is not None:
         try:
-            await upload_chart(client, channel, data, thread_ts=thread_ts)
+            await _upload(client, channel, png, data, thread_ts=thread_ts)
             return ""
         except SlackApiError as exc:
             log.warning("chart upload to %s failed: %s", channel, exc.response.get("error"))
@@ -71,7 +87,7 @@ async def place_chart(
         dm = await dm_channel(client, user_id)
         if dm == channel:
             return "I couldn't upload the chart just now; please try again."
-        await upload_chart(client, dm, data, comment=data.title)
+        await _upload(client, dm, png, data, comment=data.title)
     except (SlackApiError, SlackRequestError, KeyError) as exc:
         log.warning("chart upload to the DM of %s failed: %s", user_id, exc)
         return "I couldn't upload the chart here; invite me to the channel, or DM me the command."

@@ -297,6 +297,8 @@ class FakeSlack:
         channel = params.get("channel_id")
         if channel and not str(channel).startswith(("C", "D", "G")):
             return {"ok": False, "error": "invalid_channel"}
+        if channel and (problem := self.post_errors.get(str(channel))) is not None:
+            return {"ok": False, "error": problem}  # sharing a file fails where posting does (not_in_channel)
         shares = {"public": {channel: [{"ts": self._next_ts()}]}} if channel else {}
         done = [{"id": f["id"], "title": f.get("title", ""), "shares": shares} for f in files]
         return {"ok": True, "files": done}

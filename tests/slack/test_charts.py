@@ -91,3 +91,16 @@ async def test_an_unknown_project_gets_no_upload(slack: SlackHarness, fake: Fake
     [answer] = await fake.wait_for("response_url")
     assert "Nope" in answer.params["text"]
     assert not fake.of("files.getUploadURLExternal") and not fake.uploads
+
+
+async def test_a_channel_the_app_is_not_in_gets_the_chart_in_the_dm(
+    slack: SlackHarness, fake: FakeSlack
+) -> None:
+    await _launch_with_work(slack, fake)
+    fake.post_errors["C1"] = "not_in_channel"
+    await slack.command("chart Launch --share", command="/project")
+    [answer] = await fake.wait_for("response_url")
+    assert "I can't post here, so the chart is in our DM." in json.dumps(answer.params["blocks"])
+    refused, done = fake.of("files.completeUploadExternal")
+    assert (refused.params["channel_id"], done.params["channel_id"]) == ("C1", "DU1")
+    await chart_png_arrived(fake.uploads[json.loads(str(done.params["files"]))[0]["id"]])
