@@ -307,8 +307,11 @@ class Scheduler:
                     releases.append((item.row.workspace_id, item.row.id, self._sent(item, now)))
             else:  # already said (or given up) by an earlier run: only the schedule is behind
                 releases.append((item.row.workspace_id, item.row.id, self._advance(item, now)))
-        for group in self._groups(ready):
-            await self._send_group(group, now, report, receipts, releases)
+        # At most ``concurrency`` sends at once (the semaphore in _send_group); the platform's own limits are
+        # the notifier's business.
+        await asyncio.gather(
+            *(self._send_group(group, now, report, receipts, releases) for group in self._groups(ready))
+        )
         if receipts:
             await self.store.deliveries.update_many(receipts)
         if releases:
