@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -27,19 +26,11 @@ async def notifiers_from_settings(settings: Settings) -> AsyncIterator[Notifiers
     found: list[Notifier] = [ConsoleNotifier(_print)]
     async with AsyncExitStack() as stack:
         if settings.slack.configured:
-            from bot.slack.app import web_client
-            from bot.slack.notify import SlackNotifier
+            from bot.slack.notify import slack_notifier_from_settings
 
-            found.append(SlackNotifier(web_client(settings.slack)))
+            found.append(await stack.enter_async_context(slack_notifier_from_settings(settings.slack)))
         if settings.discord.configured:
-            import discord
+            from bot.discord.notify import discord_notifier_from_settings
 
-            from bot.discord.notify import DiscordNotifier
-            from bot.discord.settings import apply_endpoints
-
-            apply_endpoints(settings.discord)
-            http = discord.http.HTTPClient(asyncio.get_running_loop())
-            stack.push_async_callback(http.close)
-            me = await http.static_login(settings.discord.token())  # REST only: no gateway connection
-            found.append(DiscordNotifier(http, bot_user_id=int(me["id"])))
+            found.append(await stack.enter_async_context(discord_notifier_from_settings(settings.discord)))
         yield Notifiers(found)

@@ -238,7 +238,17 @@ class Scheduler:
             if task is not None:
                 nxt, _ = default_next(task, item.person, item.ctx.workspace, after)
         elif row.kind in (ScheduleKind.digest, ScheduleKind.report) and row.rule:
-            nxt = next_rule_run(row.rule, zone_of(row.timezone), after)
+            # A digest follows its person when they move zones; a report keeps the zone it was set up in.
+            zone = item.person.timezone if row.kind is ScheduleKind.digest and item.person else row.timezone
+            nxt = next_rule_run(row.rule, zone_of(zone), after)
+            if zone != row.timezone:
+                return {
+                    "next_run_at": nxt,
+                    "occurrence_at": nxt,
+                    "attempts": 0,
+                    "last_error": None,
+                    "timezone": zone,
+                }
         return {"next_run_at": nxt, "occurrence_at": nxt, "attempts": 0, "last_error": None}
 
     def _retry(self, row: Schedule, now: datetime, retry_after: float | None, error: str) -> dict[str, Any]:

@@ -167,3 +167,20 @@ async def test_slack_rate_limits_delay_but_do_not_drop_a_digest(
     assert len(notifier.sent) == 1
     [receipt] = await services.store.deliveries.list("T1", user_id=alice.user_id)
     assert receipt.status is DeliveryStatus.sent and receipt.id.endswith("20261204T090000Z")
+
+
+async def test_a_digest_follows_its_person_to_a_new_timezone(
+    services: Services, notifier: RecordingNotifier, clock: FixedClock
+) -> None:
+    alice = await person(services, clock, "alice", "Europe/London")
+    await services.tasks.create(alice, "Overdue thing", due="2026-12-01", assignee="me")
+    await services.digests.enable(alice, "9am")
+    sched = Scheduler(services.store, notifier, clock)
+    await _run_until(sched, clock, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    await services.store.users.update("T1", alice.user_id, {"timezone": "Asia/Tokyo"})  # she moved
+    [row] = [r for r in await services.store.schedules.list("T1") if r.kind is ScheduleKind.digest]
+    # The next one was set when she was still in London; the one after is at 9:00 in Tokyo.
+    assert row.next_run_at == datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    await _run_until(sched, clock, datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
+    [row] = [r for r in await services.store.schedules.list("T1") if r.kind is ScheduleKind.digest]
+    assert row.timezone == "Asia/Tokyo" and row.next_run_at == datetime(2026, 12, 6, 0, 0, tzinfo=UTC)
