@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.agent.router import Router
 from core.conversation.messages import Reply
@@ -19,6 +19,17 @@ from core.services import Actor, Services
 if TYPE_CHECKING:
     from core.agent.responder import AgentResponder
     from core.quickadd import QuickAddError
+
+
+def _load() -> Any:
+    """Import the agent, and build one throwaway model: the first model built loads pydantic-ai's price
+    tables (genai-prices, about a second when its bytecode isn't cached yet), which must not happen on the
+    loop in someone's first turn."""
+    module = importlib.import_module("core.agent.responder")
+    from pydantic_ai.models.function import FunctionModel
+
+    FunctionModel(lambda messages, info: None, model_name="warm-up")  # type: ignore[arg-type, return-value]
+    return module
 
 
 class LazyResponder:
@@ -41,7 +52,7 @@ class LazyResponder:
         if self._agent is None:
             async with self._loading:
                 if self._agent is None:
-                    module = await asyncio.to_thread(importlib.import_module, "core.agent.responder")
+                    module = await asyncio.to_thread(_load)
                     self._agent = module.AgentResponder(
                         self._services, self._router, preference=self._preference
                     )

@@ -100,6 +100,7 @@ __all__ = [
     "UseProject",
     "is_command",
     "parse",
+    "without_slash",
 ]
 
 _KEYWORDS = {
@@ -188,6 +189,14 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
     if name == "history":
         return _history(tokens, usage)
     return _simple(name, tokens, usage)
+
+
+def without_slash(text: str) -> str:
+    """The words after a leading ``/task`` or ``/project``: a slash command's free text, as a request."""
+    words = text.strip().split(maxsplit=1)
+    if words and words[0].lower() in ("/task", "/project"):
+        return words[1] if len(words) > 1 else ""
+    return text
 
 
 def is_command(text: str) -> bool:

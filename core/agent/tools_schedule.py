@@ -7,6 +7,7 @@ from pydantic_ai import RunContext
 from core.agent.deps import AgentDeps
 from core.agent.guard import service_errors
 from core.conversation.schedule_commands import reminders_text
+from core.schedule.reminders import thread_of
 
 
 @service_errors
@@ -23,9 +24,9 @@ async def remind(
     """
     deps = ctx.deps
     conv = deps.conversation
-    thread = conv.thread_id if conv.channel_id else None
+    channel, thread = thread_of(conv)
     _, text = await deps.services.reminders.remind(
-        deps.actor, ref, when or "", who, channel_id=conv.channel_id, thread_id=thread
+        deps.actor, ref, when or "", who, channel_id=channel, thread_id=thread
     )
     if ref:
         task = await deps.services.resolve.task(deps.actor, ref)

@@ -20,7 +20,7 @@ from core.conversation.failures import failure_reply
 from core.conversation.messages import IncomingMessage, Person, Reply, ReplyKind
 from core.conversation.resolve_values import resolved
 from core.models import Conversation, Platform
-from core.quickadd import AddTask, Cancel, Command, Confirm, QuickAddError, Reset, Text, parse
+from core.quickadd import AddTask, Cancel, Command, Confirm, QuickAddError, Reset, Text, parse, without_slash
 from core.quickadd_commands import SuggestProjects, SuggestTasks, UseProject
 from core.services import Actor, Services
 from core.text_input import clean_fields
@@ -166,7 +166,7 @@ class ConversationHandler:
         if parsed is None:
             if self.responder is None or text is None:
                 return Reply(_NOT_UNDERSTOOD, kind=ReplyKind.info)
-            reply = await self.responder.respond(actor, conv, text, malformed=malformed)
+            reply = await self.responder.respond(actor, conv, without_slash(text), malformed=malformed)
         else:
             reply = await self._run(actor, conv, parsed)
             if isinstance(parsed, Reset | UseProject):

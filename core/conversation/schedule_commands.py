@@ -19,6 +19,7 @@ from core.schedule.context import load_context
 from core.schedule.digests import compose_digest, digest_label
 from core.schedule.local_time import zone_of
 from core.schedule.quiet import parse_quiet, quiet_for
+from core.schedule.reminders import thread_of
 from core.schedule.when import when_label
 from core.services import Actor, Services
 
@@ -28,9 +29,9 @@ async def run_schedule(
 ) -> Reply:
     """Run one schedule command for ``actor``."""
     if isinstance(command, RemindTask):
-        thread = conv.thread_id if conv.channel_id else None
+        channel, thread = thread_of(conv)
         _, text = await services.reminders.remind(
-            actor, command.number, command.when, command.who, channel_id=conv.channel_id, thread_id=thread
+            actor, command.number, command.when, command.who, channel_id=channel, thread_id=thread
         )
         return Reply(text, kind=ReplyKind.success)
     if isinstance(command, SnoozeReminder):

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.errors import NotFoundError, ValidationError
-from core.models import OPEN_STATUSES, Schedule, ScheduleKind, Task, User, Workspace
+from core.models import OPEN_STATUSES, Conversation, Schedule, ScheduleKind, Task, User, Workspace
 from core.schedule.instants import DefaultReminder, before_due, next_default
 from core.schedule.local_time import local_instant, zone_of
 from core.schedule.quiet import QuietHours, quiet_for
@@ -30,6 +30,17 @@ def due_row_id(task_id: str) -> str:
 
 def snooze_row_id(task_id: str, user_id: str) -> str:
     return f"snooze:{task_id}:{user_id}"
+
+
+def thread_of(conv: Conversation) -> tuple[str | None, str | None]:
+    """The channel and thread a reminder asked in ``conv`` answers in, or (None, None) for a DM.
+
+    Only a real platform thread counts: slash commands live in a per-person conversation ("user:<id>"), and a
+    reminder asked there is better as a DM than as a post in the channel."""
+    thread = conv.thread_id
+    if not conv.channel_id or not thread or ":" in thread:
+        return None, None
+    return conv.channel_id, thread
 
 
 def owner_id(task: Task) -> str | None:
