@@ -1,4 +1,4 @@
-"""`/project add|list|show|chart|use`, each one core Command."""
+"""`/project add|list|show|chart|report|use`, each one core Command."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.discord.commands import Options, project_choices, respond
 from bot.discord.commands_task import SHARE
 from core.models import Priority
 from core.quickadd import AddProject, ChartProject, Command, ListProjects, ShowProject, UseProject
+from core.quickadd_schedule import ReportProject, StopReport
 from core.schedule.chart_series import DEFAULT_DAYS, MAX_DAYS
 
 Interaction = discord.Interaction[Any]
@@ -74,6 +75,29 @@ class ProjectCommands(app_commands.Group):
             return ChartProject(project, days)
 
         await respond(interaction, build, share=share)
+
+    @app_commands.command(
+        name="report", description="Post a project's summary with its chart in a channel, on a schedule"
+    )
+    @app_commands.describe(
+        project="the project's name or ref (P-2)",
+        when='when to post: "weekly fri 16:00", "every monday 9am", "daily 17:00"; "off" stops it',
+        channel="where to post it (default: this channel)",
+    )
+    @app_commands.autocomplete(project=project_choices)
+    async def report(
+        self,
+        interaction: Interaction,
+        project: str,
+        when: app_commands.Range[str, 1, 100],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        async def build(o: Options) -> Command:
+            if when.strip().lower() in ("off", "stop", "none"):
+                return StopReport(project)
+            return ReportProject(project, when, str(channel.id) if channel is not None else None)
+
+        await respond(interaction, build, share=True)
 
     @app_commands.command(name="use", description="Put your new tasks in this channel into a project")
     @app_commands.describe(project="the project's name or ref (P-2); leave empty to stop using one")

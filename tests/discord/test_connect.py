@@ -54,7 +54,8 @@ async def test_login_identify_heartbeat_and_commands(world: World, bot: DiscordS
     types = {o["name"]: o["type"] for o in add["options"]}
     assert types == {"title": 3, "due": 3, "priority": 3, "project": 3, "assignee": 6, "tags": 3, "share": 5}
     assert next(o for o in add["options"] if o["name"] == "project")["autocomplete"] is True
-    assert {o["name"] for o in registered["project"]["options"]} == {"add", "list", "show", "chart", "use"}
+    subcommands = {o["name"] for o in registered["project"]["options"]}
+    assert subcommands == {"add", "list", "show", "chart", "report", "use"}
     chart = {
         o["name"]: o
         for o in next(o for o in registered["project"]["options"] if o["name"] == "chart")["options"]

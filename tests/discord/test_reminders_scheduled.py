@@ -50,3 +50,29 @@ async def test_the_scheduler_dms_once_and_snooze_brings_it_back_an_hour_later(
     clock.at = min(r.next_run_at for r in snoozed if r.next_run_at)
     assert (await scheduler.tick()).sent == 1
     assert len(world.fake.in_channel(world.fake.dm_channels[world.alice.id])) == 2
+
+
+async def test_project_report_posts_the_summary_with_its_chart_in_the_channel(
+    world: World, bot: DiscordSurface, services: Services
+) -> None:
+    ws = world.acme_ws
+    await world.fake.slash(world.alice, "project add", guild=world.acme, name="Launch")
+    await world.fake.slash(world.alice, "task add", guild=world.acme, title="Print flyers", project="Launch")
+    record = await world.fake.slash(
+        world.alice, "project report", guild=world.acme, project="Launch", when="weekly fri 16:00"
+    )
+    answer = await world.fake.wait_answered(record)
+    assert "I'll post Launch's report every friday 4pm" in answer["content"]
+    [row] = await services.store.schedules.list(ws, kinds=[ScheduleKind.report])
+    assert row.channel_id == str(world.acme.channel_id) and row.platform is not None
+    notifier = bot.notifier()
+    assert notifier is not None and row.next_run_at is not None
+    before = len(world.fake.in_channel(world.acme.channel_id))
+    await Scheduler(services.store, notifier, FixedClock(row.next_run_at)).tick()
+    posted = world.fake.in_channel(world.acme.channel_id)[before:]
+    assert len(posted) == 1 and "Launch: the week to" in str(posted[0])
+    assert world.fake.files and all(png.startswith(b"\x89PNG") for png in world.fake.files.values())
+    stopped = await world.fake.slash(
+        world.alice, "project report", guild=world.acme, project="Launch", when="off"
+    )
+    assert "Stopped 1 report" in (await world.fake.wait_answered(stopped))["content"]
