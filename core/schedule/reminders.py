@@ -227,7 +227,12 @@ class ReminderService:
     # -- keeping rows true to their tasks ----------------------------------------------------------------
 
     async def tasks_changed(
-        self, actor: Actor, tasks: Sequence[Task], *, people: dict[str, User] | None = None
+        self,
+        actor: Actor,
+        tasks: Sequence[Task],
+        *,
+        created: bool = False,
+        people: dict[str, User] | None = None,
     ) -> None:
         """After a write touched ``tasks``' due dates, owners or states: move, start or end reminders."""
         if not tasks:
@@ -242,17 +247,20 @@ class ReminderService:
                 if found is not None:
                     people[owner] = found
             person = people.get(owner) if owner else None
-            await self._refresh_default(task, person, workspace, now)
-            await self._refresh_leads(task, people, workspace, now)
+            await self._refresh_default(task, person, workspace, now, created=created)
+            if not created:  # a new task has no reminders of its own yet: no read for them
+                await self._refresh_leads(task, people, workspace, now)
 
     async def _refresh_default(
-        self, task: Task, person: User | None, workspace: Workspace | None, now: datetime
+        self, task: Task, person: User | None, workspace: Workspace | None, now: datetime, *, created: bool
     ) -> None:
         moment = None
         if person is not None and person.deleted_at is None:
             moment, _ = default_next(task, person, workspace, now)
         row_id = due_row_id(task.id)
         if moment is None:
+            if created:
+                return
             existing = await self._store.schedules.get(task.workspace_id, row_id)
             if existing is not None and existing.next_run_at is not None:
                 await self._store.schedules.update(task.workspace_id, row_id, {"next_run_at": None})

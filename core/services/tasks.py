@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from core.dates import Due, parse_due
 from core.errors import ValidationError
@@ -19,7 +19,15 @@ from core.services.validation import clean_description, clean_tags, clean_title,
 from core.store import Store, TaskPage, TaskQuery, TaskSort
 
 Window = Literal["overdue", "today", "week"]
-AfterWrite = Callable[["Actor", Sequence[Task]], Awaitable[None]]
+
+
+class AfterWrite(Protocol):
+    """Told of tasks whose due date, owner or state a write changed; ``created``: they are new (so nothing
+    refers to them yet)."""
+
+    def __call__(self, actor: Actor, tasks: Sequence[Task], *, created: bool = False) -> Awaitable[None]: ...
+
+
 # The fields whose change moves a task's reminders.
 _TIMED = frozenset({"due_date", "due_time", "assignee_id", "status", "deleted_at"})
 TaskList = list[Task]
@@ -63,9 +71,9 @@ class TaskService:
         # Told of tasks whose due date, owner or state a write changed (reminders follow them).
         self.after_write: AfterWrite | None = None
 
-    async def _written(self, actor: Actor, tasks: Sequence[Task]) -> None:
+    async def _written(self, actor: Actor, tasks: Sequence[Task], *, created: bool = False) -> None:
         if self.after_write is not None and tasks:
-            await self.after_write(actor, tasks)
+            await self.after_write(actor, tasks, created=created)
 
     def annotate(self, actor: Actor, task: Task) -> Task:
         """Fill the computed fields for the actor's timezone."""
@@ -121,7 +129,7 @@ class TaskService:
         )
         stored = await self._store.tasks.create(task, audit=self._audit.recorder(actor, AuditAction.create))
         if stored.due_date is not None:
-            await self._written(actor, [stored])
+            await self._written(actor, [stored], created=True)
         return self.annotate(actor, stored)
 
     async def get(self, actor: Actor, ref: str | int, *, include_deleted: bool = False) -> Task:
@@ -279,7 +287,7 @@ class TaskService:
             return []
         record = self._audit.recorder(actor, AuditAction.create)
         stored = await self._store.tasks.create_many(following, audit=record)
-        await self._written(actor, [t for t in stored if t.due_date is not None])
+        await self._written(actor, [t for t in stored if t.due_date is not None], created=True)
         return [self.annotate(actor, t) for t in stored]
 
     async def reopen(self, actor: Actor, ref: str | int) -> Task:
@@ -345,7 +353,7 @@ class TaskService:
             return []
         record = self._audit.recorder(actor, AuditAction.create)
         stored = await self._store.tasks.create_many(tasks, audit=record)
-        await self._written(actor, [t for t in stored if t.due_date is not None])
+        await self._written(actor, [t for t in stored if t.due_date is not None], created=True)
         return stored
 
     async def apply_external(
