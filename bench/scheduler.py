@@ -85,7 +85,7 @@ ZONES = [
 ]
 DIGEST_TIMES = ["8:30 weekdays", "9:00", "7:45 weekdays"]
 CHUNK = 10_000
-CONCURRENCY = 16  # the Scheduler's default send concurrency; the baseline uses the same
+CONCURRENCY = 32  # the Scheduler's default send concurrency; the baseline uses the same
 
 
 @dataclass

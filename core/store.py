@@ -212,6 +212,11 @@ class TaskRepo(Protocol):
 
     async def get_by_number(self, workspace_id: str, number: int) -> Task | None: ...
 
+    async def get_many(self, workspace_id: str, ids: Sequence[str]) -> builtins.list[Task]:
+        """The tasks of this workspace with these ids (deleted ones too), in no particular order; unknown ids
+        are left out. One read however many: the scheduler needs hundreds per tick."""
+        ...
+
     async def list(self, workspace_id: str, query: TaskQuery) -> TaskPage: ...
 
     async def update(

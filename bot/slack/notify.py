@@ -103,7 +103,7 @@ class SlackNotifier:
 
     async def send(self, notice: Notice) -> str:
         """Post ``notice``; ``slack:<channel>:<ts>``. Raises DeliveryError."""
-        channel = await self._channel(notice)
+        channel = self._target(notice)
         text, blocks = notice_message(notice)
         args: dict[str, Any] = {
             "channel": channel,
@@ -138,8 +138,23 @@ class SlackNotifier:
             await self._chart(notice, posted)
         return f"slack:{posted}:{ts}"
 
+    def _target(self, notice: Notice) -> str:
+        """Where to post: the channel, the person's DM with the app when known, else their user id — Slack
+        posts that in the app's DM and answers with the DM's id, so a first DM costs one call, not a
+        Tier 3 ``conversations.open`` as well."""
+        if notice.to.channel_id:
+            return notice.to.channel_id
+        user = notice.to.user
+        slack_id = user.slack_user_id if user is not None else None
+        if not slack_id:
+            raise DeliveryError("the person has no Slack account", permanent=True)
+        if (known := self._dms.get(slack_id)) is not None:
+            self._dms.move_to_end(slack_id)
+            return known
+        return slack_id
+
     async def _channel(self, notice: Notice) -> str:
-        """The conversation to post in: the channel, or the person's DM with the app."""
+        """The conversation to read: the channel, or the person's DM with the app (opened if not known)."""
         if notice.to.channel_id:
             return notice.to.channel_id
         return await self._dm(notice)

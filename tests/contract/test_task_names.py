@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.models import TaskStatus
+from core.models import Task, TaskStatus
 from core.store import Store
 from tests.contract.samples import WS, task
 
@@ -26,3 +26,15 @@ async def test_names_are_the_newest_open_or_the_closed_ones(store: Store) -> Non
     assert len(two) == 2 and two[0].number == 5
     assert await store.tasks.names(WS, open_tasks=True, limit=0) == []
     assert [n.title for n in await store.tasks.names("other", open_tasks=True, limit=10)] == ["elsewhere"]
+
+
+async def test_get_many_reads_the_tasks_with_these_ids_of_this_workspace_only(store: Store) -> None:
+    a = await store.tasks.create(Task(workspace_id="w1", title="one"))
+    b = await store.tasks.create(Task(workspace_id="w1", title="two"))
+    gone = await store.tasks.create(Task(workspace_id="w1", title="gone"))
+    await store.tasks.update("w1", gone.id, {"deleted_at": gone.created_at})
+    other = await store.tasks.create(Task(workspace_id="w2", title="elsewhere"))
+    found = await store.tasks.get_many("w1", [a.id, gone.id, other.id, "missing", a.id])
+    assert sorted(t.title for t in found) == ["gone", "one"]
+    assert await store.tasks.get_many("w1", []) == []
+    assert [t.id for t in await store.tasks.get_many("w1", [b.id])] == [b.id]

@@ -189,6 +189,11 @@ class FakeSlack:
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         if (problem := self.post_errors.get(str(params.get("channel")))) is not None:
             return {"ok": False, "error": problem}
+        target = str(params.get("channel") or "")
+        if target[:1] in ("U", "W"):  # a user id: Slack posts in the app's DM with that person
+            if target not in self.users:
+                return {"ok": False, "error": "channel_not_found"}
+            params = {**params, "channel": f"D{target}"}
         ts = self._next_ts()
         message = {k: v for k, v in params.items() if k in ("text", "blocks", "thread_ts")}
         self._keep_posted(params, {**message, "ts": ts})

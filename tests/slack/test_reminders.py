@@ -148,12 +148,13 @@ async def test_a_person_slack_does_not_know_is_permanent(fake: FakeSlack) -> Non
     gone = User(id="u-gone", workspace_id=WORKSPACE, name="gone", slack_user_id="U404")
     with pytest.raises(DeliveryError) as caught:
         await notifier.send(reminder(to=Destination(Platform.slack, gone)))
-    assert caught.value.permanent  # conversations.open: user_not_found
+    assert caught.value.permanent  # chat.postMessage to U404: channel_not_found
     no_account = User(id="u-x", workspace_id=WORKSPACE, name="x")
     with pytest.raises(DeliveryError) as caught:
         await notifier.send(reminder(to=Destination(Platform.slack, no_account)))
     assert caught.value.permanent
-    assert not fake.of("chat.postMessage")
+    assert [c.params["channel"] for c in fake.of("chat.postMessage")] == ["U404"]  # no retry, no second
+    assert not fake.of("conversations.open")  # a first DM goes to the user id: one call
 
 
 # -- the buttons, through the real app -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 from core.models import Task
 from core.store import ProjectCounts, Recorder, TaskName, TaskPage, TaskQuery
 from storage.delta import task_names, task_query, task_search
-from storage.delta.predicates import and_, eq
+from storage.delta.predicates import and_, eq, is_in
 from storage.delta.table import DeltaEntityTable
 from storage.search_rank import SearchText
 
@@ -31,6 +31,11 @@ class DeltaTaskRepo:
 
     async def get(self, workspace_id: str, task_id: str) -> Task | None:
         return await self._t.get(workspace_id, task_id)
+
+    async def get_many(self, workspace_id: str, ids: Sequence[str]) -> builtins.list[Task]:
+        if not ids:
+            return []
+        return await self._t.models(and_(eq("workspace_id", workspace_id), is_in("id", set(ids))))
 
     async def get_by_number(self, workspace_id: str, number: int) -> Task | None:
         return await self._t.first(and_(eq("workspace_id", workspace_id), f"number = {int(number)}"))

@@ -115,6 +115,15 @@ class SqlTaskRepo:
     async def get(self, workspace_id: str, task_id: str) -> Task | None:
         return await self._r.get(workspace_id, task_id)
 
+    async def get_many(self, workspace_id: str, ids: Sequence[str]) -> builtins.list[Task]:
+        wanted = sorted(set(ids))
+        found: builtins.list[Task] = []
+        c = self._r.c
+        for start in range(0, len(wanted), 500):  # bounded IN lists (SQLite's variable limit)
+            chunk = wanted[start : start + 500]
+            found += await self._r.models(sa.and_(c.workspace_id == workspace_id, c.id.in_(chunk)))
+        return found
+
     async def get_by_number(self, workspace_id: str, number: int) -> Task | None:
         c = self._r.c
         return await self._r.first(sa.and_(c.workspace_id == workspace_id, c.number == int(number)))

@@ -138,28 +138,52 @@ class SqlScheduleRepo:
     async def release_many(
         self, holder: str, items: Sequence[tuple[str, str, Mapping[str, Any]]]
     ) -> set[str]:
-        """One conditional UPDATE per row, all in one transaction; the ids whose UPDATE matched."""
-        c = self._r.c
-        statements = []
-        for workspace_id, schedule_id, changes in items:
-            values = validate_changes(SCHEDULES, changes)
-            values.update(lease_holder=None, lease_until=None, updated_at=utcnow())
-            statements.append(
-                sa.update(self._r.table)
-                .where(SCHEDULES.key(workspace_id, schedule_id), c.lease_holder == holder)
-                .values(values)
-                .returning(c.id)
-            )
-        if not statements:
+        """In one transaction: read which of the rows ``holder`` still holds (locking them on PostgreSQL),
+        then one executemany UPDATE per shape of changes; the ids that were written."""
+        if not items:
             return set()
+        c = self._r.c
+        now = utcnow()
+        keys = sorted({(ws, sid) for ws, sid, _ in items})
+        held_q = sa.select(c.workspace_id, c.id).where(
+            sa.tuple_(c.workspace_id, c.id).in_(keys), c.lease_holder == holder
+        )
+        if self._r.db.dialect == "postgresql":
+            held_q = held_q.with_for_update()
+        batches = _batches(SCHEDULES, items, {"lease_holder": None, "lease_until": None, "updated_at": now})
 
         async def work(conn: AsyncConnection) -> set[str]:
-            written: set[str] = set()
-            for stmt in statements:
-                written.update(row.id for row in await conn.execute(stmt))
-            return written
+            held = {(row.workspace_id, row.id) for row in await conn.execute(held_q)}
+            for columns, params in batches:
+                mine = [p for p in params if (p["k_ws"], p["k_id"]) in held]
+                if mine:
+                    await conn.execute(_update_stmt(self._r.table, columns), mine)
+            return {sid for _, sid in held}
 
         return await self._r.db.write(work, action="release the schedules")
+
+
+def _batches(
+    entity: Any, items: Sequence[tuple[str, str, Mapping[str, Any]]], extra: Mapping[str, Any]
+) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
+    """Rows grouped by the columns they change, as executemany parameters (``k_ws``/``k_id`` for the key,
+    ``v_<column>`` for the values)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for workspace_id, row_id, changes in items:
+        values = {**validate_changes(entity, changes), **extra}
+        columns = tuple(sorted(values))
+        params = {"k_ws": workspace_id, "k_id": row_id, **{f"v_{k}": v for k, v in values.items()}}
+        groups.setdefault(columns, []).append(params)
+    return list(groups.items())
+
+
+def _update_stmt(table: sa.Table, columns: tuple[str, ...]) -> sa.Update:
+    """``UPDATE table SET col = :v_col … WHERE workspace_id = :k_ws AND id = :k_id`` for executemany."""
+    return (
+        sa.update(table)
+        .where(table.c.workspace_id == sa.bindparam("k_ws"), table.c.id == sa.bindparam("k_id"))
+        .values({name: sa.bindparam(f"v_{name}") for name in columns})
+    )
 
 
 class SqlDeliveryRepo:
@@ -216,20 +240,14 @@ class SqlDeliveryRepo:
         return await self._r.update(workspace_id, delivery_id, changes)
 
     async def update_many(self, items: Sequence[tuple[str, str, Mapping[str, Any]]]) -> None:
-        """One UPDATE per row, all in one transaction; rows that are missing match nothing."""
-        statements = []
-        for workspace_id, delivery_id, changes in items:
-            values = validate_changes(DELIVERIES, changes)
-            values["updated_at"] = utcnow()
-            statements.append(
-                sa.update(self._r.table).where(DELIVERIES.key(workspace_id, delivery_id)).values(values)
-            )
-        if not statements:
+        """One executemany UPDATE per shape of changes, all in one transaction; missing rows match nothing."""
+        batches = _batches(DELIVERIES, items, {"updated_at": utcnow()})
+        if not batches:
             return
 
         async def work(conn: AsyncConnection) -> None:
-            for stmt in statements:
-                await conn.execute(stmt)
+            for columns, params in batches:
+                await conn.execute(_update_stmt(self._r.table, columns), params)
 
         await self._r.db.write(work, action="update the deliveries")
 
