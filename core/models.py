@@ -221,8 +221,9 @@ class Task(_Entity):
     assignee_id: str | None = None
     tags: list[str] = Field(default_factory=list)
     estimate_minutes: int | None = None
-    parent_id: str | None = None
-    dependencies: list[str] = Field(default_factory=list)
+    actual_minutes: int | None = None  # "done T-3 took 3h": the time it really took
+    parent_id: str | None = None  # a subtask's parent (depth at most 3: core/services/structure.py)
+    dependencies: list[str] = Field(default_factory=list)  # ids of the tasks that block this one
     external_ids: dict[str, str] = Field(default_factory=dict)
     source_url: str | None = None
     repeat: str | None = None  # a canonical repeat rule (core/recurrence.py); completing makes the next one

@@ -61,6 +61,8 @@ class TaskQuery:
     overdue_on: date | None = None  # open tasks with due_date before this day
     tag: str | None = None  # case-insensitive exact tag
     text: str | None = None  # case-insensitive substring of title or description
+    parent_id: str | None = None  # the subtasks of this task
+    blocked_by: str | None = None  # the tasks whose dependencies hold this task id
     include_deleted: bool = False
     only_deleted: bool = False
     sort: TaskSort = TaskSort.due
@@ -89,6 +91,22 @@ class TaskName:
     title: str
     project_id: str | None = None
     assignee_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskLink:
+    """A task's place in the structure of work (``TaskRepo.links``): enough to walk parents, subtasks and
+    blockers, check cycles and depth, and roll up counts and estimates, without reading whole rows."""
+
+    id: str
+    number: int
+    status: TaskStatus
+    parent_id: str | None = None
+    dependencies: tuple[str, ...] = ()
+    project_id: str | None = None
+    assignee_id: str | None = None
+    estimate_minutes: int | None = None
+    due_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +262,11 @@ class TaskRepo(Protocol):
         """Numbers and titles of the most recently updated open tasks (``open_tasks``), or else of the closed
         and deleted ones, newest first. Reads only those columns: a message's words are matched against them
         every turn."""
+        ...
+
+    async def links(self, workspace_id: str) -> builtins.list[TaskLink]:
+        """The structure of every task of the workspace that is not deleted, reading only the columns of
+        ``TaskLink`` (list blocked/ready, cycle and depth checks, roll-ups)."""
         ...
 
     async def search(
