@@ -9,6 +9,7 @@ from core.services.history import ActivityService
 from core.services.projects import ProjectService
 from core.services.resolve import Resolver
 from core.services.search import SearchService
+from core.services.structure import StructureService
 from core.services.tasks import UNSET, TaskService
 from core.services.undo import UndoResult, UndoService
 from core.services.users import UserService
@@ -31,6 +32,8 @@ class Services:
         self.search = SearchService(store)
         self.activity = ActivityService(store, self.resolve)
         self.details = DetailsService(store, self.resolve, self.activity)
+        self.structure = StructureService(store, self.resolve, self.audit, self.tasks)
+        self.tasks.structure = self.structure  # deletes, restores and moves take subtasks along
         # core.schedule builds on this package (Actor, Resolver): imported here, once it is initialised.
         from core.schedule.digests import DigestService
         from core.schedule.reminders import ReminderService

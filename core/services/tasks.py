@@ -28,6 +28,17 @@ class AfterWrite(Protocol):
     def __call__(self, actor: Actor, tasks: Sequence[Task], *, created: bool = False) -> Awaitable[None]: ...
 
 
+class StructureHooks(Protocol):
+    """What task writes ask of the structure service (core/services/structure.py): the subtasks a delete,
+    restore or move takes along, and the tasks a completion leaves with no open blocker."""
+
+    async def subtasks_of(
+        self, actor: Actor, tasks: Sequence[Task], *, deleted: bool = False
+    ) -> list[Task]: ...
+
+    async def unblocked(self, actor: Actor, closed: Sequence[Task]) -> list[Task]: ...
+
+
 # The fields whose change moves a task's reminders.
 _TIMED = frozenset({"due_date", "due_time", "assignee_id", "status", "deleted_at"})
 TaskList = list[Task]
@@ -50,6 +61,7 @@ class Completion:
 
     tasks: TaskList
     following: TaskList = field(default_factory=list)
+    ready: TaskList = field(default_factory=list)  # tasks whose last open blocker this completion closed
 
 
 def _resolve_due(actor: Actor, due: DueInput) -> tuple[date | None, time | None]:
@@ -70,6 +82,8 @@ class TaskService:
         self._audit = audit
         # Told of tasks whose due date, owner or state a write changed (reminders follow them).
         self.after_write: AfterWrite | None = None
+        # Subtasks follow their parent's delete, restore and move; completions tell blocked tasks.
+        self.structure: StructureHooks | None = None
 
     async def _written(self, actor: Actor, tasks: Sequence[Task], *, created: bool = False) -> None:
         if self.after_write is not None and tasks:
@@ -94,6 +108,7 @@ class TaskService:
         estimate_minutes: int | None = None,
         source_url: str | None = None,
         repeat: str | None = None,
+        parent_id: str | None = None,
     ) -> Task:
         """Validate everything first, then write the task and its audit event.
 
@@ -123,6 +138,7 @@ class TaskService:
             estimate_minutes=estimate_minutes,
             source_url=source_url,
             repeat=rule.text if rule is not None else None,
+            parent_id=parent_id,
             created_by=actor.user_id,
             created_at=actor.instant(),  # the turn's moment, as its audit event has
             updated_at=actor.instant(),
@@ -243,8 +259,12 @@ class TaskService:
             changes.update(self._repeat_change(actor, task, repeat, changes))
         if not changes:
             raise ValidationError("Nothing to change.", hint="Example: `edit T-3 due mon p2`.")
+        work = [(task, changes)]
+        if "project_id" in changes and self.structure is not None:  # subtasks move with their parent
+            below = await self.structure.subtasks_of(actor, [task])
+            work += [(t, {"project_id": changes["project_id"]}) for t in below]
         with self._audit.batch():  # the next occurrence is undone with the completion
-            updated = (await self._apply(actor, AuditAction.update, [(task, changes)]))[0]
+            updated = (await self._apply(actor, AuditAction.update, work))[0]
             if task.status.is_open and updated.status is TaskStatus.completed:
                 await self._follow(actor, [updated])
         return updated
@@ -278,7 +298,9 @@ class TaskService:
                 lambda t: self._status_change(actor, t, TaskStatus.completed) if t.status.is_open else None,
             )
             following = await self._follow(actor, [t for t in done if t.id in closing])
-        return Completion(done, following)
+        closed = [t for t in done if t.id in closing]
+        ready = await self.structure.unblocked(actor, closed) if self.structure and closed else []
+        return Completion(done, following, ready)
 
     async def _follow(self, actor: Actor, closed: Sequence[Task]) -> TaskList:
         """Create the next occurrence of each repeating task in ``closed``, in one write."""
@@ -319,6 +341,8 @@ class TaskService:
     async def delete(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
         """Soft delete: the rows stay and ``restore`` brings them back."""
         tasks = [await self._resolve.task(actor, r) for r in refs]
+        if self.structure is not None:  # one batch: one undo brings the subtasks back with their parent
+            tasks = _unique([*tasks, *await self.structure.subtasks_of(actor, tasks)])
         stamp = {"deleted_at": actor.instant(), "deleted_by": actor.user_id}
         return await self._apply(actor, AuditAction.delete, [(t, dict(stamp)) for t in tasks])
 
@@ -328,6 +352,8 @@ class TaskService:
     async def restore_all(self, actor: Actor, refs: Sequence[str | int]) -> TaskList:
         """Bring back soft-deleted tasks in one change; every ref is checked first."""
         tasks = [await self._resolve.task(actor, r, include_deleted=True) for r in refs]
+        if self.structure is not None:
+            tasks = _unique([*tasks, *await self.structure.subtasks_of(actor, tasks, deleted=True)])
         return await self._change_where(
             actor,
             AuditAction.restore,
@@ -399,3 +425,11 @@ class TaskService:
         by_id = {t.id: t for t in stored}
         await self._written(actor, [by_id[task.id] for task, changes in work if _TIMED & changes.keys()])
         return [self.annotate(actor, by_id[task.id]) for task, _ in work]
+
+
+def _unique(tasks: Sequence[Task]) -> TaskList:
+    """Each task once, in first-seen order."""
+    seen: dict[str, Task] = {}
+    for t in tasks:
+        seen.setdefault(t.id, t)
+    return list(seen.values())
