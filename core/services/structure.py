@@ -143,38 +143,49 @@ class StructureService:
     # -- hooks of TaskService -----------------------------------------------------------------------------
 
     async def subtasks_of(self, actor: Actor, tasks: Sequence[Task], *, deleted: bool = False) -> list[Task]:
-        """Every subtask below ``tasks`` (not themselves); ``deleted``: the ones deleted along with them."""
-        if not deleted:
-            links = await self.links(actor)
-            ids = {t.id for t in tasks}
-            below = [x for t in tasks for x in descendants(links, t.id) if x.id not in ids]
-            return await self._tasks_of(actor, below)
+        """Every subtask below ``tasks`` (not themselves); ``deleted``: the ones deleted along with them.
+
+        One indexed query per parent (``TaskQuery.parent_id``), not a read of the workspace."""
         out: list[Task] = []
-        queue = [t for t in tasks if t.deleted_at is not None]
+        seen = {t.id for t in tasks}
+        queue = [t for t in tasks if (t.deleted_at is not None) == deleted]
         while queue:
             parent = queue.pop(0)
-            query = TaskQuery(parent_id=parent.id, only_deleted=True, limit=_ALL)
+            query = TaskQuery(parent_id=parent.id, only_deleted=deleted, limit=_ALL)
             page = await self._store.tasks.list(actor.workspace_id, query)
-            # Only the subtasks deleted by the same command: one deleted on its own earlier stays deleted.
-            found = [t for t in page.items if t.parent_id == parent.id and t.deleted_at == parent.deleted_at]
+            found = [
+                t
+                for t in page.items
+                if t.parent_id == parent.id
+                and t.id not in seen
+                # Only the subtasks deleted by the same command: one deleted on its own stays deleted.
+                and (not deleted or t.deleted_at == parent.deleted_at)
+            ]
+            seen.update(t.id for t in found)
             out += found
             queue += found
-        return out
+        return [annotate_task(t, actor.now()) for t in out]
 
     async def unblocked(self, actor: Actor, closed: Sequence[Task]) -> list[Task]:
-        """Tasks whose last open blocker is among ``closed``; each one's assignee gets a reminder now."""
-        links = await self.links(actor)
+        """Tasks whose last open blocker is among ``closed``; each one's assignee gets a reminder now.
+
+        Reads only the tasks the closed ones block (``TaskQuery.blocked_by``) and their other blockers."""
         ids = {t.id for t in closed}
-        ready = [
-            x
-            for x in sorted(links.values(), key=lambda x: x.number)
-            if x.status.is_open and ids & set(x.dependencies) and not open_blockers(links, x)
-        ]
-        tasks = await self._tasks_of(actor, ready)
-        for task in tasks:
+        waiting: dict[str, Task] = {}
+        for task in closed:
+            query = TaskQuery(blocked_by=task.id, statuses=OPEN_STATUSES, limit=_ALL)
+            page = await self._store.tasks.list(actor.workspace_id, query)
+            waiting.update((t.id, t) for t in page.items if task.id in t.dependencies)
+        others = {d for t in waiting.values() for d in t.dependencies if d not in ids}
+        rows = await self._store.tasks.get_many(actor.workspace_id, sorted(others)) if others else []
+        still_open = {t.id for t in rows if t.is_open}
+        ready = sorted(
+            (t for t in waiting.values() if not still_open & set(t.dependencies)), key=lambda t: t.number
+        )
+        for task in ready:
             if task.assignee_id and task.assignee_id != actor.user_id:
                 await self._tell(actor, task, task.assignee_id)
-        return tasks
+        return [annotate_task(t, actor.now()) for t in ready]
 
     async def _tell(self, actor: Actor, task: Task, user_id: str) -> None:
         """A one-shot reminder of ``task`` for ``user_id``, due now: the scheduler sends it as a DM."""
