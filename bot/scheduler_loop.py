@@ -6,20 +6,23 @@ import asyncio
 import contextlib
 import logging
 
+from bot.background import BackgroundLoop
 from core.schedule.scheduler import Scheduler, TickReport
 
 log = logging.getLogger(__name__)
 
 
-class SchedulerLoop:
+class SchedulerLoop(BackgroundLoop):
     """Runs ``scheduler.tick`` every ``tick`` seconds, sooner when a schedule is due before then, so a
     reminder "in 10 minutes" comes on the minute rather than up to a tick late."""
 
+    name = "scheduler"
+
     def __init__(self, scheduler: Scheduler, *, tick: float = 30.0, min_sleep: float = 0.2) -> None:
+        super().__init__()
         self.scheduler = scheduler
         self.tick = tick
         self.min_sleep = min_sleep
-        self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
     def poke(self) -> None:
@@ -53,14 +56,3 @@ class SchedulerLoop:
             except Exception:  # the store may be briefly unreachable: try again next tick
                 log.exception("scheduler tick failed")
             await self._pause(report)
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="scheduler")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
+from bot.background import BackgroundLoop
 from core.models import SyncLog
 from core.sync import SyncService, describe
 
 log = logging.getLogger(__name__)
 
 
-class SyncScheduler:
+class SyncScheduler(BackgroundLoop):
     """A background task that wakes every ``tick`` seconds and runs the integrations that are due."""
 
+    name = "sync-scheduler"
+
     def __init__(self, sync: SyncService, *, tick: float = 30.0) -> None:
+        super().__init__()
         self.sync = sync
         self.tick = tick
-        self._task: asyncio.Task[None] | None = None
 
     async def run_due(self) -> list[SyncLog]:
         """One pass: sync each due integration in turn; one failing never stops the others."""
@@ -40,14 +42,3 @@ class SyncScheduler:
             except Exception:  # the store may be briefly unavailable; try again next tick
                 log.exception("scheduled sync pass failed")
             await asyncio.sleep(self.tick)
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="sync-scheduler")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
