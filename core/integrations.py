@@ -29,12 +29,18 @@ SYNCED_FIELDS: tuple[str, ...] = (
     "estimate_minutes",
     "assignee",
     "project",
+    "parent",
+    "blocked_by",
 )
+# The structure fields: a tracker keeps those of them it has (``IntegrationClient.structure``); the
+# others stay local only, and the engine neither sends nor expects them.
+STRUCTURE_FIELDS: frozenset[str] = frozenset({"parent", "blocked_by"})
 
 
 @dataclass(frozen=True)
 class TaskFields:
-    """One task's synced fields in neutral terms; ``assignee`` and ``project`` are the *remote* ids."""
+    """One task's synced fields in neutral terms; ``assignee``, ``project``, ``parent`` (the parent item) and
+    ``blocked_by`` (the items that block this one) are the *remote* ids."""
 
     title: str
     description: str = ""  # Markdown
@@ -46,6 +52,8 @@ class TaskFields:
     estimate_minutes: int | None = None
     assignee: str | None = None
     project: str | None = None
+    parent: str | None = None
+    blocked_by: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe values keyed by field name; equal values mean equal fields."""
@@ -60,6 +68,9 @@ class TaskFields:
             "estimate_minutes": self.estimate_minutes,
             "assignee": self.assignee,
             "project": self.project,
+            "parent": self.parent,
+            # None when empty: a baseline written before structure was synced reads the same.
+            "blocked_by": sorted(set(self.blocked_by)) or None,
         }
 
     @classmethod
@@ -77,6 +88,8 @@ class TaskFields:
             estimate_minutes=data.get("estimate_minutes"),
             assignee=data.get("assignee"),
             project=data.get("project"),
+            parent=data.get("parent"),
+            blocked_by=tuple(data.get("blocked_by") or ()),
         )
 
     def replace(self, **changes: Any) -> TaskFields:
@@ -134,6 +147,7 @@ class IntegrationClient(Protocol):
     """One tracker's API in neutral terms. Every method raises only ``core.errors`` exceptions."""
 
     kind: IntegrationType
+    structure: frozenset[str]  # which of ``STRUCTURE_FIELDS`` the tracker keeps (empty: the links stay local)
 
     async def prepare(self) -> None:
         """Load what mapping needs (the workspace, its statuses and labels); call once per session."""

@@ -17,6 +17,7 @@ class VendorClient:
     """Base of the Motion, Linear, GitLab and Notion clients (each sets ``self._http`` in ``__init__``)."""
 
     _http: VendorHTTP
+    structure: frozenset[str] = frozenset()  # which of parent / blocked_by the tracker keeps (default none)
 
     def __repr__(self) -> str:
         # Never the key: only the class and where it talks to.

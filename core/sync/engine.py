@@ -7,6 +7,9 @@ then walk every item once:
 - new remotely → created locally (one batched commit); new locally → created remotely, tagged with the local
   id so a retried or resumed create finds it instead of making a twin;
 - deleted on one side → deleted on the other (local deletes are soft).
+Structure (subtask parents, blockers) maps through the task links: remote items are walked parents and
+blockers first, so a new subtask's parent is linked (or imported) before it; local tasks are pushed in the
+same order, so a new subtask is created under its already-created parent.
 Remote writes happen before the matching local write, and every local write carries the new baseline, so a run
 that stops anywhere is resumed by the next one without duplicates or lost changes. The cursor only moves when
 every remote change was applied.
@@ -15,9 +18,10 @@ every remote change was applied.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.errors import OrchestratorError
 from core.integrations import ChangeSet, IntegrationClient, Progress, RemoteTask, TaskFields
@@ -47,10 +51,12 @@ from core.sync.mapping import (
     local_fields,
     new_local_task,
     read_base,
+    resolved,
     unlinked_ids,
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _PAGE = 1000  # local tasks read per query
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -127,6 +133,7 @@ class SyncEngine:
             entry.created += report.projects_pulled + report.projects_pushed
             entry.pulled += report.projects_pulled
             entry.pushed += report.projects_pushed
+            directory.structure = frozenset(self.client.structure)
             changes = await self.client.changes_since(integ.last_sync_cursor, self._progress)
             run = _Run(actor, directory, changes, can_pull, can_push, entry)
             await self._walk(run, await self._local_tasks())
@@ -186,14 +193,18 @@ class SyncEngine:
         key = link_key(self.kind)
         linked = {t.external_ids[key]: t for t in local if key in t.external_ids}
         unlinked = {t.id: t for t in local if key not in t.external_ids}
+        for remote_id, linked_task in linked.items():
+            run.directory.link_task(linked_task.id, remote_id)
         remote_ids = {r.id for r in run.changes.tasks}
         total = len(run.changes.tasks) + len(unlinked)
         done = 0
-        for remote in run.changes.tasks:
+        for remote in _parents_first(run.changes.tasks, lambda r: r.id, _remote_refs):
             task = linked.get(remote.id)
             if task is None and remote.local_ref in unlinked:
                 task = unlinked.pop(remote.local_ref)  # created by an earlier push whose answer was lost
+                run.directory.link_task(task.id, remote.id)
             try:
+                remote = resolved(remote, run.directory)
                 if task is None:
                     self._import(run, remote)
                 else:
@@ -215,7 +226,7 @@ class SyncEngine:
                     unlinked[task.id] = task.model_copy(update={"external_ids": ids})
             else:
                 await self._unlisted(run, task, remote_id)
-        for task in unlinked.values():
+        for task in _parents_first(list(unlinked.values()), lambda t: t.id, _local_refs):
             if task.deleted_at is None and run.can_push:
                 try:
                     await self._push_new(run, task)
@@ -253,7 +264,9 @@ class SyncEngine:
         if not run.can_pull:
             return
         ws = self.integration.workspace_id
-        run.imports.append(new_local_task(ws, run.actor.user_id, self.kind, remote, run.directory))
+        task = new_local_task(ws, run.actor.user_id, self.kind, remote, run.directory)
+        run.directory.link_task(task.id, remote.id)  # its subtasks and the tasks it blocks, walked later
+        run.imports.append(task)
 
     def _fields(self, run: _Run, task: Task, base: Baseline | None) -> dict[str, Any]:
         return self.client.normalize(local_fields(task, run.directory, base)).to_json()
@@ -358,6 +371,7 @@ class SyncEngine:
         run.log.pushed += 1
         run.log.created += 1
         ids = linked_ids(task, self.kind, created.id, fingerprint(local))
+        run.directory.link_task(task.id, created.id)  # its subtasks, pushed after it, go under it
         run.updates.append((AuditAction.update, task, {"external_ids": ids}))
 
     def _record_conflict(
@@ -415,3 +429,39 @@ class SyncEngine:
             await self._flush(run, force=True)
         except OrchestratorError as exc:
             log.warning("sync %s: could not save progress: %s", self.kind.value, exc)
+
+
+def _remote_refs(remote: RemoteTask) -> list[str]:
+    f = remote.fields
+    return [f.parent, *f.blocked_by] if f.parent else list(f.blocked_by)
+
+
+def _local_refs(task: Task) -> list[str]:
+    return [task.parent_id, *task.dependencies] if task.parent_id else list(task.dependencies)
+
+
+def _parents_first(items: list[T], key: Callable[[T], str], refs: Callable[[T], list[str]]) -> list[T]:
+    """``items`` with each one's parent and blockers (those among ``items``) before it; stable otherwise.
+
+    A cycle (which neither side should allow) is broken where it is met, never looped on."""
+    by_id = {key(item): item for item in items}
+    if not any(refs(item) for item in items):
+        return items
+    out: list[T] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 placed
+    for item in items:
+        stack = [(key(item), iter(refs(item)))]
+        state[key(item)] = state.get(key(item)) or 1
+        if state[key(item)] == 2:
+            continue
+        while stack:
+            node, pending = stack[-1]
+            nxt = next((r for r in pending if r in by_id and not state.get(r)), None)
+            if nxt is not None:
+                state[nxt] = 1
+                stack.append((nxt, iter(refs(by_id[nxt]))))
+                continue
+            stack.pop()
+            state[node] = 2
+            out.append(by_id[node])
+    return out

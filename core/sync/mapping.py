@@ -6,6 +6,11 @@ Each linked task keeps, in ``Task.external_ids``:
   agreed.
 Keeping the baseline on the task row means a task's link, values and baseline change in one write, so a crash
 never leaves them out of step, and changes are found by comparing values, not clocks.
+
+Structure (``parent``, ``blocked_by``) is compared as remote ids, each side seen through the tasks both sides
+know: a local link to a task the tracker doesn't have yet, or a remote one to an item not imported, is left
+out of the comparison (and out of the baseline), so it is neither sent as a removal nor dropped here; it
+flows once both ends are linked. A tracker without a structure field keeps it local only.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +56,10 @@ def read_base(task: Task, kind: IntegrationType) -> Baseline | None:
         data = json.loads(raw)
     except ValueError:
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    # A baseline written before a field was synced lacks it: the field was empty on both sides then.
+    return {name: data.get(name) for name in SYNCED_FIELDS}
 
 
 def linked_ids(task: Task, kind: IntegrationType, remote_id: str, base: Baseline) -> dict[str, str]:
@@ -68,12 +76,20 @@ def unlinked_ids(task: Task, kind: IntegrationType) -> dict[str, str]:
 
 @dataclass
 class Directory:
-    """Local ↔ remote ids of people and projects for one integration run."""
+    """Local ↔ remote ids of people, projects and tasks for one integration run, and the structure fields
+    the tracker keeps."""
 
     user_to_remote: dict[str, str] = field(default_factory=dict)
     remote_to_user: dict[str, str] = field(default_factory=dict)
     project_to_remote: dict[str, str] = field(default_factory=dict)
     remote_to_project: dict[str, str] = field(default_factory=dict)
+    task_to_remote: dict[str, str] = field(default_factory=dict)
+    remote_to_task: dict[str, str] = field(default_factory=dict)
+    structure: frozenset[str] = frozenset()
+
+    def link_task(self, task_id: str, remote_id: str) -> None:
+        self.task_to_remote[task_id] = remote_id
+        self.remote_to_task[remote_id] = task_id
 
     def link_user(self, user_id: str, remote_id: str) -> None:
         self.user_to_remote[user_id] = remote_id
@@ -105,6 +121,9 @@ def local_fields(task: Task, directory: Directory, base: Baseline | None) -> Tas
             and base["project"] not in directory.remote_to_project
         ):
             project = base["project"]
+    parent = directory.task_to_remote.get(task.parent_id) if task.parent_id else None
+    links = directory.task_to_remote
+    blocked_by = tuple(links[d] for d in task.dependencies if d in links)
     return TaskFields(
         title=task.title,
         description=task.description,
@@ -116,7 +135,21 @@ def local_fields(task: Task, directory: Directory, base: Baseline | None) -> Tas
         estimate_minutes=task.estimate_minutes,
         assignee=assignee,
         project=project,
+        parent=parent if "parent" in directory.structure else None,
+        blocked_by=blocked_by if "blocked_by" in directory.structure else (),
     )
+
+
+def resolved(remote: RemoteTask, directory: Directory) -> RemoteTask:
+    """``remote`` with its structure narrowed to the items linked here (the tracker's own links to items this
+    run doesn't know are not compared, so they are neither pulled as a removal nor recorded as agreed)."""
+    f = remote.fields
+    if f.parent is None and not f.blocked_by:
+        return remote
+    known = directory.remote_to_task
+    parent = f.parent if f.parent in known and f.parent != remote.id else None
+    blocked_by = tuple(r for r in f.blocked_by if r in known and r != remote.id)
+    return replace(remote, fields=f.replace(parent=parent, blocked_by=blocked_by))
 
 
 def local_changes(
@@ -151,7 +184,28 @@ def local_changes(
             changes["assignee_id"] = directory.remote_to_user.get(f.assignee) if f.assignee else None
         elif name == "project":
             changes["project_id"] = directory.remote_to_project.get(f.project) if f.project else None
+        elif name == "parent":
+            changes["parent_id"] = _parent(task, f.parent, directory)
+        elif name == "blocked_by":
+            changes["dependencies"] = _dependencies(task, f.blocked_by, directory)
     return changes
+
+
+def _parent(task: Task | None, remote_parent: str | None, directory: Directory) -> str | None:
+    """The local parent for the tracker's; a local parent the tracker can't know yet is kept."""
+    if remote_parent is not None:
+        return directory.remote_to_task.get(remote_parent)
+    if task is not None and task.parent_id and task.parent_id not in directory.task_to_remote:
+        return task.parent_id
+    return None
+
+
+def _dependencies(task: Task | None, remote_ids: tuple[str, ...], directory: Directory) -> list[str]:
+    """The local blockers for the tracker's, keeping the local ones the tracker can't know yet."""
+    out = [directory.remote_to_task[r] for r in remote_ids if r in directory.remote_to_task]
+    if task is not None:
+        out += [d for d in task.dependencies if d not in directory.task_to_remote and d not in out]
+    return out
 
 
 def _completed_at(status: TaskStatus, remote_time: datetime | None) -> datetime | None:
