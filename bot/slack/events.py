@@ -19,7 +19,14 @@ from bot.slack.deps import SlackDeps
 from bot.slack.errors import failure_text
 from bot.slack.files import place_chart
 from bot.slack.home import publish_home
-from bot.slack.translate import for_home, from_direct_message, from_mention, is_user_message, thread_of
+from bot.slack.translate import (
+    for_home,
+    from_direct_message,
+    from_mention,
+    is_user_message,
+    thread_of,
+    workspace_id,
+)
 from core.schedule.chart_data import ChartData
 
 log = logging.getLogger(__name__)
@@ -98,6 +105,20 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             except Exception:
                 log.exception("publishing the Home tab failed")  # there is nowhere to show it
 
+    async def on_user_change(context: AsyncBoltContext, event: dict[str, Any]) -> None:
+        # A deactivated account (or one brought back): no more reminders or digests for them, tasks kept.
+        person = event.get("user") or {}
+        if "deleted" not in person or not person.get("id"):
+            return
+        team = context.team_id or person.get("team_id")
+        try:
+            await deps.services.users.set_left(
+                workspace_id(team), "slack_user_id", str(person["id"]), left=bool(person["deleted"])
+            )
+        except Exception:
+            log.exception("recording that a person left failed")
+
     app.event("app_mention")(on_mention)
+    app.event("user_change")(on_user_change)
     app.event("message")(on_message)
     app.event("app_home_opened")(on_home_opened)

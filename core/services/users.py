@@ -7,7 +7,7 @@ from typing import Any
 
 from core.dates import parse_tz
 from core.errors import NotFoundError, ValidationError
-from core.models import AuditAction, Platform, Role, User, Workspace
+from core.models import AuditAction, Platform, Role, User, Workspace, utcnow
 from core.services.audit import AuditTrail
 from core.store import Recorder, Store
 
@@ -105,6 +105,19 @@ class UserService:
 
     async def list(self, workspace_id: str) -> list[User]:
         return await self._store.users.list(workspace_id)
+
+    async def set_left(self, workspace_id: str, field: str, value: str, *, left: bool) -> User | None:
+        """Mark the person with identity ``field`` = ``value`` as gone from the workspace (deactivated in
+        Slack, removed from the Discord server), or back; None when we never saw them. A person who left
+        gets no reminders or digests, and their tasks stay."""
+        user = await self._store.users.find_by_field(workspace_id, field, value)
+        if user is None or (user.deleted_at is not None) == left:
+            return user
+        stamp = utcnow() if left else None
+        action = AuditAction.delete if left else AuditAction.restore
+        return await self._store.users.update(
+            workspace_id, user.id, {"deleted_at": stamp}, audit=self._recorder(action)
+        )
 
     async def link_external(self, workspace_id: str, user_id: str, field: str, value: str) -> User:
         """Record a person's id in a tracker (``motion_user_id`` …), e.g. once matched by email."""

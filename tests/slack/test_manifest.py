@@ -40,7 +40,12 @@ METHOD_SCOPES = {
     "views_open": set(),
     "views_publish": set(),
 }
-EVENT_SCOPES = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}, "app_home_opened": set()}
+EVENT_SCOPES = {
+    "app_mention": {"app_mentions:read"},
+    "message.im": {"im:history"},
+    "app_home_opened": set(),
+    "user_change": {"users:read"},
+}
 
 
 @pytest.fixture
@@ -71,7 +76,7 @@ async def test_every_slash_command_has_a_listener(app: AsyncApp) -> None:
 
 async def test_every_event_has_a_listener(app: AsyncApp) -> None:
     events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
-    assert sorted(events) == ["app_home_opened", "app_mention", "message.im"]
+    assert sorted(events) == ["app_home_opened", "app_mention", "message.im", "user_change"]
     for name in events:
         # message.im is delivered as a `message` event with channel_type "im".
         event = {"type": "message", "channel_type": "im"} if name == "message.im" else {"type": name}

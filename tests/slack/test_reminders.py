@@ -4,6 +4,7 @@ through the real bolt app."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import date, timedelta
 from typing import Any
@@ -334,3 +335,28 @@ async def test_a_report_with_a_chart_shares_the_png_under_the_message(fake: Fake
     assert done.params["channel_id"] == "C7"
     [png] = fake.uploads.values()
     assert png.startswith(b"\x89PNG")
+
+
+async def test_a_deactivated_account_gets_no_more_reminders(
+    slack: SlackHarness, fake: FakeSlack, store: Store
+) -> None:
+    await slack.command("add Book the venue due tomorrow")
+    await fake.wait_for("response_url")
+    alice = await user(store, "U1")
+    assert alice.deleted_at is None
+
+    async def left() -> bool | None:
+        """Whether the stored person has left, once the listener (run after the ack) has written it."""
+        for _ in range(100):
+            found = await user(store, "U1")
+            if (found.deleted_at is not None) == wanted:
+                return wanted
+            await asyncio.sleep(0.05)
+        return None
+
+    wanted = True
+    await slack.event({"type": "user_change", "user": {"id": "U1", "team_id": TEAM_ID, "deleted": True}})
+    assert await left() is True
+    wanted = False
+    await slack.event({"type": "user_change", "user": {"id": "U1", "team_id": TEAM_ID, "deleted": False}})
+    assert await left() is False
