@@ -118,16 +118,17 @@ async def compose_digest(store: Store, ctx: WorkspaceContext, person: User, now:
     mine = [annotate_task(t, local) for t in page.items]
     due_today = [t for t in mine if t.due_date == today]
     overdue = [t for t in mine if t.due_date is not None and t.due_date < today]
-    handed: dict[str, Task] = {}
+    given: list[str] = []
     for event in await recent_events(store, ctx, now):
         after, before = event.after or {}, event.before or {}
         if after.get("assignee_id") != person.id or before.get("assignee_id") == person.id:
             continue
-        if event.actor_id == person.id or event.entity_id in handed:
-            continue
-        task = await store.tasks.get(ctx.workspace_id, event.entity_id)
-        if task is not None and task.is_open and task.assignee_id == person.id:
-            handed[task.id] = annotate_task(task, local)
+        if event.actor_id != person.id and event.entity_id not in given:
+            given.append(event.entity_id)
+    found = await store.tasks.get_many(ctx.workspace_id, given) if given else []
+    handed: dict[str, Task] = {
+        t.id: annotate_task(t, local) for t in found if t.is_open and t.assignee_id == person.id
+    }
     new = [t for t in handed.values() if t.id not in {x.id for x in due_today + overdue}]
     if not (due_today or overdue or new):
         return None
