@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from core.models import AuditEvent, EntityType, Platform, Project, Task, User, Workspace
-from core.store import Store
+from core.models import OPEN_STATUSES, AuditEvent, EntityType, Platform, Project, Task, User, Workspace
+from core.store import Store, TaskQuery
 
 RECENT = timedelta(days=1)  # "assigned to you since yesterday"
 
@@ -24,6 +24,7 @@ class WorkspaceContext:
     projects: dict[str, Project] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
     recent_events: list[AuditEvent] | None = None
+    open_due: dict[str, list[Task]] | None = None  # open tasks due by tomorrow anywhere, by assignee
 
     @property
     def platform(self) -> Platform:
@@ -57,6 +58,20 @@ async def load_context(store: Store, workspace_id: str, task_ids: Iterable[str])
     if wanted:
         ctx.tasks = {t.id: t for t in await store.tasks.get_many(workspace_id, sorted(wanted))}
     return ctx
+
+
+async def open_due_by_person(store: Store, ctx: WorkspaceContext, now: datetime) -> dict[str, list[Task]]:
+    """The workspace's open, assigned tasks due on or before the latest "today" on Earth (UTC+14), by
+    assignee: one read per tick for every digest in the workspace, not one per person."""
+    if ctx.open_due is None:
+        latest_today = (now + timedelta(hours=14)).date()
+        query = TaskQuery(statuses=OPEN_STATUSES, due_before=latest_today, limit=1_000_000)
+        found: dict[str, list[Task]] = {}
+        for task in (await store.tasks.list(ctx.workspace_id, query)).items:
+            if task.assignee_id:
+                found.setdefault(task.assignee_id, []).append(task)
+        ctx.open_due = found
+    return ctx.open_due
 
 
 async def recent_events(store: Store, ctx: WorkspaceContext, now: datetime) -> list[AuditEvent]:

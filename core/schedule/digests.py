@@ -12,15 +12,15 @@ from datetime import datetime
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.views import views_named
 from core.errors import ValidationError
-from core.models import OPEN_STATUSES, Schedule, ScheduleKind, Task, User
+from core.models import Schedule, ScheduleKind, Task, User
 from core.recurrence import parse_rule
-from core.schedule.context import WorkspaceContext, recent_events
+from core.schedule.context import WorkspaceContext, open_due_by_person, recent_events
 from core.schedule.instants import next_rule_run
 from core.schedule.local_time import zone_of
 from core.schedule.when import when_label
 from core.services.actor import Actor
 from core.services.timing import annotate_task
-from core.store import Store, TaskQuery
+from core.store import Store
 
 DEFAULT_TIME = "8:30"
 HINT = "For example: `digest on 8:30 weekdays`, `digest on 9am`, `digest on 7:45 mon wed fri`, `digest off`."
@@ -111,11 +111,8 @@ async def compose_digest(store: Store, ctx: WorkspaceContext, person: User, now:
     zone = zone_of(person.timezone)
     local = now.astimezone(zone)
     today = local.date()
-    page = await store.tasks.list(
-        ctx.workspace_id,
-        TaskQuery(assignee_id=person.id, statuses=OPEN_STATUSES, due_before=today, limit=200),
-    )
-    mine = [annotate_task(t, local) for t in page.items]
+    due = await open_due_by_person(store, ctx, now)
+    mine = [annotate_task(t, local) for t in due.get(person.id, []) if t.due_date and t.due_date <= today]
     due_today = [t for t in mine if t.due_date == today]
     overdue = [t for t in mine if t.due_date is not None and t.due_date < today]
     given: list[str] = []
