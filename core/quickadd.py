@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from core.quickadd_commands import (
     HELP_TEXT,
@@ -51,6 +52,7 @@ from core.quickadd_commands import (
 from core.quickadd_options import scan, title_of
 from core.quickadd_schedule import KEYWORDS as SCHEDULE_KEYWORDS
 from core.quickadd_schedule import parse_report, parse_schedule
+from core.quickadd_structure import parse_link, parse_unblock, take_estimate, take_parent, take_took
 from core.quickadd_tokens import (
     Kind,
     Token,
@@ -120,6 +122,7 @@ _KEYWORDS = {
     "edit": "edit",
     "assign": "assign",
     "unassign": "unassign",
+    "unblock": "unblock",
     "undo": "undo",
     "reset": "reset",
     "help": "help",
@@ -136,6 +139,7 @@ _KEYWORDS = {
 # "no, the other one" or "cancel T-3" is conversation for the agent, not a bare answer to a prompt.
 _ANSWERS = {"confirm", "cancel"}
 _WINDOWS: dict[str, Window] = {"overdue": "overdue", "today": "today", "week": "week"}
+_STATES: dict[str, Literal["blocked", "ready"]] = {"blocked": "blocked", "ready": "ready"}
 _PERIODS = frozenset({"today", "yesterday", "week", "month"})
 _HISTORY_FILLER = frozenset({"of", "for", "by", "in", "this", "the", "last", "past"})
 _NO_ARGS: dict[str, Command] = {
@@ -167,7 +171,7 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
     check_message(text)
     head = _head(text)
     if head is None:
-        return None
+        return parse_link(without_slash(text))  # `T-5 blocks T-3`, `T-3 after T-5`
     name, rest = head
     if name in SCHEDULE_KEYWORDS:
         return parse_schedule(name, rest)
@@ -188,6 +192,8 @@ def parse(text: str, *, tz: str = "UTC", now: datetime | None = None) -> Command
         return _edit(tokens, tz=tz, now=now)
     if name == "history":
         return _history(tokens, usage)
+    if name == "unblock":
+        return parse_unblock(tokens)
     return _simple(name, tokens, usage)
 
 
@@ -201,7 +207,7 @@ def without_slash(text: str) -> str:
 
 def is_command(text: str) -> bool:
     """True when ``parse`` would treat ``text`` as a command (well-formed or not) rather than free text."""
-    return _head(text) is not None
+    return _head(text) is not None or parse_link(without_slash(text)) is not None
 
 
 def _head(text: str) -> tuple[str, str] | None:
@@ -236,6 +242,9 @@ def _simple(name: str, tokens: list[Token], usage: str) -> Command:
         return _list(tokens, usage)
     if name == "assign":
         return _assign(tokens, usage)
+    took: int | None = None
+    if name == "done":
+        tokens, took = take_took(tokens, usage)
     numbers = parse_refs(tokens)
     if not numbers:
         bad = next((t.text for t in tokens if parse_refs([t]) is None), "")
@@ -246,6 +255,8 @@ def _simple(name: str, tokens: list[Token], usage: str) -> Command:
     if name == "show":
         return ShowTask(_single(numbers, usage))
     unique = tuple(dict.fromkeys(numbers))
+    if took is not None:
+        return CompleteTask(unique, took_minutes=took)
     return _BULK[name](unique)
 
 
@@ -262,6 +273,8 @@ def _list(tokens: list[Token], usage: str) -> Command:
     assignee: str | None = None
     window: Window | None = None
     include_closed = False
+    state = next((_STATES[t.lower] for t in tokens if t.lower in _STATES and not t.quoted), None)
+    tokens = [t for t in tokens if t.lower != state or t.quoted]
     for token in tokens:
         kind = classify(token)
         low = token.lower
@@ -280,7 +293,7 @@ def _list(tokens: list[Token], usage: str) -> Command:
             include_closed = True
         else:
             raise QuickAddError(f'I don\'t know what "{token.text}" means in a list.', usage)
-    return ListTasks(project, assignee, window, include_closed)
+    return ListTasks(project, assignee, window, include_closed, state=state)
 
 
 def _find(rest: str, usage: str) -> SearchTasks:
@@ -359,6 +372,8 @@ def _assign(tokens: list[Token], usage: str) -> Command:
 
 def _add(tokens: list[Token], *, tz: str, now: datetime | None) -> AddTask:
     usage = USAGE["add"]
+    tokens, parent = take_parent(tokens)
+    tokens, estimate, _ = take_estimate(tokens)
     found = scan(tokens, usage, editing=False, project_opts=True, tz=tz, now=now)
     words, due = found.words, found.due
     if due is None:
@@ -371,6 +386,8 @@ def _add(tokens: list[Token], *, tz: str, now: datetime | None) -> AddTask:
         assignee=found.assignee,
         tags=tuple(dict.fromkeys(found.tags)),
         repeat=found.repeat,
+        parent=parent,
+        estimate_minutes=estimate,
     )
 
 
@@ -380,7 +397,8 @@ def _edit(tokens: list[Token], *, tz: str, now: datetime | None) -> EditTask:
     if not numbers:
         what = f'"{tokens[0].text}" isn\'t a task reference.' if tokens else "Which task?"
         raise QuickAddError(f"{what} Start with its number, like `edit T-3 due fri`.", usage)
-    found = scan(tokens[1:], usage, editing=True, project_opts=True, tz=tz, now=now)
+    rest, estimate, clear_estimate = take_estimate(tokens[1:])
+    found = scan(rest, usage, editing=True, project_opts=True, tz=tz, now=now)
     bare = [t.text for t in found.words if not t.quoted]
     if bare:
         raise QuickAddError(
@@ -408,6 +426,8 @@ def _edit(tokens: list[Token], *, tz: str, now: datetime | None) -> EditTask:
         remove_tags=tuple(dict.fromkeys(found.untags)),
         repeat=found.repeat,
         clear_repeat=found.clear_repeat,
+        estimate_minutes=estimate,
+        clear_estimate=clear_estimate,
     )
     if edit == EditTask(number=numbers[0]):
         raise QuickAddError(f"Nothing to change on T-{numbers[0]}. Say what to change.", usage)

@@ -52,6 +52,8 @@ class AddTask:
     description: str = ""  # a platform form's notes field (a Slack modal); typed quick-add has none
     source_url: str | None = None  # the chat message a task was made from
     repeat: str | None = None  # a repeat rule ("every monday 9am"); the first occurrence is due unless given
+    parent: int | None = None  # `add Confirm the menu under T-3`: a subtask of T-3
+    estimate_minutes: int | None = None  # `~2h`
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class ListTasks:
     window: Window | None = None
     include_closed: bool = False
     limit: int = 25  # a page; the reply's ``total`` says how many matched
+    state: Literal["blocked", "ready"] | None = None  # `list blocked`, `list ready`
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class ShowTask:
 @dataclass(frozen=True, slots=True)
 class CompleteTask:
     numbers: tuple[int, ...]
+    took_minutes: int | None = None  # `done T-3 took 3h`
+    with_subtasks: bool = False  # the answer to "complete them too?": their open subtasks close as well
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,8 @@ class EditTask:
     remove_tags: tuple[str, ...] = ()
     repeat: str | None = None  # a new repeat rule, canonical ("every friday")
     clear_repeat: bool = False  # `every none`
+    estimate_minutes: int | None = None  # `~30m`
+    clear_estimate: bool = False  # `~none`
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +237,22 @@ class Text:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class BlockTask:
+    """`T-5 blocks T-3` / `T-3 after T-5`: ``blocked`` waits for ``blocker``."""
+
+    blocker: int
+    blocked: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnblockTask:
+    """`unblock T-3` (every blocker) or `unblock T-3 from T-5`."""
+
+    number: int
+    blocker: int | None = None
+
+
 Command = (
     AddTask
     | ListTasks
@@ -257,22 +280,27 @@ Command = (
     | SuggestProjects
     | SearchTasks
     | History
+    | BlockTask
+    | UnblockTask
     | ScheduleCommand
 )
 
 USAGE: dict[str, str] = {
-    "add": "add <title> [due <when>] [every <rule>] [p1-p4|!priority] [#project] [@user] [+tag …]",
-    "list": "list [#project] [@user|mine] [overdue|today|week] [all]",
+    "add": "add <title> [due <when>] [every <rule>] [p1-p4|!priority] [#project] [@user] [+tag …] [~2h] "
+    "[under T-3]",
+    "list": "list [#project] [@user|mine] [overdue|today|week|blocked|ready] [all]",
     "show": "show T-3",
     "find": "find <words>",
     "search": "search <words>  (the same as find)",
     "history": "history [T-3 | task title | @user | #project] [today | yesterday | week]",
-    "done": "done T-3 [T-4 …]",
+    "done": "done T-3 [T-4 …] [took 3h]",
     "reopen": "reopen T-3 [T-4 …]",
     "delete": "delete T-3 [T-4 …]",
     "restore": "restore T-3 [T-4 …]",
     "edit": 'edit T-3 ["new title"] [due <when>|due none] [every <rule>|every none] [p1-p4|!priority] '
-    "[#project|#none] [@user|@none] [+tag] [-tag]",
+    "[#project|#none] [@user|@none] [+tag] [-tag] [~30m|~none]",
+    "unblock": "unblock T-3 [from T-5]",
+    "blocks": "T-5 blocks T-3 | T-3 after T-5",
     "assign": "assign T-3 [to] @user",
     "unassign": "unassign T-3",
     "undo": "undo",
@@ -308,6 +336,9 @@ HELP_TEXT = """\
 tasks: completing one creates the next (`every weekday`, `every month on the 1st`, `every day at 8:30`)
 • `assign T-3 to @bob` · `unassign T-3`
 • `delete T-3` · `restore T-3`
+• `add Confirm the menu under T-3` — a subtask · `T-5 blocks T-3` · `T-3 after T-5` · \
+`unblock T-3 [from T-5]` · `list blocked` · `list ready`
+• `add Write spec ~2h` · `edit T-3 ~30m` (`~none` clears) · `done T-3 took 3h` — estimates and time taken
 *Projects*
 • `project add Launch due dec 5 !high +q4` · `project list` · `project show Launch` · `project archive P-2`
 • `project chart #Launch` · `project chart Launch 30 days` — a chart: created vs completed per day, open tasks

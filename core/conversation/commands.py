@@ -9,7 +9,15 @@ from core.conversation.active import active_project
 from core.conversation.messages import Reply, ReplyKind
 from core.conversation.pending import BATCH, run_batch
 from core.conversation.schedule_commands import run_schedule
-from core.conversation.views import activity_views, detail_view, next_note, project_view, task_views
+from core.conversation.structure_commands import (
+    COMPLETE_TREE,
+    STRUCTURE_COMMANDS,
+    complete,
+    confirm_tree,
+    list_state,
+    run_structure,
+)
+from core.conversation.views import activity_views, detail_view, progress_text, project_view, task_views
 from core.dates import Due
 from core.models import Conversation, Task
 from core.quickadd import (
@@ -87,6 +95,8 @@ class CommandRunner:
         """The reply, and an action to confirm on the next turn (deletes), if any."""
         if isinstance(command, SCHEDULE_COMMANDS):
             return _done(await run_schedule(self.s, actor, command, conv))
+        if isinstance(command, STRUCTURE_COMMANDS):
+            return _done(await run_structure(self.s, actor, command))
         handler = _HANDLERS.get(type(command))
         if handler is None:
             return _done(Reply("That command isn't supported here yet.", kind=ReplyKind.error))
@@ -101,6 +111,21 @@ class CommandRunner:
         project = c.project
         if project is None and (active := await active_project(self.s.store, conv)) is not None:
             project = active.ref
+        if c.parent is not None:  # a subtask: in its parent's project unless one is named
+            task = await self.s.structure.add_subtask(
+                actor,
+                c.parent,
+                c.title,
+                project=c.project,
+                due=_due(c.due),
+                priority=c.priority,
+                assignee=c.assignee,
+                tags=c.tags,
+                estimate_minutes=c.estimate_minutes,
+                repeat=c.repeat,
+            )
+            text = f"Created {task.ref} under T-{c.parent}."
+            return _done(await self._views(actor, text, [task], ReplyKind.success))
         task = await self.s.tasks.create(
             actor,
             c.title,
@@ -112,11 +137,14 @@ class CommandRunner:
             description=c.description,
             source_url=c.source_url,
             repeat=c.repeat,
+            estimate_minutes=c.estimate_minutes,
         )
         return _done(await self._views(actor, f"Created {task.ref}.", [task], ReplyKind.success))
 
     @_handles(ListTasks)
     async def _list(self, actor: Actor, c: ListTasks, conv: Conversation) -> Outcome:
+        if c.state is not None:
+            return _done(await list_state(self.s, actor, c))
         page = await self.s.tasks.list(
             actor,
             project=c.project,
@@ -181,12 +209,7 @@ class CommandRunner:
     ) -> Outcome:
         tasks = self.s.tasks
         if isinstance(c, CompleteTask):
-            finished = await tasks.complete_all(actor, list(c.numbers))
-            following = next_note(finished.following)
-            text = " ".join(filter(None, [f"Completed {format_tasks(c.numbers)}. Nice work!", following]))
-            reply = await self._views(actor, text, finished.tasks, ReplyKind.success)
-            reply.next_up = following
-            return _done(reply)
+            return await complete(self.s, actor, c)
         change, phrase = {
             ReopenTask: (tasks.reopen_all, "Reopened {}."),
             RestoreTask: (tasks.restore_all, "Restored {}."),
@@ -208,6 +231,7 @@ class CommandRunner:
             add_tags=c.add_tags,
             remove_tags=c.remove_tags,
             repeat="none" if c.clear_repeat else (c.repeat or UNSET),
+            estimate_minutes=None if c.clear_estimate else (c.estimate_minutes or UNSET),
         )
         return _done(await self._views(actor, f"Updated {task.ref}.", [task], ReplyKind.success))
 
@@ -270,10 +294,12 @@ class CommandRunner:
         page = await self.s.tasks.list(actor, project=project.ref, limit=25)
         reply = await self._views(actor, project.description, page.items, ReplyKind.info)
         reply.projects = [project_view(project)]
+        notes = [progress_text(await self.s.structure.rollup_of_project(actor, project.id))]
         if page.total > len(page.items):
-            reply.footer = f"Showing {len(page.items)} of {page.total} open tasks."
+            notes.append(f"Showing {len(page.items)} of {page.total} open tasks.")
         elif not page.items:
-            reply.footer = f"No open tasks. Add one with `add TITLE #{project.ref}`."
+            notes.append(f"No open tasks. Add one with `add TITLE #{project.ref}`.")
+        reply.footer = "\n".join(notes)
         return _done(reply)
 
     @_handles(ChartProject)
@@ -370,6 +396,8 @@ class CommandRunner:
                 return Reply("That project is already gone.", kind=ReplyKind.info)
             gone = await self.s.projects.delete(actor, project.ref)
             return Reply(f"Deleted project {gone.name}. `undo` brings it back.", kind=ReplyKind.success)
+        if pending.get("action") == COMPLETE_TREE:
+            return await confirm_tree(self.s, actor, pending)
         if pending.get("action") == BATCH:  # the agent's deletes and bulk changes
             return await run_batch(self.s, actor, pending)
         return Reply("That confirmation has expired; please ask again.", kind=ReplyKind.info)

@@ -83,6 +83,7 @@ class TaskView:
     description: str = ""
     deleted: bool = False
     repeat: str | None = None  # the canonical repeat rule ("every monday 9am")
+    blocked_by: tuple[str, ...] = ()  # the refs of the open tasks it waits on ("T-5")
 
     @property
     def is_open(self) -> bool:
@@ -128,7 +129,8 @@ class TaskDetailView:
     recent: tuple[ActivityView, ...] = ()
     parent: str | None = None  # "T-2 'Launch plan'"
     blocked_by: tuple[str, ...] = ()
-    subtasks: tuple[str, ...] = ()  # issue 14
+    subtasks: tuple[str, ...] = ()  # "T-4 'Book the venue' (todo)"
+    rollup: str = ""  # "1 of 3 subtasks done · 1 overdue · 2h estimated open"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from core.conversation.messages import ActivityView, LinkView, ProjectView, Task
 from core.models import Project, Task
 from core.services.details import TaskDetails
 from core.services.history import ActivityLine, quoted
+from core.services.structure_graph import Rollup, minutes_label
 from core.store import Store
 
 
@@ -23,13 +24,26 @@ async def task_views(store: Store, workspace_id: str, tasks: Sequence[Task]) -> 
         if needs_projects
         else {}
     )
-    return views_named(tasks, users, projects)
+    return views_named(tasks, users, projects, await open_blockers(store, workspace_id, tasks))
+
+
+async def open_blockers(store: Store, workspace_id: str, tasks: Sequence[Task]) -> dict[str, tuple[str, ...]]:
+    """The refs of the open tasks each of ``tasks`` waits on, by task id (one read of the blockers)."""
+    wanted = sorted({d for t in tasks if t.is_open for d in t.dependencies})
+    if not wanted:
+        return {}
+    found = {b.id: b for b in await store.tasks.get_many(workspace_id, wanted) if b.is_open}
+    return {t.id: tuple(found[d].ref for d in t.dependencies if d in found) for t in tasks if t.dependencies}
 
 
 def views_named(
-    tasks: Sequence[Task], users: Mapping[str, str], projects: Mapping[str, str]
+    tasks: Sequence[Task],
+    users: Mapping[str, str],
+    projects: Mapping[str, str],
+    blockers: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[TaskView]:
-    """Views of ``tasks`` with people's labels and projects' names already in hand (by id)."""
+    """Views of ``tasks`` with people's labels, projects' names and open blockers already in hand (by id)."""
+    blockers = blockers or {}
     return [
         TaskView(
             id=t.id,
@@ -47,6 +61,7 @@ def views_named(
             description=t.description,
             deleted=t.deleted_at is not None,
             repeat=t.repeat,
+            blocked_by=blockers.get(t.id, ()),
         )
         for t in tasks
     ]
@@ -88,6 +103,34 @@ def _named(task: Task) -> str:
     return f"{task.ref} {quoted(task.title)}"
 
 
+def _with_state(task: Task) -> str:
+    return f"{_named(task)} ({task.status.value.replace('_', ' ')})"
+
+
+def rollup_text(r: Rollup, noun: str = "subtasks") -> str:
+    """`1 of 3 subtasks done · 1 overdue · 2h estimated open`."""
+    parts = [f"{r.done} of {r.total} {noun} done"]
+    if r.overdue:
+        parts.append(f"{r.overdue} overdue")
+    if r.estimate_open:
+        parts.append(f"{minutes_label(r.estimate_open)} estimated open")
+    return " · ".join(parts)
+
+
+def progress_text(r: Rollup) -> str:
+    """Progress by count and by estimate: `1 of 3 done (33%) · 2h of 4h estimated done (50%) · …`."""
+    parts = [f"{r.done} of {r.total} done ({round(100 * r.progress)}%)"]
+    by_estimate = r.progress_by_estimate
+    if by_estimate is not None:
+        done, total = minutes_label(r.estimate_done), minutes_label(r.estimate_total)
+        parts.append(f"{done} of {total} estimated done ({round(100 * by_estimate)}%)")
+        if r.estimate_open:
+            parts.append(f"{minutes_label(r.estimate_open)} estimated open")
+    if r.overdue:
+        parts.append(f"{r.overdue} overdue")
+    return "Progress: " + " · ".join(parts)
+
+
 def detail_view(details: TaskDetails, now: datetime) -> TaskDetailView:
     """The extra facts of `show T-n`, with times in the zone of ``now`` (the reader's)."""
     task = details.task
@@ -102,5 +145,6 @@ def detail_view(details: TaskDetails, now: datetime) -> TaskDetailView:
         recent=tuple(activity_views(details.recent)),
         parent=_named(details.parent) if details.parent else None,
         blocked_by=tuple(_named(t) for t in details.blocked_by),
-        subtasks=tuple(_named(t) for t in details.subtasks),
+        subtasks=tuple(_with_state(t) for t in details.subtasks),
+        rollup=rollup_text(details.rollup) if details.rollup else "",
     )

@@ -31,8 +31,8 @@ class Services:
         self.undo = UndoService(store, self.audit)
         self.search = SearchService(store)
         self.activity = ActivityService(store, self.resolve)
-        self.details = DetailsService(store, self.resolve, self.activity)
         self.structure = StructureService(store, self.resolve, self.audit, self.tasks)
+        self.details = DetailsService(store, self.resolve, self.activity, self.structure)
         self.tasks.structure = self.structure  # deletes, restores and moves take subtasks along
         # core.schedule builds on this package (Actor, Resolver): imported here, once it is initialised.
         from core.schedule.digests import DigestService

@@ -10,8 +10,10 @@ from core.models import IntegrationType, Project, Task, User
 from core.services.actor import Actor
 from core.services.history import ActivityLine, ActivityService
 from core.services.resolve import Resolver
+from core.services.structure import StructureService
+from core.services.structure_graph import Rollup, rollup
 from core.services.timing import annotate_task
-from core.store import Store
+from core.store import Store, TaskLink
 
 RECENT_EVENTS = 5
 _TRACKERS = {kind.value: kind.value.capitalize() for kind in IntegrationType}
@@ -36,8 +38,8 @@ class TaskDetails:
     recent: list[ActivityLine] = field(default_factory=list)
     parent: Task | None = None
     blocked_by: list[Task] = field(default_factory=list)
-    # Subtasks (issue 14) will be listed here once tasks can be split; nothing creates them yet.
-    subtasks: list[Task] = field(default_factory=list)
+    subtasks: list[Task] = field(default_factory=list)  # the direct ones, by number
+    rollup: Rollup | None = None  # over every subtask below (None: it has none)
 
 
 def tracker_links(task: Task) -> list[TrackerLink]:
@@ -62,22 +64,27 @@ def tracker_links(task: Task) -> list[TrackerLink]:
 class DetailsService:
     """Reads for `show T-n` and the agent's ``task_details``; it changes nothing."""
 
-    def __init__(self, store: Store, resolver: Resolver, activity: ActivityService) -> None:
+    def __init__(
+        self, store: Store, resolver: Resolver, activity: ActivityService, structure: StructureService
+    ) -> None:
         self._store = store
         self._resolve = resolver
         self._activity = activity
+        self._structure = structure
 
     async def details(self, actor: Actor, ref: str | int, *, recent: int = RECENT_EVENTS) -> TaskDetails:
         task = annotate_task(await self._resolve.task(actor, ref), actor.now())
         ws = actor.workspace_id
         related = [task.parent_id, *task.dependencies] if task.parent_id else list(task.dependencies)
-        creator, project, lines, others = await asyncio.gather(
+        creator, project, lines, others, below = await asyncio.gather(
             self._store.users.get(ws, task.created_by) if task.created_by else _none(),
             self._store.projects.get(ws, task.project_id) if task.project_id else _none(),
             self._activity.recent(actor, task, limit=recent),
             asyncio.gather(*(self._store.tasks.get(ws, i) for i in related)),
+            self._structure.subtasks_of(actor, [task]),
         )
         by_id = {t.id: t for t in others if t is not None and t.deleted_at is None}
+        direct = sorted((t for t in below if t.parent_id == task.id), key=lambda t: t.number)
         return TaskDetails(
             task=task,
             creator=creator,
@@ -86,7 +93,19 @@ class DetailsService:
             recent=lines,
             parent=by_id.get(task.parent_id) if task.parent_id else None,
             blocked_by=[by_id[i] for i in task.dependencies if i in by_id],
+            subtasks=direct,
+            rollup=rollup([_link(t) for t in below], actor.today()) if below else None,
         )
+
+
+def _link(task: Task) -> TaskLink:
+    return TaskLink(
+        id=task.id,
+        number=task.number,
+        status=task.status,
+        estimate_minutes=task.estimate_minutes,
+        due_date=task.due_date,
+    )
 
 
 async def _none() -> None:
