@@ -1,6 +1,7 @@
 """``TaskQuery`` on the tasks table: what goes into the scan predicate, what is filtered and sorted in arrow.
 
-Everything that narrows by equality, range or null-ness is pushed into the scan so file statistics skip data;
+Everything that narrows by equality, range or null-ness is pushed into the scan so file statistics skip data,
+and so is list membership (``blocked_by``: ``array_has`` on the ``dependencies`` list, evaluated by the scan);
 the case-insensitive tag and text matches run in arrow over the already narrowed rows.
 """
 
@@ -14,7 +15,7 @@ import pyarrow.compute as pc
 from core.models import OPEN_STATUSES, Priority, Task, TaskStatus
 from core.store import ProjectCounts, TaskQuery, TaskSort
 from storage.delta.convert import plain, rows_at, to_models
-from storage.delta.predicates import and_, date_lit, eq, is_in
+from storage.delta.predicates import and_, date_lit, eq, is_in, lit
 from storage.delta.schema import TASKS
 
 _OPEN = [s.value for s in OPEN_STATUSES]
@@ -44,6 +45,8 @@ def scan_predicate(workspace_id: str, query: TaskQuery) -> str | None:
         f"due_date < {date_lit(query.overdue_on)} AND {is_in('status', _OPEN)}"
         if query.overdue_on is not None
         else None,
+        eq("parent_id", query.parent_id) if query.parent_id is not None else None,
+        f"array_has(dependencies, {lit(query.blocked_by)})" if query.blocked_by is not None else None,
         deleted,
     )
 

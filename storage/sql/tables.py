@@ -129,6 +129,7 @@ tasks = sa.Table(
     sa.Column("assignee_id", TEXT),
     sa.Column("tags", _json(), nullable=False),
     sa.Column("estimate_minutes", INT),
+    sa.Column("actual_minutes", INT),  # migration 0005
     sa.Column("parent_id", TEXT),
     sa.Column("dependencies", _json(), nullable=False),
     sa.Column("external_ids", _json(), nullable=False),
@@ -145,6 +146,8 @@ tasks = sa.Table(
     sa.Index("ix_tasks_workspace_project_status", "workspace_id", "project_id", "status"),
     sa.Index("ix_tasks_workspace_assignee", "workspace_id", "assignee_id"),
     sa.Index("ix_tasks_workspace_due", "workspace_id", "due_date"),
+    # A task's subtasks (migration 0005); what a task blocks is ``ix_tasks_dependencies`` below.
+    sa.Index("ix_tasks_workspace_parent", "workspace_id", "parent_id"),
 )
 
 integrations = sa.Table(
@@ -321,6 +324,11 @@ number_counters = sa.Table(
 # workspace), so it is not part of this metadata; derived data, never copied (the target rebuilds it).
 SEARCH_OBJECTS = frozenset({"task_search", "task_search_keys", "task_search_terms", "ix_tasks_search_words"})
 SEARCH_TABLE_PREFIX = "task_search"  # FTS5's own shadow tables (task_search_data, …) start with it too
+
+# PostgreSQL only (migration 0005): a GIN index over ``dependencies::jsonb`` (jsonb_path_ops) answering "which
+# tasks does this one block" by containment (``@>``). One dialect's expression index: not in this metadata.
+DEPENDENCIES_INDEX = "ix_tasks_dependencies"
+DIALECT_OBJECTS = SEARCH_OBJECTS | {DEPENDENCIES_INDEX}  # built by migrations only; schema tests skip them
 
 # Tables holding the data ``db copy`` moves, in an order that keeps references readable mid-copy.
 DATA_TABLES: tuple[sa.Table, ...] = (

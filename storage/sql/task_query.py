@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from core.models import OPEN_STATUSES, Priority, TaskStatus
 from core.store import TaskQuery, TaskSort
@@ -32,6 +33,16 @@ def _has_tag(dialect: str, tag: str) -> sa.ColumnElement[bool]:
     function = sa.func.json_array_elements_text if dialect == "postgresql" else sa.func.json_each
     elements = function(tasks.c.tags).table_valued("value")
     return sa.exists().select_from(elements).where(sa.func.lower(elements.c.value) == tag.lower())
+
+
+def _blocked_by(dialect: str, task_id: str) -> sa.ColumnElement[bool]:
+    """Tasks whose dependencies hold ``task_id``: on PostgreSQL a containment the GIN index over
+    ``dependencies::jsonb`` answers (migration 0005; the cast must match the index expression); on SQLite an
+    exact match among the list's elements (no LIKE over the JSON text, which would match parts of ids)."""
+    if dialect == "postgresql":
+        return sa.cast(tasks.c.dependencies, JSONB).contains([task_id])
+    elements = sa.func.json_each(tasks.c.dependencies).table_valued("value")
+    return sa.exists().select_from(elements).where(elements.c.value == task_id)
 
 
 def _text(text: str) -> sa.ColumnElement[bool]:
@@ -65,6 +76,10 @@ def where(dialect: str, workspace_id: str, query: TaskQuery) -> sa.ColumnElement
         clauses.append(c.due_date >= query.due_after)
     if query.overdue_on is not None:
         clauses.append(sa.and_(c.due_date < query.overdue_on, c.status.in_(_OPEN)))
+    if query.parent_id is not None:
+        clauses.append(c.parent_id == query.parent_id)
+    if query.blocked_by is not None:
+        clauses.append(_blocked_by(dialect, query.blocked_by))
     if query.tag:
         clauses.append(_has_tag(dialect, query.tag))
     if query.text:

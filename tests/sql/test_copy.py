@@ -77,6 +77,10 @@ async def seed(store: Store) -> None:
                     assignee_id=alice.id if i % 4 else None,
                     tags=["x", f"t{i % 3}"],
                     external_ids={"motion": f"m{i}"} if i % 5 == 0 else {},
+                    estimate_minutes=30 * i if i % 3 == 0 else None,
+                    actual_minutes=45 * i if i % 6 == 0 else None,
+                    parent_id=f"parent-{i % 4}" if i % 5 == 1 else None,
+                    dependencies=[f"dep-{i}", "dep-0"] if i % 4 == 2 else [],
                     deleted_at=T0 if i % 50 == 0 else None,
                     created_at=T0 + timedelta(seconds=i),
                 )

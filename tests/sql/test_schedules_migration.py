@@ -83,5 +83,5 @@ async def test_0004_upgrades_a_0003_database_and_downgrades(sql_url: str) -> Non
     tables, columns, _, _ = await store.db.schema_work(_shape, action="inspect")
     assert not {"schedules", "deliveries"} & tables and not NEW_USER_COLUMNS & columns
     again = await store.db.schema_work(migrate.upgrade, action="upgrade again")
-    assert (again.before, again.after) == ("0003", "0004")
+    assert (again.before, again.after) == ("0003", again.head) and again.head >= "0004"
     await store.close()

@@ -19,14 +19,14 @@ from bot.wiring import runtime
 from core.errors import ConfigurationError
 from core.settings import Settings
 from storage.sql import SqlStore, convert, migrate
-from storage.sql.tables import SEARCH_OBJECTS, SEARCH_TABLE_PREFIX, metadata
+from storage.sql.tables import DIALECT_OBJECTS, SEARCH_TABLE_PREFIX, metadata
 
-FAKE_0005 = '''
+FAKE_0006 = '''
 """A later schema change, for the tests: one more index."""
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -47,9 +47,10 @@ async def _run(store: SqlStore, sql: str) -> None:
 
 async def test_migrations_build_exactly_the_tables(sql_store: SqlStore) -> None:
     def diff(conn: sa.Connection) -> list[object]:
-        # The search index differs per dialect and lives outside the metadata (tables.SEARCH_OBJECTS).
+        # The search index and the dependencies index differ per dialect and live outside the metadata
+        # (tables.DIALECT_OBJECTS).
         def ours(name: str | None, _type: str, _parent: object) -> bool:
-            return not (name or "").startswith(SEARCH_TABLE_PREFIX) and name not in SEARCH_OBJECTS
+            return not (name or "").startswith(SEARCH_TABLE_PREFIX) and name not in DIALECT_OBJECTS
 
         context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": ours})
         return list(compare_metadata(context, metadata))
@@ -75,6 +76,7 @@ async def test_indexes_for_the_query_paths(sql_store: SqlStore) -> None:
         ("workspace_id", "project_id", "status"),
         ("workspace_id", "assignee_id"),
         ("workspace_id", "due_date"),
+        ("workspace_id", "parent_id"),
     } <= indexes
     assert unique == {("workspace_id", "number")}
 
@@ -83,9 +85,9 @@ async def test_an_empty_database_is_created_once_by_concurrent_opens(sql_url: st
     stores = [SqlStore(sql_url) for _ in range(3)]
     try:
         await asyncio.gather(*(s.open() for s in stores))
-        assert {s.revision for s in stores} == {"0004"}
+        assert {s.revision for s in stores} == {"0005"}
         infos = {i.name: i for i in await stores[0].info()}
-        assert infos["tasks"].version == 4 and infos["tasks"].rows == 0
+        assert infos["tasks"].version == 5 and infos["tasks"].rows == 0
     finally:
         for s in stores:
             await s.close()
@@ -109,10 +111,10 @@ async def test_tables_without_a_version_are_left_alone(sql_store: SqlStore, sql_
 
 @pytest.fixture
 def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pretend this code ships one more migration (0005) than the database has seen."""
+    """Pretend this code ships one more migration (0006) than the database has seen."""
     extra = tmp_path / "versions"
     extra.mkdir()
-    (extra / "0005_test_index.py").write_text(FAKE_0005)
+    (extra / "0006_test_index.py").write_text(FAKE_0006)
     shipped = migrate.alembic_config
 
     def config() -> Config:
@@ -129,12 +131,12 @@ def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_schema_behind_is_refused_until_db_upgrade(
     sql_store: SqlStore, sql_url: str, next_release: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await sql_store.close()  # created at 0004 by the fixture; the code now wants 0005
+    await sql_store.close()  # created at 0005 by the fixture; the code now wants 0006
     settings = Settings(storage={"url": sql_url})
     with pytest.raises(migrate.SchemaBehindError) as refused:
         async with runtime(settings):
             pass
-    assert "revision 0004" in str(refused.value) and "`orchestrator db upgrade`" in str(refused.value)
+    assert "revision 0005" in str(refused.value) and "`orchestrator db upgrade`" in str(refused.value)
 
     monkeypatch.setenv("ORCHESTRATOR_STORAGE_URL", sql_url)
     runner = CliRunner()
@@ -144,14 +146,14 @@ async def test_a_schema_behind_is_refused_until_db_upgrade(
         return result.exit_code, " ".join((result.stdout + result.stderr).split())
 
     code, text = await asyncio.to_thread(cli, "chat")
-    assert code == 2 and "needs 0005" in text and "Run `orchestrator db upgrade`" in text
+    assert code == 2 and "needs 0006" in text and "Run `orchestrator db upgrade`" in text
     code, text = await asyncio.to_thread(cli, "db", "upgrade")
-    assert code == 0 and "upgraded from revision 0004 to 0005" in text, text
+    assert code == 0 and "upgraded from revision 0005 to 0006" in text, text
     code, text = await asyncio.to_thread(cli, "db", "upgrade")
-    assert code == 0 and "up to date (revision 0005)" in text, text
+    assert code == 0 and "up to date (revision 0006)" in text, text
 
     async with runtime(settings) as rt:
-        assert {i.name: i.version for i in await rt.store.info()}["tasks"] == 5
+        assert {i.name: i.version for i in await rt.store.info()}["tasks"] == 6
 
 
 def test_every_model_field_has_a_column() -> None:

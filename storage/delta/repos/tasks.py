@@ -9,8 +9,8 @@ from functools import partial
 from typing import Any
 
 from core.models import Task
-from core.store import ProjectCounts, Recorder, TaskName, TaskPage, TaskQuery
-from storage.delta import task_names, task_query, task_search
+from core.store import ProjectCounts, Recorder, TaskLink, TaskName, TaskPage, TaskQuery
+from storage.delta import task_links, task_names, task_query, task_search
 from storage.delta.predicates import and_, eq, is_in
 from storage.delta.table import DeltaEntityTable
 from storage.search_rank import SearchText
@@ -75,6 +75,12 @@ class DeltaTaskRepo:
         predicate = task_names.scan_predicate(workspace_id, open_tasks=open_tasks)
         return await self._t.read(
             predicate, partial(task_names.newest, limit=limit), columns=task_names.COLUMNS
+        )
+
+    async def links(self, workspace_id: str) -> builtins.list[TaskLink]:
+        """The structure of the workspace's live tasks, from a scan of ``TaskLink``'s columns only."""
+        return await self._t.read(
+            task_links.scan_predicate(workspace_id), task_links.links, columns=task_links.COLUMNS
         )
 
     async def search(

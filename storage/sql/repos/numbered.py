@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.models import OPEN_STATUSES, Project, Task
-from core.store import ProjectCounts, Recorder, TaskName, TaskPage, TaskQuery
+from core.models import OPEN_STATUSES, Project, Task, TaskStatus
+from core.store import ProjectCounts, Recorder, TaskLink, TaskName, TaskPage, TaskQuery
 from storage.search_rank import SearchText, rank_table
 from storage.sql import numbering, task_query, task_search
 from storage.sql.convert import M, to_model, to_row
@@ -192,6 +192,43 @@ class SqlTaskRepo:
             return [TaskName(int(n), t, p, a) for n, t, p, a in await conn.execute(query)]
 
         return await self._r.db.read(work, action="read the task titles")
+
+    async def links(self, workspace_id: str) -> builtins.list[TaskLink]:
+        """The structure of the workspace's live tasks, reading only ``TaskLink``'s columns, by number."""
+        c = self._r.c
+        query = (
+            sa.select(
+                c.id,
+                c.number,
+                c.status,
+                c.parent_id,
+                c.dependencies,
+                c.project_id,
+                c.assignee_id,
+                c.estimate_minutes,
+                c.due_date,
+            )
+            .where(c.workspace_id == workspace_id, c.deleted_at.is_(None))
+            .order_by(c.number)
+        )
+
+        async def work(conn: AsyncConnection) -> builtins.list[TaskLink]:
+            return [
+                TaskLink(
+                    id=row.id,
+                    number=int(row.number),
+                    status=TaskStatus(row.status),
+                    parent_id=row.parent_id,
+                    dependencies=tuple(row.dependencies or ()),
+                    project_id=row.project_id,
+                    assignee_id=row.assignee_id,
+                    estimate_minutes=row.estimate_minutes,
+                    due_date=row.due_date,
+                )
+                for row in await conn.execute(query)
+            ]
+
+        return await self._r.db.read(work, action="read the task structure")
 
     async def search(
         self, workspace_id: str, text: str, *, limit: int = 50, include_closed: bool = True
