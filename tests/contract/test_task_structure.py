@@ -7,13 +7,18 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from deltalake import write_deltalake
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import psycopg2
 
 from core.models import Task, TaskStatus
 from core.store import Store, TaskLink, TaskQuery, TaskSort
+from storage.delta.convert import to_arrow
+from storage.delta.schema import SCHEMA_NAME, TASKS
+from storage.factory import open_store
 from storage.sql import SqlStore, task_query
 from storage.sql.tables import DEPENDENCIES_INDEX, tasks
+from tests.contract.backends import Backend
 from tests.contract.samples import OTHER, WS, task
 
 
@@ -153,6 +158,26 @@ async def test_actual_minutes_round_trip(store: Store) -> None:
     plain = await store.tasks.create(Task(workspace_id=WS, title="untimed"))
     again = await store.tasks.get(WS, plain.id)
     assert again is not None and again.actual_minutes is None
+
+
+async def test_a_delta_tasks_table_from_before_gains_actual_minutes_on_open(
+    backend: Backend, store_url: str
+) -> None:
+    if backend.name != "delta":
+        return  # SQL databases get the column from migration 0005 (tests/sql/test_structure_migration.py)
+    old = task("from before", estimate_minutes=30)
+    rows = to_arrow(TASKS, [old]).drop_columns(["actual_minutes"])
+    write_deltalake(f"{store_url}/{SCHEMA_NAME}/{TASKS.name}", rows)
+    store = open_store(store_url)
+    await store.open()
+    try:
+        stored = await store.tasks.get(WS, old.id)
+        assert stored is not None and (stored.estimate_minutes, stored.actual_minutes) == (30, None)
+        assert (await store.tasks.update(WS, old.id, {"actual_minutes": 45})).actual_minutes == 45
+        again = await store.tasks.get(WS, old.id)
+        assert again is not None and again.actual_minutes == 45
+    finally:
+        await store.close()
 
 
 async def _plan(store: SqlStore, query: TaskQuery) -> str:
