@@ -3,11 +3,14 @@
 One integration syncs one team: its issues are the tasks, Linear projects the containers. Relay pages of
 100; incremental pulls ask for ``updatedAt > cursor`` (archived and trashed included, so deletions show);
 creates send our task id as the issue id, so a retried create can't make a twin; deletes move to the trash.
+Sub-issues carry ``parentId``; "blocked by" is a ``blocks`` relation from the blocker, read from the issue's
+``inverseRelations`` and written with ``issueRelationCreate``/``issueRelationDelete``.
 A rate-limited request may come back as HTTP 400 with ``RATELIMITED`` in ``errors``: it is retried like a 429.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -29,7 +32,14 @@ from core.models import IntegrationType
 from integrations import linear_queries as q
 from integrations.client_base import VendorClient
 from integrations.http import RateLimit, Retryable, RetryPolicy, VendorHTTP, parse_retry_after
-from integrations.linear_mapping import LinearTeam, issue_id_for, issue_input, normalize, task_from_wire
+from integrations.linear_mapping import (
+    LinearTeam,
+    blocker_relations,
+    issue_id_for,
+    issue_input,
+    normalize,
+    task_from_wire,
+)
 from integrations.sync_cursor import FULL_EVERY, MARGIN, Listing, SyncCursor
 from integrations.types import linear as wire
 from integrations.wire_fields import parse_time
@@ -97,6 +107,7 @@ class LinearClient(VendorClient):
     """Speaks Linear's GraphQL API; everything it returns is neutral (``core.integrations``)."""
 
     kind = IntegrationType.linear
+    structure = frozenset({"parent", "blocked_by"})
 
     def __init__(
         self,
@@ -311,7 +322,12 @@ class LinearClient(VendorClient):
             existing = await self._issue(issue_id) if issue_id else None
             return await self._adopt(existing, fields) if existing is not None else None
 
-        return await self._create("issue", send, find, taken=(ValidationError,))
+        created = await self._create("issue", send, find, taken=(ValidationError,))
+        if set(created.fields.blocked_by) != set(fields.blocked_by):
+            await self._set_blockers(created.id, fields.blocked_by)
+            blocked_by = tuple(sorted(fields.blocked_by))
+            created = dataclasses.replace(created, fields=created.fields.replace(blocked_by=blocked_by))
+        return created
 
     async def _adopt(self, existing: wire.Issue, fields: TaskFields) -> RemoteTask:
         """An issue with our id already exists: restore it from the trash if needed and give it our fields."""
@@ -329,6 +345,8 @@ class LinearClient(VendorClient):
         body = issue_input(fields, changed, self.team, labels)
         if untrash:
             body["trashed"] = False
+        if "blocked_by" in changed:
+            await self._set_blockers(remote_id, fields.blocked_by)
         if not body:
             found = await self.get_task(remote_id)
             if found is None:
@@ -337,6 +355,29 @@ class LinearClient(VendorClient):
         data, _ = await self._gql(q.ISSUE_UPDATE, {"id": remote_id, "input": body}, mutation=True)
         updated: wire.IssuePayload = data["issueUpdate"]
         return task_from_wire(updated["issue"], self.team)
+
+    async def _set_blockers(self, remote_id: str, wanted: tuple[str, ...]) -> None:
+        """Make the issues blocking ``remote_id`` exactly ``wanted``: one relation created or deleted each."""
+        issue = await self._issue(remote_id)
+        if issue is None:
+            raise NotFoundError("Linear has no such item (it may have been deleted).")
+        current = blocker_relations(issue)
+        for blocker, relation_id in current.items():
+            if blocker not in wanted:
+                try:
+                    await self._gql(q.ISSUE_RELATION_DELETE, {"id": relation_id}, mutation=True)
+                except NotFoundError:
+                    pass  # already removed
+        for blocker in wanted:
+            if blocker not in current:
+                # A lost answer retried finds the relation there already: Linear refuses a second one.
+                relation = {"issueId": blocker, "relatedIssueId": remote_id, "type": "blocks"}
+                try:
+                    await self._gql(q.ISSUE_RELATION_CREATE, {"input": relation}, mutation=True)
+                except ValidationError:
+                    again = await self._issue(remote_id)
+                    if again is None or blocker not in blocker_relations(again):
+                        raise
 
     async def delete_task(self, remote_id: str) -> None:
         """To Linear's trash (30 days to restore); one already gone counts as deleted."""

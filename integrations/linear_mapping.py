@@ -4,7 +4,9 @@
 - status: the team's workflow states by type (triage/backlog/unstarted → todo, started → in progress, or
   blocked / in review when the state's name says so, completed, canceled/duplicate → cancelled);
 - labels: ids on the wire, names here (the team's labels); due date: ``YYYY-MM-DD`` (no time of day);
-- estimate: Linear's are points, not minutes, so it is not synced.
+- estimate: Linear's are points, not minutes, so it is not synced;
+- structure: ``parent`` is the sub-issue's parent (``parentId`` in the inputs); ``blocked_by`` the issues of
+  the ``blocks`` relations in ``inverseRelations`` (written with ``issueRelationCreate``/``Delete``).
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def _due(value: str | None) -> date | None:
 def task_from_wire(obj: wire.Issue, team: LinearTeam) -> RemoteTask:
     """A Linear issue as a neutral RemoteTask."""
     state, assignee, project = obj["state"], obj["assignee"], obj["project"]
+    parent = obj.get("parent")
     fields = TaskFields(
         title=" ".join(obj["title"].split()) or "(untitled)",
         description=(obj["description"] or "").strip(),
@@ -139,6 +142,8 @@ def task_from_wire(obj: wire.Issue, team: LinearTeam) -> RemoteTask:
         due_date=_due(obj["dueDate"]),
         assignee=assignee["id"] if assignee else None,
         project=project["id"] if project else None,
+        parent=parent["id"] if parent else None,
+        blocked_by=blockers(obj),
     )
     return RemoteTask(
         id=str(obj["id"]),
@@ -149,6 +154,16 @@ def task_from_wire(obj: wire.Issue, team: LinearTeam) -> RemoteTask:
         local_ref=local_ref_of(obj["id"]),
         url=obj["url"],
     )
+
+
+def blocker_relations(obj: wire.Issue) -> dict[str, str]:
+    """The issues blocking ``obj`` → the id of each ``blocks`` relation (to delete it by)."""
+    nodes = (obj.get("inverseRelations") or {"nodes": []})["nodes"]
+    return {r["issue"]["id"]: r["id"] for r in nodes if r["type"] == "blocks"}
+
+
+def blockers(obj: wire.Issue) -> tuple[str, ...]:
+    return tuple(sorted(blocker_relations(obj)))
 
 
 def issue_input(
@@ -174,6 +189,8 @@ def issue_input(
         body["assigneeId"] = fields.assignee
     if "project" in changed:
         body["projectId"] = fields.project
+    if "parent" in changed:
+        body["parentId"] = fields.parent
     return body
 
 

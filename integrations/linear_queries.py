@@ -11,6 +11,8 @@ fragment IssueFields on Issue {
   assignee { id }
   project { id }
   labelIds
+  parent { id }
+  inverseRelations(first: 50) { nodes { id type issue { id } } }
 }
 """
 
@@ -97,4 +99,16 @@ LABEL_CREATE = """
 mutation IssueLabelCreate($input: IssueLabelCreateInput!) {
   issueLabelCreate(input: $input) { success issueLabel { id name } }
 }
+"""
+
+# "A blocks B" is one relation of type ``blocks`` with ``issueId`` A and ``relatedIssueId`` B; B lists it in
+# its ``inverseRelations`` (there is no "blocked by" type).
+ISSUE_RELATION_CREATE = """
+mutation IssueRelationCreate($input: IssueRelationCreateInput!) {
+  issueRelationCreate(input: $input) { success issueRelation { id type } }
+}
+"""
+
+ISSUE_RELATION_DELETE = """
+mutation IssueRelationDelete($id: String!) { issueRelationDelete(id: $id) { success } }
 """

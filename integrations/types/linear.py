@@ -57,6 +57,14 @@ class Project(TypedDict):
     teams: NotRequired[Connection[Ref]]
 
 
+class InverseRelation(TypedDict):
+    """A relation pointing at an issue: ``issue`` (for type ``blocks``: the blocker) → this issue."""
+
+    id: str
+    type: str  # blocks | duplicate | related | similar
+    issue: Ref
+
+
 class Issue(TypedDict):
     id: str
     identifier: NotRequired[str]
@@ -76,6 +84,8 @@ class Issue(TypedDict):
     assignee: Ref | None
     project: Ref | None
     labelIds: list[str]
+    parent: NotRequired[Ref | None]  # a sub-issue's parent
+    inverseRelations: NotRequired[Connection[InverseRelation]]
 
 
 class ErrorExtensions(TypedDict, total=False):
@@ -103,6 +113,7 @@ class IssueInput(TypedDict, total=False):
     labelIds: list[str]
     projectId: str | None
     stateId: str
+    parentId: str | None
     trashed: bool
 
 
@@ -119,3 +130,7 @@ class ProjectPayload(TypedDict):
 class LabelPayload(TypedDict):
     success: bool
     issueLabel: Label
+
+
+class RelationPayload(TypedDict):
+    success: bool

@@ -4,7 +4,10 @@ Reproduced: ``Authorization: <key>`` (no Bearer) with auth failures as HTTP 400 
 Relay pages (``first``/``after``, ``pageInfo``); the ``updatedAt > gt`` filter and ``includeArchived``;
 client-supplied issue ids (a second create with the same id is refused); not-found as a GraphQL error in a
 200; ``issueDelete`` to the trash; the rate limit as **HTTP 400 with ``RATELIMITED``** and the reset in
-``X-RateLimit-Requests-Reset`` (no Retry-After); and the shared faults.
+``X-RateLimit-Requests-Reset`` (no Retry-After); and the shared faults. Structure: ``parentId`` makes a
+sub-issue (``parent { id }``; a cycle is refused), and ``issueRelationCreate``/``Delete`` keep relations,
+shown on the related issue as ``inverseRelations``; a relation change bumps both issues' ``updatedAt``
+(the real API's behaviour there is unconfirmed; a full listing sees it either way).
 
 Operations are dispatched on the name in the document (``query Issues(…)``), as the client names them all.
 Tests act as "a Linear user" through ``add_issue`` / ``edit_issue`` / ``trash_issue``.
@@ -75,6 +78,7 @@ class LinearFake(TrackerFake):
         }
         self.projects: dict[str, dict[str, Any]] = {}
         self.issues: dict[str, dict[str, Any]] = {}
+        self.relations: dict[str, dict[str, str]] = {}  # id -> {id, type, issueId, relatedIssueId}
         self._number = 0
         self.operations: list[str] = []
 
@@ -126,6 +130,21 @@ class LinearFake(TrackerFake):
             assert error is None, error
             return self.issues[issue_id]
 
+    def add_relation(self, blocker: str, blocked: str, kind: str = "blocks") -> str:
+        """The relation "``blocker`` blocks ``blocked``", as a Linear user sets it; returns its id."""
+        with self.lock:
+            made = self._relate(blocker, blocked, kind)
+            assert not made.startswith("!"), made
+            return made
+
+    def blockers(self, issue_id: str) -> set[str]:
+        """The issues blocking ``issue_id``."""
+        return {
+            r["issueId"]
+            for r in self.relations.values()
+            if r["relatedIssueId"] == issue_id and r["type"] == "blocks"
+        }
+
     def trash_issue(self, issue_id: str) -> None:
         with self.lock:
             issue = self.issues[issue_id]
@@ -172,7 +191,44 @@ class LinearFake(TrackerFake):
             "project": None,
             "labelIds": [],
             "team": {"id": "team-eng"},
+            "parent": None,
         }
+
+    def _render(self, issue: dict[str, Any]) -> dict[str, Any]:
+        """The issue as a query selects it: its incoming relations joined in."""
+        incoming = [
+            {"id": r["id"], "type": r["type"], "issue": {"id": r["issueId"]}}
+            for r in self.relations.values()
+            if r["relatedIssueId"] == issue["id"]
+        ]
+        return {**issue, "inverseRelations": {"nodes": incoming}}
+
+    def _relate(self, issue_id: str, related_id: str, kind: str) -> str:
+        """A new relation's id, or an error message starting with "!"."""
+        if issue_id not in self.issues or related_id not in self.issues:
+            return "!issue not found"
+        if issue_id == related_id:
+            return "!an issue can't relate to itself"
+        if kind not in ("blocks", "duplicate", "related", "similar"):
+            return "!unknown relation type"
+        for r in self.relations.values():
+            if {r["issueId"], r["relatedIssueId"]} == {issue_id, related_id}:
+                return "!these issues are already related"
+        relation_id = str(uuid.uuid4())
+        self.relations[relation_id] = {
+            "id": relation_id,
+            "type": kind,
+            "issueId": issue_id,
+            "relatedIssueId": related_id,
+        }
+        self._touch(issue_id, related_id)
+        return relation_id
+
+    def _touch(self, *issue_ids: str) -> None:
+        now = iso(self.now())
+        for issue_id in issue_ids:
+            if issue_id in self.issues:
+                self.issues[issue_id]["updatedAt"] = now
 
     def _apply(self, issue: dict[str, Any], data: dict[str, Any]) -> str | None:
         if "title" in data:
@@ -211,6 +267,18 @@ class LinearFake(TrackerFake):
             if state is None:
                 return "workflow state not found"
             issue["state"] = {k: state[k] for k in ("id", "name", "type")}
+        if "parentId" in data:
+            parent_id = data["parentId"]
+            seen = {issue["id"]}
+            up = parent_id
+            while up is not None:
+                if up not in self.issues:
+                    return "parent issue not found"
+                if up in seen:
+                    return "a sub-issue can't be its own ancestor"
+                seen.add(up)
+                up = (self.issues[up]["parent"] or {}).get("id")
+            issue["parent"] = {"id": parent_id} if parent_id else None
         if "trashed" in data:
             issue["trashed"] = bool(data["trashed"])
             issue["archivedAt"] = iso(self.now()) if data["trashed"] else None
@@ -307,11 +375,13 @@ class LinearFake(TrackerFake):
                 i for i in items if datetime.fromisoformat(i["updatedAt"].replace("Z", "+00:00")) > after
             ]
         items.sort(key=lambda i: (i["updatedAt"], i["id"]))
-        return self._data({"issues": self._page(items, v)})
+        return self._data({"issues": self._page([self._render(i) for i in items], v)})
 
     def _op_Issue(self, v: dict[str, Any], query: str) -> web.Response:
         issue = self.issues.get(v.get("id"))
-        return self._data({"issue": issue}) if issue else _error("Entity not found: Issue", "INVALID_INPUT")
+        if issue is None:
+            return _error("Entity not found: Issue", "INVALID_INPUT")
+        return self._data({"issue": self._render(issue)})
 
     def _op_IssueCreate(self, v: dict[str, Any], query: str) -> web.Response:
         data = dict(v.get("input") or {})
@@ -327,7 +397,7 @@ class LinearFake(TrackerFake):
         if error:
             return _error(error, "INVALID_INPUT", 400)
         self.issues[issue_id] = issue
-        return self._data({"issueCreate": {"success": True, "issue": issue}})
+        return self._data({"issueCreate": {"success": True, "issue": self._render(issue)}})
 
     def _op_IssueUpdate(self, v: dict[str, Any], query: str) -> web.Response:
         issue = self.issues.get(v.get("id"))
@@ -336,7 +406,7 @@ class LinearFake(TrackerFake):
         error = self._apply(issue, dict(v.get("input") or {}))
         if error:
             return _error(error, "INVALID_INPUT", 400)
-        return self._data({"issueUpdate": {"success": True, "issue": issue}})
+        return self._data({"issueUpdate": {"success": True, "issue": self._render(issue)}})
 
     def _op_IssueDelete(self, v: dict[str, Any], query: str) -> web.Response:
         issue = self.issues.get(v.get("id"))
@@ -352,3 +422,18 @@ class LinearFake(TrackerFake):
         return self._data(
             {"issueLabelCreate": {"success": True, "issueLabel": {"id": label_id, "name": data.get("name")}}}
         )
+
+    def _op_IssueRelationCreate(self, v: dict[str, Any], query: str) -> web.Response:
+        data = v.get("input") or {}
+        made = self._relate(str(data.get("issueId")), str(data.get("relatedIssueId")), str(data.get("type")))
+        if made.startswith("!"):
+            return _error(made[1:], "INVALID_INPUT", 400)
+        relation = {"id": made, "type": self.relations[made]["type"]}
+        return self._data({"issueRelationCreate": {"success": True, "issueRelation": relation}})
+
+    def _op_IssueRelationDelete(self, v: dict[str, Any], query: str) -> web.Response:
+        relation = self.relations.pop(str(v.get("id")), None)
+        if relation is None:
+            return _error("Entity not found: IssueRelation", "INVALID_INPUT")
+        self._touch(relation["issueId"], relation["relatedIssueId"])
+        return self._data({"issueRelationDelete": {"success": True}})

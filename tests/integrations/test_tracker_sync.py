@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from core.integrations import RemoteTask, TaskFields
-from core.models import ConflictPolicy, Integration, Priority
+from core.models import ConflictPolicy, Integration, Priority, Task
 from core.secrets import SecretBox
 from core.services import Actor, Services
 from core.sync import SyncEngine
@@ -28,6 +28,9 @@ from tests.integrations.tracker_kits import (
 )
 
 CONFLICTS = [(name, p, w) for name, v in VENDORS.items() for p, w in v.conflicts]
+WITH_SUBTASKS = [name for name, v in VENDORS.items() if "parent" in v.structure]
+WITHOUT_SUBTASKS = [name for name, v in VENDORS.items() if "parent" not in v.structure]
+WITH_BLOCKERS = [name for name, v in VENDORS.items() if "blocked_by" in v.structure]
 
 
 @pytest.fixture(params=list(VENDORS))
@@ -199,3 +202,96 @@ async def test_crash_mid_push(services: Services, kit: Kit, integration: Integra
     assert log.status == "ok", log.errors
     assert log.created == 7  # the 5 already there were recognised, not created again
     await assert_in_step(services, kit, 12)
+
+
+async def _by_title(services: Services) -> dict[str, Task]:
+    return {t.title: t for t in await all_tasks(services.store)}
+
+
+@pytest.mark.parametrize("vendor", WITH_SUBTASKS, indirect=True)
+async def test_subtasks_both_ways(
+    services: Services, kit: Kit, integration: Integration, alice: Actor
+) -> None:
+    assert kit.add_child is not None and kit.parent_of is not None
+    launch = kit.add("Launch")
+    kit.add_child("Book the venue", launch)
+    pulled = await run_sync(services, kit, integration)
+    assert pulled.status == "ok", pulled.errors
+    local = await _by_title(services)
+    assert local["Book the venue"].parent_id == local["Launch"].id
+
+    # Made here: a subtask of the pulled parent, and a new parent with its own new subtask.
+    await services.tasks.create(alice, "Confirm the menu", parent_id=local["Launch"].id)
+    party = await services.tasks.create(alice, "Party")
+    await services.tasks.create(alice, "Buy a cake", parent_id=party.id)
+    pushed = await run_sync(services, kit, integration)
+    assert pushed.status == "ok", pushed.errors
+    assert pushed.created == 3
+    remote = {t.title: t.external_ids[kit.kind.value] for t in await all_tasks(services.store)}
+    assert kit.parent_of(remote["Confirm the menu"]) == launch
+    assert kit.parent_of(remote["Buy a cake"]) == remote["Party"]
+    assert kit.parent_of(remote["Party"]) is None
+
+    settled = await run_sync(services, kit, integration)
+    assert (settled.status, settled.pulled, settled.pushed) == ("ok", 0, 0)
+    await assert_in_step(services, kit, 5)
+    local = await _by_title(services)
+    assert local["Buy a cake"].parent_id == local["Party"].id
+
+
+@pytest.mark.parametrize("vendor", WITH_BLOCKERS, indirect=True)
+async def test_dependencies_both_ways(
+    services: Services, kit: Kit, integration: Integration, alice: Actor
+) -> None:
+    assert kit.block is not None and kit.blockers_of is not None
+    design, build, ship = kit.add("Design"), kit.add("Build"), kit.add("Ship")
+    await run_sync(services, kit, integration)
+
+    kit.block(design, build)  # added in the tracker
+    pulled = await run_sync(services, kit, integration)
+    assert pulled.status == "ok", pulled.errors
+    local = await _by_title(services)
+    assert local["Build"].dependencies == [local["Design"].id]
+
+    await services.structure.block(alice, local["Build"].ref, local["Ship"].ref)  # added here
+    pushed = await run_sync(services, kit, integration)
+    assert pushed.status == "ok", pushed.errors
+    assert kit.blockers_of(ship) == {build} and kit.blockers_of(build) == {design}
+    settled = await run_sync(services, kit, integration)
+    assert (settled.pulled, settled.pushed) == (0, 0)
+
+    await services.structure.unblock(alice, local["Build"].ref, local["Design"].ref)  # removed here
+    removed = await run_sync(services, kit, integration)
+    assert removed.status == "ok", removed.errors
+    assert kit.blockers_of(build) == set() and kit.blockers_of(ship) == {build}
+    await assert_in_step(services, kit, 3)
+    local = await _by_title(services)
+    assert (local["Build"].dependencies, local["Ship"].dependencies) == ([], [local["Build"].id])
+
+
+@pytest.mark.parametrize("vendor", WITHOUT_SUBTASKS, indirect=True)
+async def test_links_stay_local_without_subtasks(
+    services: Services, kit: Kit, integration: Integration, alice: Actor
+) -> None:
+    """A tracker with no subtasks keeps the flat items; the links stay here, through edits both ways."""
+    launch = await services.tasks.create(alice, "Launch")
+    venue = await services.tasks.create(alice, "Book the venue", parent_id=launch.id)
+    invites = await services.tasks.create(alice, "Send invites")
+    await services.structure.block(alice, venue.ref, invites.ref)
+    first = await run_sync(services, kit, integration)
+    assert first.status == "ok", first.errors
+    assert first.created == 3
+
+    stored = await services.store.tasks.get(WS, venue.id)
+    assert stored is not None
+    kit.rename(stored.external_ids[kit.kind.value], "Book the hall")  # edited in the tracker
+    await services.tasks.update(alice, launch.ref, title="Launch party")  # and here
+    again = await run_sync(services, kit, integration)
+    assert again.status == "ok", again.errors
+
+    local = await _by_title(services)
+    assert local["Book the hall"].parent_id == launch.id
+    assert local["Send invites"].dependencies == [venue.id]
+    settled = await run_sync(services, kit, integration)
+    assert (settled.pulled, settled.pushed) == (0, 0)
+    await assert_in_step(services, kit, 3)

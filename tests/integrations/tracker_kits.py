@@ -62,6 +62,11 @@ class Kit:
     deletes_seen_incrementally: bool  # else a full listing (periodic, or a webhook's) notices them
     unchanged_run_requests: int = 5  # at most, for a run with nothing to do (Motion lists every page)
     options: dict[str, str] | None = None  # the integration's options (the project, database, ...)
+    # Structure, where the tracker keeps it (``Vendor.structure`` says which).
+    add_child: Callable[[str, str], str] | None = None  # (title, parent's remote id) -> remote id
+    parent_of: Callable[[str], str | None] | None = None  # the remote item's parent
+    block: Callable[[str, str], object] | None = None  # (blocker, blocked), set by a user of the tracker
+    blockers_of: Callable[[str], set[str]] | None = None  # the remote items blocking this one
 
 
 async def add_integration(services: Services, box: SecretBox, kit: Kit, **options: Any) -> Integration:
@@ -163,6 +168,10 @@ def linear_kit(fake: LinearFake) -> Kit:
         live=lambda: {i["id"]: i["title"] for i in fake.live()},
         priority=lambda i: FROM_LINEAR_PRIORITY[fake.issues[i]["priority"]],
         deletes_seen_incrementally=True,
+        add_child=lambda title, parent: str(fake.add_issue(title, parentId=parent)["id"]),
+        parent_of=lambda i: (fake.issues[i]["parent"] or {}).get("id"),
+        block=fake.add_relation,
+        blockers_of=fake.blockers,
     )
 
 
@@ -213,11 +222,16 @@ class Vendor:
         (ConflictPolicy.newest_wins, "remote"),
         (ConflictPolicy.local_wins, "local"),
     )
+    structure: frozenset[str] = frozenset()  # which of parent / blocked_by the tracker keeps
 
 
 VENDORS = {
     "motion": Vendor(lambda **kw: MotionFake(window=WINDOW, **kw), motion_kit),
-    "linear": Vendor(lambda **kw: LinearFake(window=WINDOW, rate_limit=40, **kw), linear_kit),
+    "linear": Vendor(
+        lambda **kw: LinearFake(window=WINDOW, rate_limit=40, **kw),
+        linear_kit,
+        structure=frozenset({"parent", "blocked_by"}),
+    ),
     "gitlab": Vendor(lambda **kw: GitLabFake(window=WINDOW, **kw), gitlab_kit),
     # Notion's last_edited_time is rounded down to the minute, so "newest wins" can't order two edits made
     # within the same minute; the fixed policies are what its conflict scenario exercises.
