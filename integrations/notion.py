@@ -129,6 +129,7 @@ class NotionClient(VendorClient):
                 hint="Open the database in Notion → ⋯ → Connections → add the integration.",
             ) from None
         self._schema = NotionSchema.from_wire(db, self._names)
+        self.structure = self._schema.structure
         if "title" not in self._schema.props:
             raise ValidationError("That Notion database has no title property.")
 

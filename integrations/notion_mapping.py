@@ -4,7 +4,9 @@ A Notion database's properties are the users' own, so each synced field maps to 
 configurable name; a field whose property the database lacks (or has with another type) is not synced.
 Priority is a select matched by its option names (Urgent/High/Medium/Low/Backlog and the like); status is a
 ``status`` (its groups say which options are done) or a ``select``; the project is a select whose options
-are the containers. Rich text travels in chunks of at most 2,000 characters.
+are the containers. Rich text travels in chunks of at most 2,000 characters. Structure is two self-relations
+of the database (Notion's own "Sub-items" and "Dependencies" features make them): ``parent`` ("Parent item")
+and ``blocked_by`` ("Blocked by"); a relation to another database is not structure and is left alone.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ DEFAULT_PROPERTIES: dict[str, str] = {
     "description": "Description",
     "project": "Project",
     "estimate": "Estimate",
+    "parent": "Parent item",
+    "blocked_by": "Blocked by",
 }
 # The property types each field accepts.
 _TYPES = {
@@ -41,6 +45,8 @@ _TYPES = {
     "description": ("rich_text",),
     "project": ("select",),
     "estimate": ("number",),
+    "parent": ("relation",),
+    "blocked_by": ("relation",),
 }
 _RICH_TEXT_LIMIT = 2000
 _PRIORITY_WORDS = (
@@ -97,6 +103,8 @@ class NotionSchema:
         for key, wanted in {**DEFAULT_PROPERTIES, **names}.items():
             prop = schema.get(wanted)  # the users' own property names: any may be missing
             if prop is not None and prop.get("type") in _TYPES.get(key, ()):
+                if prop["type"] == "relation" and not _same_id(prop["relation"].get("database_id"), db["id"]):
+                    continue  # a relation to another database isn't this database's structure
                 props[key] = (wanted, prop["type"])
         if "title" not in props:  # every database has exactly one title property, whatever its name
             for name, prop in schema.items():
@@ -109,6 +117,11 @@ class NotionSchema:
             _options(schema, props.get("priority")),
             _options(schema, props.get("project")),
         )
+
+    @property
+    def structure(self) -> frozenset[str]:
+        """The structure fields this database has a self-relation for."""
+        return frozenset(k for k in ("parent", "blocked_by") if k in self.props)
 
     def name(self, key: str) -> str | None:
         return self.props[key][0] if key in self.props else None
@@ -130,6 +143,11 @@ class NotionSchema:
     def priority_name(self, priority: Priority) -> str:
         same = [n for n in self.priority_options if priority_of(n) is priority]
         return same[0] if same else _PRIORITY_NAMES[priority]  # Notion adds a new select option itself
+
+
+def _same_id(a: str | None, b: str) -> bool:
+    """Notion ids compare with or without their dashes."""
+    return bool(a) and str(a).replace("-", "").lower() == b.replace("-", "").lower()
 
 
 def _config(schema: dict[str, wire.PropertySchema], prop: tuple[str, str] | None) -> wire.SelectConfig | None:
@@ -215,6 +233,8 @@ def page_from_wire(obj: wire.Page, schema: NotionSchema) -> RemoteTask:
         estimate_minutes=int(estimate) if isinstance(estimate, int | float) and estimate > 0 else None,
         assignee=str(people[0]["id"]) if people and people[0].get("id") else None,
         project=(value("project") or {}).get("name") or None,
+        parent=next(iter(_related(value("parent"))), None),
+        blocked_by=tuple(sorted(_related(value("blocked_by")))),
     )
     return RemoteTask(
         id=str(obj["id"]),
@@ -224,6 +244,11 @@ def page_from_wire(obj: wire.Page, schema: NotionSchema) -> RemoteTask:
         local_ref=local_ref,
         url=obj.get("url"),
     )
+
+
+def _related(value: Any) -> list[str]:
+    """The page ids of a relation value."""
+    return [str(x["id"]) for x in value or [] if isinstance(x, dict) and x.get("id")]
 
 
 def page_properties(
@@ -256,6 +281,10 @@ def page_properties(
         put("assignee", [{"object": "user", "id": fields.assignee}] if fields.assignee else [])
     if "project" in changed:
         put("project", {"name": fields.project} if fields.project else None)
+    if "parent" in changed:
+        put("parent", [{"id": fields.parent}] if fields.parent else [])
+    if "blocked_by" in changed:
+        put("blocked_by", [{"id": x} for x in fields.blocked_by])
     return out
 
 
@@ -280,4 +309,6 @@ def normalize(fields: TaskFields, schema: NotionSchema) -> TaskFields:
         else None,
         assignee=fields.assignee if "assignee" in has else None,
         project=fields.project if "project" in has else None,
+        parent=fields.parent if "parent" in has else None,
+        blocked_by=tuple(sorted(fields.blocked_by)) if "blocked_by" in has else (),
     )

@@ -41,6 +41,13 @@ class PartialUser(TypedDict):
     object: NotRequired[str]
 
 
+class RelationConfig(TypedDict, total=False):
+    """A relation property's target: ``database_id`` (a self-relation names its own database)."""
+
+    database_id: str
+    type: str  # single_property | dual_property
+
+
 class PropertySchema(TypedDict, total=False):
     """One database property: ``type`` and, under the same key, the type's configuration."""
 
@@ -49,6 +56,7 @@ class PropertySchema(TypedDict, total=False):
     select: SelectConfig
     status: SelectConfig
     multi_select: SelectConfig
+    relation: RelationConfig
 
 
 class Database(TypedDict):

@@ -7,6 +7,9 @@ timestamp sorts, ``start_cursor``/``page_size`` (≤ 100) → ``has_more``/``nex
 left out of queries and refusing edits; **``last_edited_time`` rounded down to the minute**; rich text
 over 2,000 characters, unknown properties, unknown status names and commas in select options refused; new
 select options created on first use; 429 ``rate_limited`` with ``Retry-After``; and the shared faults.
+Structure: two self-relations, "Parent item" and "Blocked by" (as Notion's sub-items and dependencies make
+them), values ``{"relation": [{"id"}], "has_more": false}``; a related page must exist; ``structure=False``
+leaves them out of the database.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class NotionFake(TrackerFake):
         page_size: int = 100,
         names: dict[str, str] | None = None,
         minute_precision: bool = True,
+        structure: bool = True,
         faults: FaultPlan | None = None,
     ) -> None:
         super().__init__(api_key, rate_limit=rate_limit, window=window, page_size=page_size, faults=faults)
@@ -71,6 +75,8 @@ class NotionFake(TrackerFake):
             "description": "Description",
             "project": "Project",
             "estimate": "Estimate",
+            "parent": "Parent item",
+            "blocked_by": "Blocked by",
             **(names or {}),
         }
         self.names = n
@@ -105,6 +111,10 @@ class NotionFake(TrackerFake):
             n["project"]: {"id": "pj", "type": "select", "select": {"options": []}},
             n["estimate"]: {"id": "es", "type": "number", "number": {"format": "number"}},
         }
+        if structure:
+            for key, prop_id in (("parent", "pa"), ("blocked_by", "bb")):
+                relation = {"database_id": DATABASE_ID, "type": "dual_property", "dual_property": {}}
+                self.schema[n[key]] = {"id": prop_id, "type": "relation", "relation": relation}
         self.people = {
             "5e000000-0000-4000-8000-0000000000a1": {"name": "Alice Notion", "email": "alice@example.com"},
             "5e000000-0000-4000-8000-0000000000b2": {"name": "Bob Notion", "email": "bob@example.com"},
@@ -175,6 +185,8 @@ class NotionFake(TrackerFake):
                 out[name] = {kind: {"start": value, "end": None} if value else None}
             elif kind == "people":
                 out[name] = {kind: [{"object": "user", "id": v} for v in value]}
+            elif kind == "relation":
+                out[name] = {kind: [{"id": v} for v in value]}
             else:
                 out[name] = {kind: value}
         return out
@@ -185,6 +197,10 @@ class NotionFake(TrackerFake):
     def value(self, page_id: str, key: str) -> Any:
         prop = self.pages[page_id]["properties"][self.names[key]]
         return prop[prop["type"]]
+
+    def related(self, page_id: str, key: str) -> list[str]:
+        """The page ids in a relation property (``parent`` or ``blocked_by``)."""
+        return [x["id"] for x in self.value(page_id, key)]
 
     def title(self, page_id: str) -> str:
         return "".join(x["plain_text"] for x in self.value(page_id, "title"))
@@ -223,7 +239,7 @@ class NotionFake(TrackerFake):
 
     @staticmethod
     def _empty(kind: str) -> Any:
-        return [] if kind in ("title", "rich_text", "multi_select", "people") else None
+        return [] if kind in ("title", "rich_text", "multi_select", "people", "relation") else None
 
     def _apply(self, page: dict[str, Any], props: dict[str, Any]) -> str | None:
         for name, value in props.items():
@@ -251,6 +267,11 @@ class NotionFake(TrackerFake):
                 if any(p.get("id") not in self.people for p in v or []):
                     return "Could not find user."
                 v = [{"object": "user", "id": p["id"]} for p in v or []]
+            elif kind == "relation":
+                if any(not isinstance(x, dict) or x.get("id") not in self.pages for x in v or []):
+                    return f"Could not find a related page in {name}."
+                v = [{"id": x["id"]} for x in v or []]
+                page["properties"][name]["has_more"] = False
             page["properties"][name][kind] = v
         self._touch(page)
         return None

@@ -208,6 +208,12 @@ def notion_kit(fake: NotionFake, properties: dict[str, str] | None = None) -> Ki
         priority=lambda i: notion_priority((fake.value(i, "priority") or {}).get("name")),
         deletes_seen_incrementally=False,  # archived pages leave queries: a full listing notices them
         options={"workspace": DATABASE_ID},
+        add_child=lambda title, parent: str(fake.add_page(title, parent=[parent])["id"]),
+        parent_of=lambda i: next(iter(fake.related(i, "parent")), None),
+        block=lambda blocker, blocked: fake.edit_page(
+            blocked, blocked_by=[*fake.related(blocked, "blocked_by"), blocker]
+        ),
+        blockers_of=lambda i: set(fake.related(i, "blocked_by")),
     )
 
 
@@ -239,6 +245,7 @@ VENDORS = {
         lambda **kw: NotionFake(window=WINDOW, rate_limit=12, **kw),
         notion_kit,
         ((ConflictPolicy.remote_wins, "remote"), (ConflictPolicy.local_wins, "local")),
+        structure=frozenset({"parent", "blocked_by"}),
     ),
 }
 
