@@ -6,10 +6,18 @@ containers. Offset pages (``x-next-page``) of 100; incremental pulls use ``updat
 ``updated_at``; a create is tagged ``[orc:<id>]`` and looked up by title before it is sent again. Deleting an
 issue takes an owner; other tokens close it and label it ``orchestrator::deleted``. A 429's body is plain
 text (``Retry later``) and may lack ``Retry-After``: the shared base backs off on its own then.
+
+Structure: "blocked by" is an issue link of type ``blocks`` (``POST /issues/:blocker/links`` with
+``link_type=blocks``; ``is_blocked_by`` on create is avoided, as it answered 404 on success on gitlab.com,
+issue 271168), read per listed issue from ``GET /issues/:iid/links``: the listing itself carries no links, so
+a listing costs one more request per changed issue. Blocking link types are a Premium feature. Sub-issues
+are not synced: REST v4 has no parent for an issue (child tasks are GraphQL work items only), so a subtask's
+parent stays local and the subtask is a plain issue there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +25,7 @@ from urllib.parse import quote
 
 import httpx
 
-from core.errors import ConfigurationError, NotFoundError, PermissionDenied
+from core.errors import ConfigurationError, NotFoundError, PermissionDenied, ValidationError
 from core.integrations import (
     SYNCED_FIELDS,
     ChangeSet,
@@ -30,7 +38,7 @@ from core.integrations import (
 from core.models import IntegrationType
 from integrations.client_base import VendorClient
 from integrations.gitlab_mapping import DELETED_LABEL, is_deleted, issue_body, normalize, task_from_wire
-from integrations.http import RateLimit, RetryPolicy, VendorHTTP
+from integrations.http import OutcomeUnknown, RateLimit, RetryPolicy, VendorHTTP
 from integrations.sync_cursor import FULL_EVERY, MARGIN, Listing, SyncCursor
 from integrations.types import gitlab as wire
 from integrations.wire_fields import parse_time
@@ -51,6 +59,7 @@ class GitLabClient(VendorClient):
     """Speaks GitLab's REST API for one project; everything it returns is neutral."""
 
     kind = IntegrationType.gitlab
+    structure = frozenset({"blocked_by"})
 
     def __init__(
         self,
@@ -198,7 +207,49 @@ class GitLabClient(VendorClient):
         )
         async for items, response in self._pages(f"{self._p}/issues", params):
             listing.add_page(response, items)
-        return listing.change_set(state, full=full)
+        changes = listing.change_set(state, full=full)
+        return dataclasses.replace(changes, tasks=[await self._with_blockers(t) for t in changes.tasks])
+
+    async def _blockers(self, iid: str) -> dict[str, int] | None:
+        """The issues of this project blocking ``iid`` → their link ids; None when the issue is gone."""
+        try:
+            links: list[wire.LinkedIssue] = await self._http.get_json(f"{self._p}/issues/{iid}/links")
+        except NotFoundError:
+            return None
+        ours = self._loaded(self._project_id, "GitLab project")
+        return {
+            str(x["iid"]): x["issue_link_id"]
+            for x in links
+            if x["link_type"] == "is_blocked_by" and str(x["project_id"]) == ours
+        }
+
+    async def _with_blockers(self, task: RemoteTask) -> RemoteTask:
+        found = await self._blockers(task.id)
+        if not found:
+            return task
+        return dataclasses.replace(task, fields=task.fields.replace(blocked_by=tuple(sorted(found))))
+
+    async def _set_blockers(self, iid: str, wanted: tuple[str, ...]) -> None:
+        """Make the issues blocking ``iid`` exactly ``wanted``: one link created or deleted each."""
+        current = await self._blockers(iid)
+        if current is None:
+            raise NotFoundError("GitLab has no such item (it may have been deleted).")
+        for blocker, link_id in current.items():
+            if blocker not in wanted:
+                try:
+                    await self._http.request("DELETE", f"{self._p}/issues/{iid}/links/{link_id}")
+                except NotFoundError:
+                    pass  # already removed
+        for blocker in wanted:
+            if blocker in current:
+                continue
+            body = {"target_project_id": self._project_id, "target_issue_iid": iid, "link_type": "blocks"}
+            try:
+                await self._http.request("POST", f"{self._p}/issues/{blocker}/links", json=body)
+            except (OutcomeUnknown, ValidationError):
+                # A lost answer, or "already assigned" after one: the link may be there already.
+                if blocker not in (await self._blockers(iid) or {}):
+                    raise
 
     async def _issue(self, iid: str) -> wire.Issue | None:
         try:
@@ -209,7 +260,9 @@ class GitLabClient(VendorClient):
 
     async def get_task(self, remote_id: str) -> RemoteTask | None:
         obj = await self._issue(remote_id)
-        return task_from_wire(obj) if obj is not None and not is_deleted(obj) else None
+        if obj is None or is_deleted(obj):
+            return None
+        return await self._with_blockers(task_from_wire(obj))
 
     async def create_task(self, fields: TaskFields, local_ref: str) -> RemoteTask:
         wanted = issue_body(fields, frozenset(SYNCED_FIELDS), self._spelling, local_ref=local_ref)
@@ -221,8 +274,11 @@ class GitLabClient(VendorClient):
             )
 
         created = await self._create("issue", send, lambda: self._find_tagged(fields.title, local_ref))
+        changed = {"blocked_by"} if fields.blocked_by else set()
         if not fields.status.is_open and created.fields.status.is_open:  # an issue is always created open
-            return await self.update_task(created.id, fields, frozenset({"status"}))
+            changed.add("status")
+        if changed:
+            return await self.update_task(created.id, fields, frozenset(changed))
         return created
 
     async def _find_tagged(self, title: str, local_ref: str) -> RemoteTask | None:
@@ -242,6 +298,8 @@ class GitLabClient(VendorClient):
             if current is None:
                 raise NotFoundError("GitLab has no such item (it may have been deleted).")
             was_closed = current["state"] == "closed"
+        if "blocked_by" in changed:
+            await self._set_blockers(remote_id, fields.blocked_by)
         body = issue_body(fields, changed, self._spelling, was_closed=was_closed)
         if not body:  # GitLab refuses an update without attributes
             found = await self.get_task(remote_id)

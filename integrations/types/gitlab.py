@@ -62,3 +62,13 @@ class IssueBody(TypedDict, total=False):
     due_date: str | None
     assignee_ids: list[int]
     milestone_id: int  # 0 clears
+
+
+class LinkedIssue(TypedDict):
+    """An issue as ``GET /projects/:id/issues/:iid/links`` lists it: the issue's fields, the link's id and
+    its type seen from the issue asked about (``blocks``, ``is_blocked_by`` or ``relates_to``)."""
+
+    iid: int
+    project_id: int
+    issue_link_id: int
+    link_type: str

@@ -6,7 +6,11 @@ URL-encoded path; issues by ``iid``; labels as a comma-separated string in (``la
 (``page``/``per_page``, ``x-next-page`` empty on the last page, ``x-total``); ``updated_after``,
 ``state``, ``search``, ``order_by=updated_at&sort=asc``; validation errors as ``{"message": {field: [..]}}``;
 deleting an issue only for owners (403 otherwise); a rate limit answered **429 with the plain-text body
-``Retry later``** and, every other time, no ``Retry-After``; and the shared faults.
+``Retry later``** and, every other time, no ``Retry-After``; and the shared faults. Issue links:
+``GET|POST /issues/:iid/links`` (``target_project_id``, ``target_issue_iid``, ``link_type`` relates_to, blocks
+or is_blocked_by; one link per pair) and ``DELETE /issues/:iid/links/:issue_link_id``; a listing shows each
+linked issue with ``issue_link_id`` and the ``link_type`` seen from the issue asked about. A link change
+touches both issues' ``updated_at`` (GitLab notes it on both; unconfirmed whether that moves ``updated_at``).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class GitLabFake(TrackerFake):
         self.labels: dict[str, dict[str, Any]] = {"Bug": {"id": 1, "name": "Bug"}}
         self.milestones: dict[int, dict[str, Any]] = {}
         self.issues: dict[int, dict[str, Any]] = {}
+        self.links: dict[int, dict[str, Any]] = {}  # id -> {id, source, target, link_type}
         self._iid = 0
         self._id = 1000
         self._limited = 0
@@ -72,6 +77,9 @@ class GitLabFake(TrackerFake):
         router.add_get(p + "/issues/{iid}", self._get_issue)
         router.add_put(p + "/issues/{iid}", self._update_issue)
         router.add_delete(p + "/issues/{iid}", self._delete_issue)
+        router.add_get(p + "/issues/{iid}/links", self._list_links)
+        router.add_post(p + "/issues/{iid}/links", self._create_link)
+        router.add_delete(p + "/issues/{iid}/links/{link_id}", self._delete_link)
 
     def authorized(self, request: web.Request) -> bool:
         token = request.headers.get("PRIVATE-TOKEN") or request.headers.get("Authorization", "").removeprefix(
@@ -105,6 +113,52 @@ class GitLabFake(TrackerFake):
     def delete_issue(self, iid: int) -> None:
         with self.lock:
             del self.issues[iid]
+            self.links = {k: v for k, v in self.links.items() if iid not in (v["source"], v["target"])}
+
+    def link(self, source: int, target: int, link_type: str = "blocks") -> int:
+        """``source`` ``link_type`` ``target`` (e.g. 1 blocks 2), as a GitLab user links them; the link id."""
+        with self.lock:
+            made = self._link(source, target, link_type)
+            assert isinstance(made, int), made
+            return made
+
+    def blockers(self, iid: int) -> set[int]:
+        """The issues blocking ``iid``."""
+        return {x["iid"] for x in self._linked(iid) if x["link_type"] == "is_blocked_by"}
+
+    def _link(self, source: int, target: int, link_type: str) -> int | str:
+        if source not in self.issues or target not in self.issues:
+            return "404 Issue Not Found"
+        if source == target or link_type not in ("relates_to", "blocks", "is_blocked_by"):
+            return "400 (Bad request) invalid link"
+        if link_type == "is_blocked_by":  # stored as the other issue blocking this one
+            source, target, link_type = target, source, "blocks"
+        if any({v["source"], v["target"]} == {source, target} for v in self.links.values()):
+            return "409 Issue(s) already assigned"
+        self._id += 1
+        self.links[self._id] = {"id": self._id, "source": source, "target": target, "link_type": link_type}
+        self._touch(source, target)
+        return self._id
+
+    def _linked(self, iid: int) -> list[dict[str, Any]]:
+        """The issues linked to ``iid``, as ``GET /issues/:iid/links`` shows them."""
+        out = []
+        for v in self.links.values():
+            if iid not in (v["source"], v["target"]):
+                continue
+            other = v["target"] if v["source"] == iid else v["source"]
+            kind = v["link_type"]
+            if kind == "blocks" and v["target"] == iid:
+                kind = "is_blocked_by"
+            issue = self.issues[other]
+            out.append({**issue, "issue_link_id": v["id"], "link_type": kind})
+        return out
+
+    def _touch(self, *iids: int) -> None:
+        now = iso(self.now())
+        for iid in iids:
+            if iid in self.issues:
+                self.issues[iid]["updated_at"] = now
 
     def add_milestone(self, title: str) -> dict[str, Any]:
         with self.lock:
@@ -319,3 +373,40 @@ class GitLabFake(TrackerFake):
             if self.issues.pop(int(request.match_info["iid"]), None) is None:
                 return self._not_found("Issue")
         return web.Response(status=204)
+
+    async def _list_links(self, request: web.Request) -> web.Response:
+        iid = int(request.match_info["iid"])
+        if iid not in self.issues:
+            return self._not_found("Issue")
+        return web.json_response(self._linked(iid))  # not paginated
+
+    async def _create_link(self, request: web.Request) -> web.Response:
+        data = {**request.query, **(await self._body(request))}
+        if str(data.get("target_project_id")) not in (str(PROJECT_ID), PROJECT_PATH):
+            return self._not_found("Project")
+        try:
+            target = int(data.get("target_issue_iid") or 0)
+        except ValueError:
+            return web.json_response({"message": "400 (Bad request) target_issue_iid"}, status=400)
+        with self.lock:
+            kind = str(data.get("link_type") or "relates_to")
+            made = self._link(int(request.match_info["iid"]), target, kind)
+            if isinstance(made, str):
+                return web.json_response({"message": made}, status=int(made[:3]))
+            link = self.links[made]
+        body = {
+            "source_issue": self.issues[link["source"]],
+            "target_issue": self.issues[link["target"]],
+            "link_type": link["link_type"],
+        }
+        return web.json_response(body, status=201)
+
+    async def _delete_link(self, request: web.Request) -> web.Response:
+        iid, link_id = int(request.match_info["iid"]), int(request.match_info["link_id"])
+        with self.lock:
+            link = self.links.get(link_id)
+            if link is None or iid not in (link["source"], link["target"]):
+                return self._not_found("Issue Link")
+            del self.links[link_id]
+            self._touch(link["source"], link["target"])
+        return web.json_response({"source_issue": self.issues.get(iid), "link_type": link["link_type"]})

@@ -190,6 +190,10 @@ def gitlab_kit(fake: GitLabFake) -> Kit:
         priority=lambda i: gitlab_priority(fake.issues[int(i)]["labels"]),
         deletes_seen_incrementally=False,  # a hard delete shows in the periodic full listing only
         options={"workspace": PROJECT_PATH},
+        # updated_after is inclusive: the newest issue is listed again, and its links read.
+        unchanged_run_requests=6,
+        block=lambda blocker, blocked: fake.link(int(blocker), int(blocked)),
+        blockers_of=lambda i: {str(x) for x in fake.blockers(int(i))},
     )
 
 
@@ -238,7 +242,10 @@ VENDORS = {
         linear_kit,
         structure=frozenset({"parent", "blocked_by"}),
     ),
-    "gitlab": Vendor(lambda **kw: GitLabFake(window=WINDOW, **kw), gitlab_kit),
+    # GitLab's REST API has no sub-issues (only GraphQL work items do): blockers only.
+    "gitlab": Vendor(
+        lambda **kw: GitLabFake(window=WINDOW, **kw), gitlab_kit, structure=frozenset({"blocked_by"})
+    ),
     # Notion's last_edited_time is rounded down to the minute, so "newest wins" can't order two edits made
     # within the same minute; the fixed policies are what its conflict scenario exercises.
     "notion": Vendor(
