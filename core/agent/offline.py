@@ -42,11 +42,6 @@ OFFLINE_HELP = (
 # What a request needs that the tools do not offer yet, by the tool or argument the parser named.
 _NOT_YET = {
     "remind": "reminders",
-    "add_subtask": "subtasks",
-    "set_dependency": "dependencies between tasks",
-    "remove_dependency": "dependencies between tasks",
-    "set_estimate": "estimates",
-    "estimate": "estimates",
     "repeat": "recurring tasks",
 }
 

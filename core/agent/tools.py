@@ -19,11 +19,14 @@ from core.agent.describe import project_line, task_line
 from core.agent.guard import queue_or_check, service_errors
 from core.agent.tools_read import activity, count_tasks, list_tasks, search_tasks, task_details
 from core.agent.tools_schedule import list_reminders, remind
+from core.agent.tools_structure import add_subtask, remove_dependency, set_dependency, set_estimate
 from core.conversation.active import active_project
+from core.conversation.structure_commands import ready_note
 from core.conversation.views import next_note
 from core.dates import parse_due
 from core.errors import ValidationError
 from core.models import Task
+from core.quickadd_structure import duration_minutes
 from core.services import UNSET
 from core.services.recurring import read_rule
 
@@ -80,6 +83,7 @@ async def create_task(
     assignee: str | None = None,
     tags: list[str] | None = None,
     repeat: str | None = None,
+    estimate: str | None = None,
 ) -> str:
     """Create a task.
 
@@ -95,8 +99,12 @@ async def create_task(
         repeat: A repeat rule as the user said it, e.g. "every monday 9am", "every 2 weeks on fri",
             "every month on the 1st", "every weekday", "daily". Without a due date the task is due at the
             first occurrence; completing it creates the next one.
+        estimate: How long it should take, e.g. "30m", "2h", "1.5h".
     """
     deps = ctx.deps
+    minutes = duration_minutes(estimate.lstrip("~")) if estimate else None
+    if estimate and minutes is None:
+        raise ValidationError(f"`{estimate}` isn't a duration.", hint='Give it like "30m", "2h" or "1.5h".')
     task = await deps.services.tasks.create(
         deps.actor,
         title,
@@ -107,6 +115,7 @@ async def create_task(
         assignee=assignee,
         tags=tags or (),
         repeat=_clear(repeat),
+        estimate_minutes=minutes,
     )
     deps.turn.touch([task])
     return f"Created {task.ref}.\n{await task_line(deps, task)}"
@@ -197,7 +206,9 @@ async def complete_task(ctx: RunContext[AgentDeps], ref: str) -> str:
     finished = await deps.services.tasks.complete_all(deps.actor, numbers)
     deps.turn.touch([*finished.tasks, *finished.following])
     done = "Completed " + ", ".join(t.ref for t in finished.tasks) + "."
-    return " ".join(filter(None, [done, next_note(finished.following)]))
+    names = {u.id: u.label for u in await deps.services.store.users.list(deps.actor.workspace_id)}
+    ready = ready_note(finished.ready, names) if finished.ready else ""
+    return " ".join(filter(None, [done, next_note(finished.following), ready]))
 
 
 @service_errors
@@ -384,5 +395,9 @@ TOOLS: list[Callable[..., Awaitable[str]]] = [
     undo,
     remind,
     list_reminders,
+    add_subtask,
+    set_dependency,
+    remove_dependency,
+    set_estimate,
 ]
 TOOL_NAMES: frozenset[str] = frozenset(fn.__name__ for fn in TOOLS)

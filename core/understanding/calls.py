@@ -26,9 +26,8 @@ class Question:
     choices: tuple[Call, ...] = ()
 
 
-# Tools of the reminders and task-structure issues that the parser already names; the offline model says they
-# are not available until the agent has them.
-FUTURE_TOOLS = frozenset({"add_subtask", "set_dependency", "remove_dependency", "set_estimate"})
+# Tools the parser may name before the agent has them; the offline model says they are not available yet.
+FUTURE_TOOLS: frozenset[str] = frozenset()
 
 Understanding = list[Call] | Question | str | None
 """Tool calls; a Question; a text answer (a malformed command's message); None when not understood."""

@@ -13,14 +13,24 @@ from core.understanding.calls import Call, Understanding
 def from_command(command: qa.Command) -> Understanding:
     """The tool calls for a parsed quick-add command; a hint for commands that only make sense typed."""
     match command:
-        case qa.AddTask():
+        case qa.AddTask() if command.parent is not None:
             args: dict[str, Any] = {
+                "parent": refs.format_task(command.parent),
+                "title": command.title,
+                "due": command.due.phrase() if command.due else None,
+                "priority": command.priority.value if command.priority else None,
+                "assignee": command.assignee,
+            }
+            return [Call("add_subtask", drop_none(args))]
+        case qa.AddTask():
+            args = {
                 "title": command.title,
                 "due": command.due.phrase() if command.due else None,
                 "priority": command.priority.value if command.priority else None,
                 "project": command.project,
                 "assignee": command.assignee,
                 "tags": list(command.tags) or None,
+                "estimate": f"{command.estimate_minutes}m" if command.estimate_minutes else None,
             }
             return [Call("create_task", drop_none(args))]
         case qa.ListTasks():
@@ -47,6 +57,14 @@ def from_command(command: qa.Command) -> Understanding:
             return [Call("assign_task", {"ref": ref, "assignee": command.assignee or "none"})]
         case qa.EditTask():
             return _edit_calls(command)
+        case qa.BlockTask():
+            ref, blocker = refs.format_task(command.blocked), refs.format_task(command.blocker)
+            return [Call("set_dependency", {"ref": ref, "blocked_by": blocker})]
+        case qa.UnblockTask():
+            args = {"ref": refs.format_task(command.number)}
+            if command.blocker is not None:
+                args["blocked_by"] = refs.format_task(command.blocker)
+            return [Call("remove_dependency", args)]
         case qa.Undo():
             return [Call("undo")]
         case qa.AddProject():
@@ -88,6 +106,9 @@ def _edit_calls(command: qa.EditTask) -> list[Call]:
         "remove_tags": list(command.remove_tags) or None,
     }
     calls = [Call("update_task", drop_none(args))] if len(drop_none(args)) > 1 else []
+    if command.estimate_minutes or command.clear_estimate:
+        estimate = "none" if command.clear_estimate else f"{command.estimate_minutes}m"
+        calls.append(Call("set_estimate", {"ref": ref, "estimate": estimate}))
     if command.assignee or command.clear_assignee:
         calls.append(Call("assign_task", {"ref": ref, "assignee": command.assignee or "none"}))
     return calls

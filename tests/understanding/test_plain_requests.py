@@ -121,7 +121,7 @@ async def test_two_close_titles_get_a_question_and_nothing_changes(world: tuple[
     assert (await task(store, 3)).is_open and (await task(store, 4)).is_open
 
 
-async def test_overdue_search_reminders_and_what_is_not_built_yet(world: tuple[Store, Say]) -> None:
+async def test_overdue_search_reminders_and_subtasks(world: tuple[Store, Say]) -> None:
     store, say = world
     overdue = await say("show me all the overdue stuff")
     assert overdue.tasks and all(t.is_overdue for t in overdue.tasks)
@@ -133,8 +133,10 @@ async def test_overdue_search_reminders_and_what_is_not_built_yet(world: tuple[S
     [reminder] = [r for r in await store.schedules.list(WORKSPACE) if r.kind is ScheduleKind.reminder]
     assert reminder.next_run_at is not None and reminder.next_run_at.weekday() == 4  # friday
     sub = await say("add a subtask to T-3: confirm the menu")
-    assert "subtasks aren't available yet" in sub.text
-    assert (await store.tasks.list(WORKSPACE, TaskQuery(limit=100))).total == before  # nothing half-made
+    assert sub.kind is ReplyKind.success and "under T-3" in sub.text
+    child = await newest(store)
+    assert child.title == "confirm the menu" and child.parent_id == (await task(store, 3)).id
+    assert (await store.tasks.list(WORKSPACE, TaskQuery(limit=100))).total == before + 1
 
 
 async def test_what_it_cannot_read_gets_the_help_not_a_task(world: tuple[Store, Say]) -> None:
