@@ -64,6 +64,8 @@ def task_line(t: TaskView) -> str:
         parts.append(" ".join(f"+{tag}" for tag in t.tags))
     if t.repeat:
         parts.append(t.repeat_label)
+    if t.blocked_by:
+        parts.append("waiting on " + ", ".join(t.blocked_by))
     if t.deleted:
         parts.append("(deleted)")
     return " · ".join(parts)
@@ -99,6 +101,8 @@ def detail_lines(detail: TaskDetailView) -> list[str]:
         lines.append("Waiting on " + ", ".join(detail.blocked_by))
     if detail.subtasks:
         lines.append("Subtasks: " + ", ".join(detail.subtasks))
+    if detail.rollup:
+        lines.append(detail.rollup)
     if detail.recent:
         lines.append("Recent changes:")
         lines += [f"  • {a.line}" for a in detail.recent]

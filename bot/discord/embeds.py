@@ -85,6 +85,8 @@ def task_line(t: TaskView) -> str:
         parts.append(f"@{t.assignee}")
     if t.repeat:
         parts.append(t.repeat_label)
+    if t.blocked_by:
+        parts.append("waiting on " + ", ".join(t.blocked_by))
     if t.deleted:
         parts.append("(deleted)")
     return " · ".join(parts)
@@ -110,6 +112,8 @@ def task_embed(t: TaskView, kind: ReplyKind = ReplyKind.info) -> discord.Embed:
         embed.add_field(name="Tags", value=_clip(" ".join(f"+{tag}" for tag in t.tags), 1024))
     if t.repeat:
         embed.add_field(name="Repeats", value=_clip(t.repeat_label, 1024))
+    if t.blocked_by:
+        embed.add_field(name="Waiting on", value=_clip(", ".join(t.blocked_by), 1024))
     return embed
 
 
@@ -136,6 +140,8 @@ def add_details(embed: discord.Embed, detail: TaskDetailView) -> discord.Embed:
         related.append("Waiting on " + ", ".join(detail.blocked_by))
     if detail.subtasks:
         related.append("Subtasks: " + ", ".join(detail.subtasks))
+    if detail.rollup:
+        related.append(detail.rollup)
     if related:
         embed.add_field(name="Related", value=_clip("\n".join(related), 1024), inline=False)
     if detail.recent:

@@ -39,6 +39,8 @@ COMMANDS: dict[str, Callable[[int], Command]] = {
     blocks.ASSIGN_ME: lambda n: AssignTask(n, "me"),
     blocks.SNOOZE: lambda n: SnoozeTask(n, days=1),
     blocks.DELETE: lambda n: DeleteTask((n,), confirmed=True),  # the click is the confirmation
+    blocks.COMPLETE_ALL: lambda n: CompleteTask((n,), with_subtasks=True),  # the answer to "them too?"
+    blocks.CANCEL: ShowTask,  # changes nothing: the card is drawn again as it is, with the usual buttons
 }
 
 
@@ -69,6 +71,10 @@ def note(action_id: str, who: str, view: TaskView) -> str:
         return f":bust_in_silhouette: Assigned to {who}"
     if action_id == blocks.DELETE:
         return f":wastebasket: Deleted by {who}; `/task restore {view.ref}` brings it back"
+    if action_id == blocks.COMPLETE_ALL:
+        return f":white_check_mark: Completed with its subtasks by {who}"
+    if action_id == blocks.CANCEL:
+        return f"Cancelled by {who}; nothing was changed"
     return f":zzz: Snoozed by {who}"
 
 

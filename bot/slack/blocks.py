@@ -19,7 +19,10 @@ COMPLETE = "task_complete"
 ASSIGN_ME = "task_assign_me"
 SNOOZE = "task_snooze"
 DELETE = "task_delete"  # only on a "Delete T-3?" question: pressing it is the confirmation
-TASK_ACTIONS = (COMPLETE, ASSIGN_ME, SNOOZE, DELETE)
+# Only on "T-3 has 2 open subtasks: complete them too?": pressing one is the answer.
+COMPLETE_ALL = "task_complete_all"
+CANCEL = "task_cancel"
+TASK_ACTIONS = (COMPLETE, ASSIGN_ME, SNOOZE, DELETE, COMPLETE_ALL, CANCEL)
 
 SECTION_LIMIT = 3000
 TEXT_LIMIT = 3000
@@ -110,6 +113,8 @@ def task_summary(t: TaskView) -> str:
         meta.append(" ".join(f"`{escape(tag)}`" for tag in t.tags))
     if t.repeat:
         meta.append(escape(t.repeat_label))
+    if t.blocked_by:
+        meta.append(":no_entry: waiting on " + escape(", ".join(t.blocked_by)))
     if t.status not in (TaskStatus.todo, TaskStatus.completed):
         meta.append(t.status.value.replace("_", " "))
     if t.deleted:
@@ -127,6 +132,21 @@ def delete_card(t: TaskView) -> list[Block]:
             "type": "actions",
             "block_id": f"{card_id(t.ref)}:actions",
             "elements": [button(f"Delete {t.ref}", DELETE, t.ref, style="danger")],
+        },
+    ]
+
+
+def complete_all_card(t: TaskView) -> list[Block]:
+    """The parent a reply asks to complete with its open subtasks: Complete all, or Cancel."""
+    return [
+        section(task_summary(t), card_id(t.ref)),
+        {
+            "type": "actions",
+            "block_id": f"{card_id(t.ref)}:actions",
+            "elements": [
+                button("Complete all", COMPLETE_ALL, t.ref, style="primary"),
+                button("Cancel", CANCEL, t.ref),
+            ],
         },
     ]
 
@@ -181,6 +201,8 @@ def detail_blocks(t: TaskView, detail: TaskDetailView) -> list[Block]:
         lines.append("Waiting on " + escape(", ".join(detail.blocked_by)))
     if detail.subtasks:
         lines.append("Subtasks: " + escape(", ".join(detail.subtasks)))
+    if detail.rollup:
+        lines.append(escape(detail.rollup))
     blocks = [section(chunk, f"{card_id(t.ref)}:detail") for chunk in _chunks(lines)][:1]
     if detail.recent:
         recent = "\n".join(f"• {escape(a.text)} · _{a.ago}_" for a in detail.recent)
@@ -212,8 +234,12 @@ def reply_blocks(reply: Reply, *, max_cards: int = MAX_CARDS) -> list[Block]:
         # The core writes Slack-compatible mrkdwn (`code`, *bold*); only <, > and & need escaping.
         blocks += [section(prefix + escape_text(chunk)) for chunk in _chunks(reply.text.splitlines())]
     asks_delete = reply.kind is ReplyKind.confirm and reply.confirm_action == "delete"
-    for t in reply.tasks[:max_cards]:
-        blocks += delete_card(t) if asks_delete and not t.deleted else task_card(t)
+    asks_all = reply.kind is ReplyKind.confirm and reply.confirm_action == "complete_all"
+    for i, t in enumerate(reply.tasks[:max_cards]):
+        if asks_all:  # the parent with the two answers, then its open subtasks without buttons
+            blocks += complete_all_card(t) if i == 0 else [section(task_summary(t))]
+        else:
+            blocks += delete_card(t) if asks_delete and not t.deleted else task_card(t)
     detailed = next((t for t in reply.tasks if reply.detail and t.ref == reply.detail.ref), None)
     if reply.detail is not None and detailed is not None:
         blocks += detail_blocks(detailed, reply.detail)

@@ -96,7 +96,8 @@ async def complete_now(
         finished = await services.structure.complete_with_subtasks(actor, numbers)
     else:
         finished = await services.tasks.complete_all(actor, numbers)
-    tasks = finished.tasks
+    asked = set(numbers)  # the tasks asked for first (a button redraws the first one), then their subtasks
+    tasks = sorted(finished.tasks, key=lambda t: t.number not in asked)
     if took is not None:
         timed = {t.number: t for t in [await services.structure.took(actor, n, took) for n in numbers]}
         tasks = [timed.get(t.number, t) for t in tasks]
