@@ -17,6 +17,7 @@ every remote change was applied.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from core.sync.mapping import (
     resolved,
     unlinked_ids,
 )
+from core.sync.structure import StructureCheck
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,6 +89,7 @@ class _Run:
     updates: list[tuple[AuditAction, Task, dict[str, Any]]] = field(default_factory=list)
     imports: list[Task] = field(default_factory=list)
     pull_failed: bool = False
+    check: StructureCheck = field(default_factory=lambda: StructureCheck(()))
 
 
 class SyncEngine:
@@ -195,6 +198,7 @@ class SyncEngine:
         unlinked = {t.id: t for t in local if key not in t.external_ids}
         for remote_id, linked_task in linked.items():
             run.directory.link_task(linked_task.id, remote_id)
+        run.check = StructureCheck(local)
         remote_ids = {r.id for r in run.changes.tasks}
         total = len(run.changes.tasks) + len(unlinked)
         done = 0
@@ -264,8 +268,15 @@ class SyncEngine:
         if not run.can_pull:
             return
         ws = self.integration.workspace_id
+        parent = run.directory.remote_to_task.get(remote.fields.parent or "")
+        # A new task has no subtasks yet and nothing waits on it: only its depth can be refused.
+        reason = run.check.refuse_parent("", parent) if parent else None
+        if reason:
+            run.log.errors.append(f"{remote.fields.title[:60]}: kept as a top-level task here ({reason}).")
+            remote = dataclasses.replace(remote, fields=remote.fields.replace(parent=None))
         task = new_local_task(ws, run.actor.user_id, self.kind, remote, run.directory)
         run.directory.link_task(task.id, remote.id)  # its subtasks and the tasks it blocks, walked later
+        run.check.add(task)
         run.imports.append(task)
 
     def _fields(self, run: _Run, task: Task, base: Baseline | None) -> dict[str, Any]:
@@ -309,12 +320,37 @@ class SyncEngine:
                     result.base[name] = (base or fingerprint(remote_json or local))[name]
         changes = local_changes(task, remote, result.to_local, run.directory)
         changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
+        if changes.keys() & {"parent_id", "dependencies"}:
+            self._check_structure(run, task, changes, result.base, local)
         if changes:
             run.log.pulled += 1
             run.log.updated += 1
         if changes or result.base != base:
             changes["external_ids"] = linked_ids(task, self.kind, remote.id, result.base)
             run.updates.append((AuditAction.update, task, changes))
+
+    def _check_structure(
+        self, run: _Run, task: Task, changes: dict[str, Any], base: Baseline, local: dict[str, Any]
+    ) -> None:
+        """Drop pulled structure our rules refuse: the local value stays, and so does its baseline."""
+        agreed = fingerprint(local)
+        if "parent_id" in changes:
+            reason = run.check.refuse_parent(task.id, changes["parent_id"])
+            if reason:
+                run.log.errors.append(f"{task.ref}: kept its parent here ({reason}).")
+                del changes["parent_id"]
+                base["parent"] = agreed["parent"]
+        if "dependencies" in changes:
+            refused = run.check.refused_blockers(task.id, changes["dependencies"])
+            if refused:
+                run.log.errors.append(f"{task.ref}: kept its blockers here (a blocker there waits on it).")
+                del changes["dependencies"]
+                base["blocked_by"] = agreed["blocked_by"]
+        run.check.set(
+            task.id,
+            parent_id=changes.get("parent_id", task.parent_id),
+            dependencies=changes.get("dependencies", task.dependencies),
+        )
 
     async def _local_deleted(self, run: _Run, task: Task, remote: RemoteTask) -> None:
         """Deleted here, still there: delete it there, unless the policy keeps a newer remote edit."""

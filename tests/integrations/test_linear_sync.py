@@ -106,3 +106,33 @@ async def test_people_projects_and_states_map_both_ways(
         "Ops",
         "new-tag",
     ]  # a label made on the way
+
+
+async def test_sub_issues_move_and_nest_no_deeper_than_three(
+    services: Services, linear: LinearFake, kit: sc.Kit, integration: Integration
+) -> None:
+    """Linear nests sub-issues without limit; here a fourth level is kept top-level, and Linear keeps its
+    parent (the refusal is never pushed back as a removal)."""
+    a = linear.add_issue("Level 1")["id"]
+    b = linear.add_issue("Level 2", parentId=a)["id"]
+    c = linear.add_issue("Level 3", parentId=b)["id"]
+    d = linear.add_issue("Level 4", parentId=c)["id"]
+    other = linear.add_issue("Other")["id"]
+    first = await sc.run_sync(services, kit, integration)
+    assert first.status == "partial" and any("3 levels" in e for e in first.errors), first.errors
+    local = {t.title: t for t in await sc.all_tasks(services.store)}
+    assert local["Level 3"].parent_id == local["Level 2"].id
+    assert local["Level 4"].parent_id is None
+    assert linear.issues[d]["parent"] == {"id": c}
+
+    linear.edit_issue(c, parentId=other)  # moved in Linear: now Level 4 fits
+    linear.edit_issue(d, title="Level 4 (moved up)")
+    moved = await sc.run_sync(services, kit, integration)
+    assert moved.status == "ok", moved.errors
+    local = {t.title: t for t in await sc.all_tasks(services.store)}
+    assert local["Level 3"].parent_id == local["Other"].id
+    assert local["Level 4 (moved up)"].parent_id == local["Level 3"].id
+    assert linear.issues[d]["parent"] == {"id": c} and linear.issues[c]["parent"] == {"id": other}
+    settled = await sc.run_sync(services, kit, integration)
+    assert (settled.status, settled.pulled, settled.pushed) == ("ok", 0, 0)
+    await sc.assert_in_step(services, kit, 5)
