@@ -42,19 +42,20 @@ async def list_state(services: Services, actor: Actor, command: ListTasks) -> Re
     """`list blocked` (each with what blocks it) and `list ready` (open, nothing open blocking it)."""
     project_id = (await services.resolve.project(actor, command.project)).id if command.project else None
     if command.state == "blocked":
-        found = await services.structure.blocked(actor, project_id=project_id)
+        found, total = await services.structure.blocked_page(
+            actor, project_id=project_id, limit=command.limit
+        )
         tasks = [b.task for b in found]
         if not tasks:
             return Reply("Nothing is blocked. Link tasks with `T-5 blocks T-3`.", kind=ReplyKind.info)
-        text = f"{len(tasks)} blocked task{'s' if len(tasks) != 1 else ''}:"
+        text = f"{total} blocked task{'s' if total != 1 else ''}:"
     else:
-        tasks = await services.structure.ready(actor, project_id=project_id)
+        tasks, total = await services.structure.ready_page(actor, project_id=project_id, limit=command.limit)
         if not tasks:
             return Reply("No open task is ready: everything waits on something.", kind=ReplyKind.info)
-        text = f"{len(tasks)} task{'s' if len(tasks) != 1 else ''} ready to start:"
-    shown = tasks[: command.limit]
-    reply = await _reply(services, actor, text, shown, ReplyKind.info)
-    reply.total = len(tasks)
+        text = f"{total} task{'s' if total != 1 else ''} ready to start:"
+    reply = await _reply(services, actor, text, tasks, ReplyKind.info)
+    reply.total = total
     return reply
 
 

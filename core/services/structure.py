@@ -101,8 +101,16 @@ class StructureService:
         task = await self._resolve.task(actor, ref)
         return await self._tasks_of(actor, blocking(await self.links(actor), task.id))
 
-    async def blocked(self, actor: Actor, *, project_id: str | None = None) -> list[Blocked]:
-        """Open tasks with at least one open blocker, each with those blockers."""
+    async def blocked(
+        self, actor: Actor, *, project_id: str | None = None, limit: int | None = None
+    ) -> list[Blocked]:
+        """Open tasks with at least one open blocker, each with those blockers (the first ``limit``)."""
+        return (await self.blocked_page(actor, project_id=project_id, limit=limit))[0]
+
+    async def blocked_page(
+        self, actor: Actor, *, project_id: str | None = None, limit: int | None = None
+    ) -> tuple[list[Blocked], int]:
+        """The first ``limit`` blocked tasks by number and how many there are; only the page is read whole."""
         links = await self.links(actor)
         found = [
             (x, b)
@@ -110,26 +118,38 @@ class StructureService:
             if x.status.is_open and (project_id is None or x.project_id == project_id)
             if (b := open_blockers(links, x))
         ]
-        tasks = await self._tasks_of(actor, [x for x, _ in found])
+        page = found if limit is None else found[:limit]
+        tasks = await self._tasks_of(actor, [x for x, _ in page] + [b for _, bs in page for b in bs])
         by_id = {t.id: t for t in tasks}
-        blockers = {t.id: t for t in await self._tasks_of(actor, [b for _, bs in found for b in bs])}
         return [
-            Blocked(by_id[x.id], [blockers[b.id] for b in bs if b.id in blockers])
-            for x, bs in found
+            Blocked(by_id[x.id], [by_id[b.id] for b in bs if b.id in by_id])
+            for x, bs in page
             if x.id in by_id
-        ]
+        ], len(found)
 
-    async def ready(self, actor: Actor, *, project_id: str | None = None) -> list[Task]:
-        """Open tasks that nothing open blocks, soonest due first."""
+    async def ready(
+        self, actor: Actor, *, project_id: str | None = None, limit: int | None = None
+    ) -> list[Task]:
+        """Open tasks that nothing open blocks, soonest due first (the first ``limit``)."""
+        return (await self.ready_page(actor, project_id=project_id, limit=limit))[0]
+
+    async def ready_page(
+        self, actor: Actor, *, project_id: str | None = None, limit: int | None = None
+    ) -> tuple[list[Task], int]:
+        """The first ``limit`` ready tasks, soonest due first, and how many there are. The order comes from
+        the links (due date, number), so only the page's rows are read whole."""
         links = await self.links(actor)
-        found = [
-            x
-            for x in links.values()
-            if x.status.is_open and (project_id is None or x.project_id == project_id)
-            if not open_blockers(links, x)
-        ]
-        tasks = await self._tasks_of(actor, found)
-        return sorted(tasks, key=lambda t: (t.due_date is None, t.due_date or actor.today(), t.number))
+        found = sorted(
+            (
+                x
+                for x in links.values()
+                if x.status.is_open and (project_id is None or x.project_id == project_id)
+                if not open_blockers(links, x)
+            ),
+            key=lambda x: (x.due_date is None, x.due_date or actor.today(), x.number),
+        )
+        page = found if limit is None else found[:limit]
+        return await self._tasks_of(actor, page), len(found)
 
     async def rollup_of_task(self, actor: Actor, task: Task) -> Rollup:
         """The counts, overdue and progress of a task's subtasks (all levels), in the reader's day."""
