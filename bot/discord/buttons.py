@@ -41,6 +41,10 @@ def command_for(action: str, number: int) -> Command:
         return AssignTask(number, "me")
     if action == "delete":
         return DeleteTask((number,), confirmed=True)
+    if action == "complete_all":  # the answer to "complete them too?"
+        return CompleteTask((number,), with_subtasks=True)
+    if action == "cancel":  # changes nothing: the task is drawn again as it is
+        return ShowTask(number)
     return SnoozeTask(number, days=1)
 
 
@@ -52,6 +56,10 @@ def phrase(action: str, task: TaskView, clicker: str) -> str:
         return f"🙋 {task.ref} is now assigned to @{task.assignee or clicker}."
     if action == "delete":
         return f"🗑️ @{clicker} deleted {task.ref}. `/task restore` or `/task undo` brings it back."
+    if action == "complete_all":
+        return f"✅ @{clicker} completed {task.ref} and its subtasks."
+    if action == "cancel":
+        return f"@{clicker} cancelled; nothing was changed."
     when = due_text(task.due_date, task.days_until_due, task.is_overdue)
     return f"💤 {task.ref} snoozed: {when}."
 

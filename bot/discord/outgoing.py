@@ -12,7 +12,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from bot.charts import chart_png
 from bot.discord.embeds import render
 from bot.discord.files import png_file
-from bot.discord.views import confirm_delete, task_actions
+from bot.discord.views import confirm_complete_all, confirm_delete, task_actions
 from core.conversation.messages import Reply, ReplyKind
 from core.schedule.chart_data import ChartData
 
@@ -33,6 +33,8 @@ class Outgoing:
         view: discord.ui.View | None = None
         if workspace_id and reply.kind is ReplyKind.confirm and reply.confirm_action == "delete":
             view = confirm_delete(reply.tasks, workspace_id)
+        elif workspace_id and reply.kind is ReplyKind.confirm and reply.confirm_action == "complete_all":
+            view = confirm_complete_all(reply.tasks, workspace_id)
         elif workspace_id and not reply.is_error:
             view = task_actions(reply.tasks, workspace_id)
         return cls(rendered.content, rendered.embeds, view)

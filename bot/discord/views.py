@@ -26,7 +26,7 @@ ACTIONS = ("complete", "assign", "snooze")
 MAX_ROWS = 5  # Discord allows five action rows per message
 # The task is a ref (T-3) in current buttons, a lowercase hex task id in buttons sent before refs were used.
 TEMPLATE = (
-    r"task:(?P<action>complete|assign|snooze|delete):(?P<workspace>discord:\d+):"
+    r"task:(?P<action>complete|assign|snooze|delete|complete_all|cancel):(?P<workspace>discord:\d+):"
     rf"(?P<task>{TASK_REF_PATTERN}|[0-9a-f]{{1,64}})"
 )
 _LABELS = {
@@ -34,6 +34,9 @@ _LABELS = {
     "assign": ("Assign{ref} to me", discord.ButtonStyle.primary, "🙋"),
     "snooze": ("Snooze{ref} 1 day", discord.ButtonStyle.secondary, "💤"),
     "delete": ("Delete{ref}", discord.ButtonStyle.danger, "🗑️"),
+    # the answers to "T-3 has 2 open subtasks: complete them too?"
+    "complete_all": ("Complete all", discord.ButtonStyle.success, "✅"),
+    "cancel": ("Cancel", discord.ButtonStyle.secondary, "✖️"),
 }
 
 
@@ -134,6 +137,16 @@ def confirm_delete(tasks: Sequence[TaskView], workspace_id: str) -> discord.ui.V
     for row, t in enumerate(shown):
         ref = t.ref if show_ref else ""
         view.add_item(TaskButton("delete", workspace_id, _number(t), ref=ref, row=row))
+    return view
+
+
+def confirm_complete_all(tasks: Sequence[TaskView], workspace_id: str) -> discord.ui.View | None:
+    """Complete all / Cancel for the parent a reply asks to complete with its open subtasks."""
+    if not tasks:
+        return None
+    view = discord.ui.View(timeout=None)
+    for action in ("complete_all", "cancel"):
+        view.add_item(TaskButton(action, workspace_id, _number(tasks[0]), row=0))
     return view
 
 
