@@ -109,3 +109,35 @@ async def test_pinned_version_and_a_bad_token(notion: NotionFake) -> None:
     finally:
         await client.aclose()
     assert "secret_wrong_token_12345" not in str(caught.value)
+
+
+async def test_without_self_relations_the_links_stay_local(
+    services: Services, box: SecretBox, alice: Actor
+) -> None:
+    async with NotionFake(window=WINDOW, rate_limit=12, structure=False) as flat:
+        kit = sc.notion_kit(flat)
+        integration = await sc.add_integration(services, box, kit)
+        launch = await services.tasks.create(alice, "Launch")
+        venue = await services.tasks.create(alice, "Book the venue", parent_id=launch.id)
+        log = await sc.run_sync(services, kit, integration)
+        assert log.status == "ok", log.errors
+        again = await sc.run_sync(services, kit, integration)
+        assert (again.pulled, again.pushed) == (0, 0)
+        stored = await services.store.tasks.get(WS, venue.id)
+        assert stored is not None and stored.parent_id == launch.id
+
+
+async def test_self_relations_named_in_the_options(services: Services, box: SecretBox) -> None:
+    names = {"parent": "Part of", "blocked_by": "Waits on"}
+    async with NotionFake(window=WINDOW, rate_limit=12, names=names) as named:
+        kit = sc.notion_kit(named, properties=names)
+        integration = await sc.add_integration(services, box, kit)
+        parent = named.add_page("Plan")["id"]
+        named.add_page("Draft", parent=[parent], blocked_by=[parent])
+        log = await sc.run_sync(services, kit, integration)
+        assert log.status == "ok", log.errors
+        by_title = {t.title: t for t in await sc.all_tasks(services.store)}
+        assert by_title["Draft"].parent_id == by_title["Plan"].id
+        assert by_title["Draft"].dependencies == [by_title["Plan"].id]
+        again = await sc.run_sync(services, kit, integration)
+        assert (again.pulled, again.pushed) == (0, 0)
