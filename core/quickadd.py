@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
+from core.quickadd_chart import parse_chart
 from core.quickadd_commands import (
     HELP_TEXT,
     USAGE,
@@ -66,8 +67,6 @@ from core.quickadd_tokens import (
     tokenize,
 )
 from core.quickadd_trailing import split_trailing_due
-from core.schedule.chart_series import DEFAULT_DAYS as DEFAULT_CHART_DAYS
-from core.schedule.chart_series import MAX_DAYS as MAX_CHART_DAYS
 from core.services.validation import check_message
 
 __all__ = [
@@ -471,7 +470,7 @@ def _project(tokens: list[Token], *, tz: str, now: datetime | None) -> Command:
             tags=tuple(dict.fromkeys(found.tags)),
         )
     if sub == "chart":
-        return _chart(rest)
+        return parse_chart(rest)
     if sub == "report":
         return parse_report(rest[0].text if rest else "", " ".join(t.text for t in rest[1:]))
     if sub in ("show", "delete", "archive"):
@@ -486,37 +485,3 @@ def _project(tokens: list[Token], *, tz: str, now: datetime | None) -> Command:
     raise QuickAddError(
         f"I don't know `project {word}`. Try add, list, show, chart, delete or archive.", USAGE["project"]
     )
-
-
-_DAYS = re.compile(r"(\d{1,4})\s*(?:d|days?)?", re.IGNORECASE)
-
-
-def _chart(tokens: list[Token]) -> ChartProject:
-    """`project chart #Launch`, `project chart Launch 30 days`, `project chart P-2 30d`."""
-    usage = USAGE["project chart"]
-    words = list(tokens)
-    days = DEFAULT_CHART_DAYS
-    if (
-        len(words) > 1
-        and not words[-1].quoted
-        and words[-1].lower in ("day", "days")
-        and not words[-2].quoted
-    ):
-        words, span = words[:-2], f"{words[-2].text} days"
-    elif words and not words[-1].quoted and re.fullmatch(r"\d{1,4}d", words[-1].lower):
-        words, span = words[:-1], words[-1].text
-    else:
-        span = ""
-    if span:
-        found = _DAYS.fullmatch(span)
-        if found is None:
-            raise QuickAddError(f"`{span}` is not a number of days.", usage)
-        days = int(found.group(1))
-        if not 1 <= days <= MAX_CHART_DAYS:
-            raise QuickAddError(f"A chart covers 1 to {MAX_CHART_DAYS} days.", usage)
-    ref = " ".join(t.text for t in words).strip()
-    if len(words) == 1 and not words[0].quoted and ref.startswith("#"):
-        ref = ref[1:]
-    if not ref:
-        raise QuickAddError("Which project? Give its name or number, like `project chart #Launch`.", usage)
-    return ChartProject(ref, days)
