@@ -91,7 +91,11 @@ _BYPASS = {
 
 # Not a user action on data: which server a person's DMs belong to is the Discord adapter's own routing
 # state, kept in its workspace settings (`/orchestrator workspace`).
-_ROUTING_STATE = {("bot/discord/workspaces.py", "services", "users")}
+# Nor is Slack telling us an account was deactivated (`user_change`): membership, not a command.
+_ROUTING_STATE = {
+    ("bot/discord/workspaces.py", "services", "users"),
+    ("bot/slack/events.py", "services", "users"),
+}
 
 
 def _adapter_files() -> list[Path]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -55,7 +54,7 @@ from core.sync.mapping import (
     resolved,
     unlinked_ids,
 )
-from core.sync.structure import StructureCheck
+from core.sync.structure import StructureCheck, local_refs, parents_first, remote_refs
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -202,7 +201,7 @@ class SyncEngine:
         remote_ids = {r.id for r in run.changes.tasks}
         total = len(run.changes.tasks) + len(unlinked)
         done = 0
-        for remote in _parents_first(run.changes.tasks, lambda r: r.id, _remote_refs):
+        for remote in parents_first(run.changes.tasks, lambda r: r.id, remote_refs):
             task = linked.get(remote.id)
             if task is None and remote.local_ref in unlinked:
                 task = unlinked.pop(remote.local_ref)  # created by an earlier push whose answer was lost
@@ -230,7 +229,7 @@ class SyncEngine:
                     unlinked[task.id] = task.model_copy(update={"external_ids": ids})
             else:
                 await self._unlisted(run, task, remote_id)
-        for task in _parents_first(list(unlinked.values()), lambda t: t.id, _local_refs):
+        for task in parents_first(list(unlinked.values()), lambda t: t.id, local_refs):
             if task.deleted_at is None and run.can_push:
                 try:
                     await self._push_new(run, task)
@@ -465,39 +464,3 @@ class SyncEngine:
             await self._flush(run, force=True)
         except OrchestratorError as exc:
             log.warning("sync %s: could not save progress: %s", self.kind.value, exc)
-
-
-def _remote_refs(remote: RemoteTask) -> list[str]:
-    f = remote.fields
-    return [f.parent, *f.blocked_by] if f.parent else list(f.blocked_by)
-
-
-def _local_refs(task: Task) -> list[str]:
-    return [task.parent_id, *task.dependencies] if task.parent_id else list(task.dependencies)
-
-
-def _parents_first(items: list[T], key: Callable[[T], str], refs: Callable[[T], list[str]]) -> list[T]:
-    """``items`` with each one's parent and blockers (those among ``items``) before it; stable otherwise.
-
-    A cycle (which neither side should allow) is broken where it is met, never looped on."""
-    by_id = {key(item): item for item in items}
-    if not any(refs(item) for item in items):
-        return items
-    out: list[T] = []
-    state: dict[str, int] = {}  # 1 visiting, 2 placed
-    for item in items:
-        stack = [(key(item), iter(refs(item)))]
-        state[key(item)] = state.get(key(item)) or 1
-        if state[key(item)] == 2:
-            continue
-        while stack:
-            node, pending = stack[-1]
-            nxt = next((r for r in pending if r in by_id and not state.get(r)), None)
-            if nxt is not None:
-                state[nxt] = 1
-                stack.append((nxt, iter(refs(by_id[nxt]))))
-                continue
-            stack.pop()
-            state[node] = 2
-            out.append(by_id[node])
-    return out

@@ -7,12 +7,16 @@ run's log. The refused value stays out of the baseline, so it is never pushed ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import TypeVar
 
+from core.integrations import RemoteTask
 from core.models import Task
 from core.services.structure_graph import MAX_DEPTH, depth, height, is_ancestor, waits_on
 from core.store import TaskLink
+
+T = TypeVar("T")
 
 
 class StructureCheck:
@@ -48,3 +52,41 @@ class StructureCheck:
         link = self.links.get(task_id)
         if link is not None:
             self.links[task_id] = replace(link, parent_id=parent_id, dependencies=tuple(dependencies))
+
+
+def remote_refs(remote: RemoteTask) -> list[str]:
+    """The remote ids an item points at: its parent and its blockers."""
+    f = remote.fields
+    return [f.parent, *f.blocked_by] if f.parent else list(f.blocked_by)
+
+
+def local_refs(task: Task) -> list[str]:
+    """The local ids a task points at: its parent and its blockers."""
+    return [task.parent_id, *task.dependencies] if task.parent_id else list(task.dependencies)
+
+
+def parents_first(items: list[T], key: Callable[[T], str], refs: Callable[[T], list[str]]) -> list[T]:
+    """``items`` with each one's parent and blockers (those among ``items``) before it; stable otherwise.
+
+    A cycle (which neither side should allow) is broken where it is met, never looped on."""
+    by_id = {key(item): item for item in items}
+    if not any(refs(item) for item in items):
+        return items
+    out: list[T] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 placed
+    for item in items:
+        stack = [(key(item), iter(refs(item)))]
+        state[key(item)] = state.get(key(item)) or 1
+        if state[key(item)] == 2:
+            continue
+        while stack:
+            node, pending = stack[-1]
+            nxt = next((r for r in pending if r in by_id and not state.get(r)), None)
+            if nxt is not None:
+                state[nxt] = 1
+                stack.append((nxt, iter(refs(by_id[nxt]))))
+                continue
+            stack.pop()
+            state[node] = 2
+            out.append(by_id[node])
+    return out
