@@ -111,8 +111,8 @@ async def test_a_lease_held_elsewhere_skips_the_table_until_it_runs_out(tmp_path
     store = await _delta_with_tasks(tmp_path)
     try:
         elsewhere = Holder("x", pid=4242, host="other-machine", space="its-kernel")
-        # Long enough to outlast a forced maintenance of every table on a busy machine.
-        other = await _leases_of(tmp_path, elsewhere, ttl=timedelta(seconds=4))
+        # Far longer than a forced maintenance of every table, however busy the machine.
+        other = await _leases_of(tmp_path, elsewhere, ttl=timedelta(minutes=5))
         assert await other.claim("tasks") is None
 
         reports = {r.table: r for r in await store.maintain(force=True)}
@@ -122,8 +122,11 @@ async def test_a_lease_held_elsewhere_skips_the_table_until_it_runs_out(tmp_path
         assert skipped.lease_expires_at is not None and skipped.lease_expires_at > utcnow()
         assert not skipped.compacted and skipped.files_after == skipped.files_before == 3
         assert reports["users"].skipped_by is None  # only that table waits
-        # That machine's process stopped renewing (it died): once its lease runs out the table is ours.
-        await asyncio.sleep((skipped.lease_expires_at - utcnow()).total_seconds() + 0.1)
+        # That machine's process stopped renewing (it died): once its lease runs out the table is ours. Its
+        # last renewal is made short here, so the test waits for an expiry without racing one.
+        last = await _leases_of(tmp_path, elsewhere, ttl=timedelta(milliseconds=200))
+        assert await last.claim("tasks") is None
+        await asyncio.sleep(0.3)
         report = {r.table: r for r in await store.maintain(force=True)}["tasks"]
         assert report.skipped_by is None and report.compacted and report.files_after == 1
     finally:
