@@ -309,7 +309,23 @@ class FakeRest:
 
     def _attachments(self, files: list[Json]) -> list[Json]:
         """Attachment objects for uploaded files; their bytes are kept in ``files`` by attachment id."""
-        found = [{"id": str(self.s.ids()), "filename": f["filename"], "size": len(f["data"])} for f in files]
+        found: list[Json] = []
+        for f in files:
+            attachment_id = str(self.s.ids())
+            # What Discord's attachment object always carries (discord.py reads url and proxy_url).
+            url = f"https://cdn.discordapp.com/attachments/0/{attachment_id}/{f['filename']}"
+            found.append(
+                {
+                    "id": attachment_id,
+                    "filename": f["filename"],
+                    "size": len(f["data"]),
+                    "url": url,
+                    "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+                    "content_type": "image/png"
+                    if f["filename"].endswith(".png")
+                    else "application/octet-stream",
+                }
+            )
         self.s.files.update({a["id"]: f["data"] for a, f in zip(found, files, strict=True)})
         return found
 
