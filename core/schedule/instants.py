@@ -12,6 +12,8 @@ from core.recurrence import next_after
 from core.schedule.local_time import local_instant
 from core.schedule.quiet import QuietHours
 
+MORNING = time(9, 0)  # when a day without a time of day is reminded about
+
 SETTING = "reminders"  # Workspace.settings["reminders"]: the default reminder
 
 
@@ -20,7 +22,7 @@ class DefaultReminder:
     """The workspace default: at ``morning`` (local) on the due day, and at the due time if a task has one."""
 
     enabled: bool = True
-    morning: time | None = time(9, 0)
+    morning: time | None = MORNING
     at_due_time: bool = True
 
     @classmethod
@@ -28,7 +30,7 @@ class DefaultReminder:
         raw: Any = (workspace.settings.get(SETTING) if workspace is not None else None) or {}
         if not isinstance(raw, dict):
             return cls()
-        morning: time | None = time(9, 0)
+        morning: time | None = MORNING
         text = raw.get("morning", "09:00")
         if text in (None, "", "off"):
             morning = None
@@ -40,7 +42,7 @@ class DefaultReminder:
         return cls(bool(raw.get("enabled", True)), morning, bool(raw.get("at_due_time", True)))
 
 
-def due_moment(task: Task, zone: ZoneInfo, day_time: time = time(9, 0)) -> datetime | None:
+def due_moment(task: Task, zone: ZoneInfo, day_time: time = MORNING) -> datetime | None:
     """When ``task`` is due, in UTC: its due time, or ``day_time`` on its due day when it has no time."""
     if task.due_date is None:
         return None
@@ -71,7 +73,7 @@ def next_default(
 
 
 def before_due(
-    task: Task, zone: ZoneInfo, minutes: int, quiet: QuietHours | None, morning: time = time(9, 0)
+    task: Task, zone: ZoneInfo, minutes: int, quiet: QuietHours | None, morning: time = MORNING
 ) -> datetime | None:
     """``minutes`` before ``task`` is due (a date-only task is due at ``morning``), quiet hours applied."""
     due = due_moment(task, zone, morning)
@@ -84,4 +86,4 @@ def before_due(
 def next_rule_run(rule: str, zone: ZoneInfo, after: datetime) -> datetime:
     """The first occurrence of a repeat rule (with a time of day) strictly after ``after``, in UTC."""
     due = next_after(rule, after + timedelta(seconds=1), zone)
-    return local_instant(due.date, due.time or time(9, 0), zone)
+    return local_instant(due.date, due.time or MORNING, zone)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.dates import parse_due
 from core.errors import ValidationError
+from core.schedule.instants import MORNING
 from core.schedule.local_time import local_instant
 
 HINT = 'Try "tomorrow 9am", "in 10 minutes", "fri 15:00" or "1 day before due".'
@@ -26,7 +27,6 @@ _AT_DUE = re.compile(
     r"^(?:when|once)\s+(?:it'?s|it\s+is)\s+due$|^(?:at|on)\s+(?:the\s+)?due(?:\s+(?:date|time|day))?$"
 )
 _IN = re.compile(rf"^in\s+{_AMOUNT}$")
-MORNING = time(9, 0)  # a reminder for a day with no time comes then
 # Parts of the day people name instead of a clock.
 _DAYPARTS = (
     (re.compile(r"\btonight\b"), "today 7pm"),

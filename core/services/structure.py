@@ -33,7 +33,7 @@ from core.services.tasks import Completion, DueInput, TaskService
 from core.services.timing import annotate_task
 from core.store import Store, TaskLink, TaskQuery
 
-_ALL = 100_000  # the fallback read of a store without ``links``: every task of the workspace
+_ALL = 100_000  # no page limit on the indexed subtask and blocked-by reads
 
 
 @dataclass(frozen=True)
@@ -42,20 +42,6 @@ class Blocked:
 
     task: Task
     blockers: list[Task]
-
-
-def _link_of(task: Task) -> TaskLink:
-    return TaskLink(
-        id=task.id,
-        number=task.number,
-        status=task.status,
-        parent_id=task.parent_id,
-        dependencies=tuple(task.dependencies),
-        project_id=task.project_id,
-        assignee_id=task.assignee_id,
-        estimate_minutes=task.estimate_minutes,
-        due_date=task.due_date,
-    )
 
 
 class StructureService:
@@ -71,12 +57,7 @@ class StructureService:
 
     async def links(self, actor: Actor) -> dict[str, TaskLink]:
         """The workspace's structure by task id (deleted tasks are not in it)."""
-        try:
-            rows = await self._store.tasks.links(actor.workspace_id)
-        except (AttributeError, NotImplementedError):  # a store that predates ``links``
-            page = await self._store.tasks.list(actor.workspace_id, TaskQuery(limit=_ALL))
-            rows = [_link_of(t) for t in page.items]
-        return {row.id: row for row in rows}
+        return {row.id: row for row in await self._store.tasks.links(actor.workspace_id)}
 
     async def _tasks_of(self, actor: Actor, found: Sequence[TaskLink]) -> list[Task]:
         """Whole rows for ``found``, annotated for the reader, in the same order."""
